@@ -1,0 +1,50 @@
+# ClusterPortal: `make run` serves the portal with demo data; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_ORGANISATIONS ?= 1200
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clusterportal
+
+.PHONY: run install setup test lint format worker beat web bench
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Migrate, load reference data, seed demo data when the database is empty, create demo users.
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py seed_demo --organisations $(DEMO_ORGANISATIONS) --seed 2016 --if-empty
+	$(PY) manage.py create_demo_users
+
+run: setup
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(VENV)/bin/pytest
+
+# Production processes: start as many workers, on as many machines, as the load needs.
+worker: install
+	$(VENV)/bin/celery -A clusterportal worker --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A clusterportal beat --loglevel=INFO
+
+web: install
+	$(PY) manage.py collectstatic --noinput
+	$(VENV)/bin/gunicorn clusterportal.wsgi:application --bind 0.0.0.0:8000 \
+		--workers $${WEB_CONCURRENCY:-4} --access-logfile -

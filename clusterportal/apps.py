@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ClusterPortalConfig(AppConfig):
+    name = "clusterportal"
+    verbose_name = "ClusterPortal"

@@ -1,0 +1,232 @@
+import django_filters
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers, viewsets
+
+from partnerships.enums import LabelLevel, OrganisationType, ValidationState
+from partnerships.models import (
+    Country,
+    Ecosystem,
+    EmergingIndustry,
+    Label,
+    Organisation,
+    Region,
+    SectoralIndustry,
+)
+from partnerships.queries import (
+    current_label,
+    organisations_for_user,
+    with_current_label,
+    with_listing_relations,
+)
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Country
+        fields = ["code", "iso_code", "name", "eu_member"]
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "country", "parent"]
+
+
+class TaxonomySerializer(serializers.ModelSerializer):
+    class Meta:
+        fields = ["slug", "name", "description"]
+
+
+class SectoralIndustrySerializer(TaxonomySerializer):
+    class Meta(TaxonomySerializer.Meta):
+        model = SectoralIndustry
+
+
+class EcosystemSerializer(TaxonomySerializer):
+    class Meta(TaxonomySerializer.Meta):
+        model = Ecosystem
+
+
+class EmergingIndustrySerializer(TaxonomySerializer):
+    sectoral_industries = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta(TaxonomySerializer.Meta):
+        model = EmergingIndustry
+        fields = TaxonomySerializer.Meta.fields + ["sectoral_industries"]
+
+
+class LabelSerializer(serializers.ModelSerializer):
+    is_current = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Label
+        fields = [
+            "level",
+            "awarding_body",
+            "assessed_on",
+            "valid_until",
+            "is_current",
+            "source_url",
+        ]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country_id", read_only=True)
+    region = serializers.CharField(source="region_id", read_only=True)
+    region_name = serializers.CharField(source="region.name", read_only=True)
+    sectoral_industries = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    emerging_industries = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    ecosystems = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    members_total = serializers.IntegerField(read_only=True)
+    current_label = serializers.SerializerMethodField()
+    labels = LabelSerializer(many=True, read_only=True)
+    url = serializers.URLField(source="get_absolute_url", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id",
+            "name",
+            "acronym",
+            "type",
+            "country",
+            "region",
+            "region_name",
+            "city",
+            "website",
+            "year_established",
+            "description",
+            "keywords",
+            "staff_fte",
+            "members_smes",
+            "members_large",
+            "members_research",
+            "members_public",
+            "members_civil",
+            "members_total",
+            "member_employees",
+            "sectoral_industries",
+            "emerging_industries",
+            "ecosystems",
+            "current_label",
+            "labels",
+            "validation_state",
+            "url",
+            "created_at",
+        ]
+
+    @extend_schema_field(serializers.ChoiceField(choices=LabelLevel.choices, allow_null=True))
+    def get_current_label(self, organisation):
+        label = current_label(organisation)
+        return label.level if label else None
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    country = django_filters.CharFilter(field_name="country_id")
+    region = django_filters.CharFilter(field_name="region_id")
+    sector = django_filters.CharFilter(field_name="sectoral_industries__slug", distinct=True)
+    emerging_industry = django_filters.CharFilter(
+        field_name="emerging_industries__slug", distinct=True
+    )
+    ecosystem = django_filters.CharFilter(field_name="ecosystems__slug", distinct=True)
+    label_level = django_filters.ChoiceFilter(
+        choices=LabelLevel.choices, method="filter_label_level"
+    )
+    current_label = django_filters.BooleanFilter(method="filter_current_label")
+    type = django_filters.ChoiceFilter(choices=OrganisationType.choices)
+    validation_state = django_filters.ChoiceFilter(
+        choices=ValidationState.choices, method="filter_validation_state"
+    )
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+    def filter_label_level(self, organisations, name, value):
+        today = timezone.localdate()
+        return organisations.filter(
+            pk__in=Label.objects.filter(level=value, valid_until__gte=today).values(
+                "organisation_id"
+            )
+        )
+
+    def filter_current_label(self, organisations, name, value):
+        labelled = with_current_label(Organisation.objects.all()).values("pk")
+        if value:
+            return organisations.filter(pk__in=labelled)
+        return organisations.exclude(pk__in=labelled)
+
+    def filter_validation_state(self, organisations, name, value):
+        # Others only ever see verified organisations and their own; the filter narrows
+        # within what the scoped queryset already allows.
+        return organisations.filter(validation_state=value)
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Cluster organisations: verified ones for everybody, plus your own when signed in."""
+
+    serializer_class = OrganisationSerializer
+    filterset_class = OrganisationFilter
+    search_fields = ["name", "acronym", "city", "keywords", "description"]
+    ordering_fields = ["name", "created_at", "year_established", "member_employees"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self):
+        return with_listing_relations(organisations_for_user(self.request.user))
+
+
+class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    lookup_field = "slug"
+    search_fields = ["name"]
+    ordering = ["name"]
+
+
+class SectoralIndustryViewSet(ReferenceViewSet):
+    queryset = SectoralIndustry.objects.all()
+    serializer_class = SectoralIndustrySerializer
+
+
+class EmergingIndustryViewSet(ReferenceViewSet):
+    queryset = EmergingIndustry.objects.prefetch_related("sectoral_industries")
+    serializer_class = EmergingIndustrySerializer
+
+
+class EcosystemViewSet(ReferenceViewSet):
+    queryset = Ecosystem.objects.all()
+    serializer_class = EcosystemSerializer
+
+
+class RegionFilter(django_filters.FilterSet):
+    country = django_filters.CharFilter(field_name="country_id")
+    level = django_filters.TypedChoiceFilter(choices=[(1, 1), (2, 2), (3, 3)], coerce=int)
+
+    class Meta:
+        model = Region
+        fields = []
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Region.objects.all()
+    serializer_class = RegionSerializer
+    filterset_class = RegionFilter
+    search_fields = ["name", "code"]
+    ordering = ["code"]
+    lookup_value_regex = "[A-Z0-9]{2,5}"
+
+
+class CountryViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Country.objects.all()
+    serializer_class = CountrySerializer
+    search_fields = ["name"]
+    ordering = ["name"]
+    lookup_value_regex = "[A-Z]{2}"
+
+
+def register(router):
+    router.register("organisations", OrganisationViewSet, basename="organisation")
+    router.register("countries", CountryViewSet, basename="country")
+    router.register("regions", RegionViewSet, basename="region")
+    router.register("sectors", SectoralIndustryViewSet, basename="sector")
+    router.register("emerging-industries", EmergingIndustryViewSet, basename="emerging-industry")
+    router.register("ecosystems", EcosystemViewSet, basename="ecosystem")

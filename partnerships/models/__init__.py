@@ -1,0 +1,32 @@
+from .accounts import User, UserManager
+from .audit import AuditEntry
+from .demo import PlantedPartnership
+from .organisation import Label, Organisation, OrganisationMembership
+from .reference import (
+    Country,
+    Ecosystem,
+    EmergingIndustry,
+    PolicyObjective,
+    Region,
+    S3Priority,
+    SectoralIndustry,
+    ValueChainPosition,
+)
+
+__all__ = [
+    "AuditEntry",
+    "Country",
+    "Ecosystem",
+    "EmergingIndustry",
+    "Label",
+    "Organisation",
+    "OrganisationMembership",
+    "PlantedPartnership",
+    "PolicyObjective",
+    "Region",
+    "S3Priority",
+    "SectoralIndustry",
+    "User",
+    "UserManager",
+    "ValueChainPosition",
+]

@@ -1,0 +1,234 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rules.contrib.models import RulesModel
+
+from partnerships.enums import (
+    AwardingBody,
+    LabelLevel,
+    MembershipRole,
+    MemberType,
+    OrganisationType,
+    ValidationState,
+)
+from partnerships.rules import (
+    can_delete_organisation,
+    can_edit_organisation,
+    can_view_organisation,
+    is_signed_in,
+)
+
+from .reference import (
+    Country,
+    Ecosystem,
+    EmergingIndustry,
+    Region,
+    S3Priority,
+    SectoralIndustry,
+    ValueChainPosition,
+)
+
+
+class Organisation(RulesModel):
+    """A cluster organisation (or business network, technology centre, science park)."""
+
+    name = models.CharField(_("name"), max_length=255)
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    type = models.CharField(
+        _("type"), max_length=30, choices=OrganisationType.choices, default=OrganisationType.CLUSTER
+    )
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, related_name="organisations", verbose_name=_("country")
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="organisations",
+        verbose_name=_("NUTS-2 region"),
+        limit_choices_to={"level": 2},
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    year_established = models.PositiveSmallIntegerField(
+        _("year established"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    description = models.TextField(_("description"), blank=True)
+    keywords = models.CharField(
+        _("keywords"), max_length=500, blank=True, help_text=_("Separated by commas.")
+    )
+    staff_fte = models.DecimalField(
+        _("cluster management staff (FTE)"), max_digits=6, decimal_places=1, default=0
+    )
+    members_smes = models.PositiveIntegerField(MemberType.SMES.label, default=0)
+    members_large = models.PositiveIntegerField(MemberType.LARGE.label, default=0)
+    members_research = models.PositiveIntegerField(MemberType.RESEARCH.label, default=0)
+    members_public = models.PositiveIntegerField(MemberType.PUBLIC.label, default=0)
+    members_civil = models.PositiveIntegerField(MemberType.CIVIL.label, default=0)
+    member_employees = models.PositiveIntegerField(_("employees in member firms"), default=0)
+
+    sectoral_industries = models.ManyToManyField(
+        SectoralIndustry, related_name="organisations", blank=True
+    )
+    emerging_industries = models.ManyToManyField(
+        EmergingIndustry, related_name="organisations", blank=True
+    )
+    ecosystems = models.ManyToManyField(Ecosystem, related_name="organisations", blank=True)
+    value_chain_positions = models.ManyToManyField(
+        ValueChainPosition, related_name="organisations", blank=True
+    )
+    s3_priorities = models.ManyToManyField(S3Priority, related_name="organisations", blank=True)
+    target_countries = models.ManyToManyField(
+        Country,
+        related_name="targeted_by",
+        blank=True,
+        verbose_name=_("target countries for internationalisation"),
+    )
+
+    logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+
+    validation_state = models.CharField(
+        _("validation state"),
+        max_length=20,
+        choices=ValidationState.choices,
+        default=ValidationState.DRAFT,
+        db_index=True,
+    )
+    rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    # Set in the same transaction as any profile change; the matchmaking app reads it, so a
+    # lost task never means a stale recommendation list.
+    needs_rescoring = models.BooleanField(default=True, db_index=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name", "id"]
+        rules_permissions = {
+            "add": is_signed_in,
+            "view": can_view_organisation,
+            "change": can_edit_organisation,
+            "delete": can_delete_organisation,
+        }
+        indexes = [
+            models.Index(fields=["country", "validation_state"]),
+            models.Index(fields=["region", "validation_state"]),
+            models.Index(fields=["-created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(staff_fte__gte=0), name="organisation_staff_fte_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(year_established__isnull=True)
+                | models.Q(year_established__gte=1900, year_established__lte=2100),
+                name="organisation_year_established_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(validation_state__in=ValidationState.values),
+                name="organisation_validation_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(type__in=OrganisationType.values),
+                name="organisation_type_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("partnerships:organisation-detail", kwargs={"pk": self.pk})
+
+    @property
+    def members_total(self):
+        return sum(getattr(self, member_type) for member_type in MemberType.values)
+
+    @property
+    def member_type_count(self):
+        return sum(1 for member_type in MemberType.values if getattr(self, member_type) > 0)
+
+    @property
+    def is_public(self):
+        return self.validation_state == ValidationState.VERIFIED
+
+
+class OrganisationMembership(models.Model):
+    """A person who may edit an organisation profile, as its owner or an editor."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation membership")
+        verbose_name_plural = _("organisation memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="membership_one_per_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=MembershipRole.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class LabelQuerySet(models.QuerySet):
+    def current(self, on=None):
+        return self.filter(valid_until__gte=on or timezone.localdate())
+
+
+class Label(models.Model):
+    """A Cluster Management Excellence label. Whether it is current follows from its date."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="labels")
+    level = models.CharField(_("level"), max_length=10, choices=LabelLevel.choices)
+    awarding_body = models.CharField(
+        _("awarding body"), max_length=10, choices=AwardingBody.choices
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    valid_until = models.DateField(_("valid until"), db_index=True)
+    source_url = models.URLField(_("source"), blank=True)
+    certificate = models.FileField(_("certificate"), upload_to="certificates/", blank=True)
+
+    objects = LabelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cluster excellence label")
+        verbose_name_plural = _("cluster excellence labels")
+        ordering = ["-valid_until", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__gt=models.F("assessed_on")),
+                name="label_valid_after_assessment",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=LabelLevel.values), name="label_level_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_level_display()} ({self.organisation})"
+
+    def is_current_on(self, day):
+        return self.valid_until >= day
+
+    @property
+    def is_current(self):
+        return self.is_current_on(timezone.localdate())

@@ -1,0 +1,93 @@
+"""Reads that decide what a person may see. Pages and the API both start here."""
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
+
+from partnerships.enums import LABEL_RANK, LabelLevel, ValidationState
+from partnerships.models import Label, Organisation, OrganisationMembership
+
+
+def organisations_for_user(user):
+    """Every organisation `user` may see: verified ones, their own, and all for staff."""
+    organisations = Organisation.objects.all()
+    if user is not None and user.is_authenticated and user.is_active and user.is_staff:
+        return organisations
+    if user is None or not user.is_authenticated or not user.is_active:
+        return organisations.filter(validation_state=ValidationState.VERIFIED)
+    own = OrganisationMembership.objects.filter(organisation=OuterRef("pk"), user=user)
+    return organisations.filter(Q(validation_state=ValidationState.VERIFIED) | Exists(own))
+
+
+def organisations_of_member(user):
+    """The organisations `user` owns or edits, with their memberships."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).distinct()
+
+
+def with_listing_relations(organisations):
+    """Everything a list of organisations shows, fetched in a fixed number of queries."""
+    return organisations.select_related("country", "region").prefetch_related(
+        "sectoral_industries",
+        "emerging_industries",
+        "ecosystems",
+        Prefetch("labels", queryset=Label.objects.order_by("-valid_until", "-id")),
+    )
+
+
+def with_profile_relations(organisations):
+    return with_listing_relations(organisations).prefetch_related(
+        "value_chain_positions",
+        "target_countries",
+        "s3_priorities__policy_objective",
+        "memberships__user",
+    )
+
+
+def with_current_label(organisations, *, on=None):
+    """Only organisations holding a label that is valid on `on` (today by default)."""
+    day = on or timezone.localdate()
+    current = Label.objects.filter(organisation=OuterRef("pk"), valid_until__gte=day)
+    return organisations.filter(Exists(current))
+
+
+def current_label(organisation, *, on=None):
+    """The highest label valid on `on`, from prefetched labels when they are there."""
+    day = on or timezone.localdate()
+    current = [label for label in organisation.labels.all() if label.is_current_on(day)]
+    if not current:
+        return None
+    return max(current, key=lambda label: (LABEL_RANK[label.level], label.valid_until))
+
+
+def latest_label(organisation):
+    labels = list(organisation.labels.all())
+    return max(labels, key=lambda label: (label.valid_until, label.pk)) if labels else None
+
+
+def home_figures():
+    """Live counts for the home page: public organisations by their best current label."""
+    public = Organisation.objects.filter(validation_state=ValidationState.VERIFIED)
+    today = timezone.localdate()
+    holds = {
+        f"holds_{level}": Exists(
+            Label.objects.filter(organisation=OuterRef("pk"), level=level, valid_until__gte=today)
+        )
+        for level in LABEL_RANK
+    }
+    gold, silver, bronze = LabelLevel.GOLD, LabelLevel.SILVER, LabelLevel.BRONZE
+    counts = public.annotate(**holds).aggregate(
+        total=Count("pk"),
+        gold=Count("pk", filter=Q(holds_gold=True)),
+        silver=Count("pk", filter=Q(holds_silver=True, holds_gold=False)),
+        bronze=Count("pk", filter=Q(holds_bronze=True, holds_silver=False, holds_gold=False)),
+    )
+    return {
+        "organisation_count": counts["total"],
+        "country_count": public.values("country").distinct().count(),
+        "label_counts": [
+            (gold.label, counts["gold"]),
+            (silver.label, counts["silver"]),
+            (bronze.label, counts["bronze"]),
+        ],
+    }

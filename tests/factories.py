@@ -1,0 +1,180 @@
+import datetime as dt
+
+import factory
+from factory.django import DjangoModelFactory
+
+from partnerships.enums import AwardingBody, LabelLevel, MembershipRole, ValidationState
+from partnerships.models import (
+    Country,
+    Ecosystem,
+    EmergingIndustry,
+    Label,
+    Organisation,
+    OrganisationMembership,
+    PolicyObjective,
+    Region,
+    S3Priority,
+    SectoralIndustry,
+    User,
+    ValueChainPosition,
+)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.eu")
+    full_name = factory.Sequence(lambda n: f"Person {n}")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class StaffFactory(UserFactory):
+    email = factory.Sequence(lambda n: f"staff{n}@ec.europa.eu")
+    is_staff = True
+
+
+class CountryFactory(DjangoModelFactory):
+    class Meta:
+        model = Country
+        django_get_or_create = ("code",)
+
+    code = factory.Iterator(["DE", "FR", "IT", "ES", "PL", "NL", "BE", "SE", "AT", "CZ"])
+    iso_code = factory.LazyAttribute(lambda country: country.code)
+    name = factory.LazyAttribute(lambda country: f"Country {country.code}")
+    eu_member = True
+    population = 10_000_000
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    country = factory.SubFactory(CountryFactory)
+    name = factory.Sequence(lambda n: f"Region {n}")
+    level = 2
+
+    @factory.lazy_attribute_sequence
+    def code(self, n):
+        return f"{self.country.code}{n % 100:02d}"
+
+
+class SectoralIndustryFactory(DjangoModelFactory):
+    class Meta:
+        model = SectoralIndustry
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"sector-{n}")
+    name = factory.Sequence(lambda n: f"Sector {n}")
+
+
+class EmergingIndustryFactory(DjangoModelFactory):
+    class Meta:
+        model = EmergingIndustry
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"emerging-{n}")
+    name = factory.Sequence(lambda n: f"Emerging industry {n}")
+
+
+class EcosystemFactory(DjangoModelFactory):
+    class Meta:
+        model = Ecosystem
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"ecosystem-{n}")
+    name = factory.Sequence(lambda n: f"Ecosystem {n}")
+
+
+class ValueChainPositionFactory(DjangoModelFactory):
+    class Meta:
+        model = ValueChainPosition
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"position-{n}")
+    name = factory.Sequence(lambda n: f"Position {n}")
+    order = factory.Sequence(lambda n: n)
+
+
+class PolicyObjectiveFactory(DjangoModelFactory):
+    class Meta:
+        model = PolicyObjective
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"objective-{n}")
+    name = factory.Sequence(lambda n: f"Objective {n}")
+
+
+class S3PriorityFactory(DjangoModelFactory):
+    class Meta:
+        model = S3Priority
+
+    region = factory.SubFactory(RegionFactory)
+    title = factory.Sequence(lambda n: f"Priority {n}")
+    policy_objective = factory.SubFactory(PolicyObjectiveFactory)
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Cluster {n}")
+    acronym = factory.Sequence(lambda n: f"C{n}")
+    region = factory.SubFactory(RegionFactory)
+    country = factory.LazyAttribute(lambda organisation: organisation.region.country)
+    city = "Lyon"
+    website = factory.Sequence(lambda n: f"https://cluster{n}.example.eu")
+    year_established = 2005
+    description = "A cluster of companies and research institutes."
+    staff_fte = 3
+    members_smes = 60
+    members_large = 10
+    members_research = 8
+    members_public = 2
+    member_employees = 12_000
+    validation_state = ValidationState.VERIFIED
+
+    @factory.post_generation
+    def sectoral_industries(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.sectoral_industries.set(extracted)
+
+    @factory.post_generation
+    def emerging_industries(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.emerging_industries.set(extracted)
+
+    @factory.post_generation
+    def ecosystems(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.ecosystems.set(extracted)
+
+    @factory.post_generation
+    def owner(self, create, extracted, **kwargs):
+        if create and extracted:
+            OrganisationMembership.objects.create(
+                organisation=self, user=extracted, role=MembershipRole.OWNER
+            )
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = OrganisationMembership
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    role = MembershipRole.EDITOR
+
+
+class LabelFactory(DjangoModelFactory):
+    class Meta:
+        model = Label
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    level = LabelLevel.BRONZE
+    awarding_body = AwardingBody.EUCLES
+    assessed_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=200))
+    valid_until = factory.LazyAttribute(lambda label: label.assessed_on + dt.timedelta(days=730))
