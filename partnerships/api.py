@@ -81,7 +81,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
     members_total = serializers.IntegerField(read_only=True)
     current_label = serializers.SerializerMethodField()
     labels = LabelSerializer(many=True, read_only=True)
-    url = serializers.URLField(source="get_absolute_url", read_only=True)
+    url = serializers.SerializerMethodField(help_text="The organisation's public page.")
 
     class Meta:
         model = Organisation
@@ -115,6 +115,12 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "url",
             "created_at",
         ]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, organisation):
+        request = self.context.get("request")
+        path = organisation.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
 
     @extend_schema_field(serializers.ChoiceField(choices=LabelLevel.choices, allow_null=True))
     def get_current_label(self, organisation):
