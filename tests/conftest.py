@@ -1,4 +1,7 @@
+import os
+import re
 import shutil
+import socket
 
 import pytest
 from rest_framework.test import APIClient
@@ -6,6 +9,25 @@ from rest_framework.test import APIClient
 from tests.factories import StaffFactory, UserFactory
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Pages must work with no network: the browser may only talk to the test server.
+OFF_MACHINE = re.compile(r"^(?!https?://(localhost|127\.0\.0\.1)[:/])")
+
+
+def redis_answers(host="127.0.0.1", port=6379):
+    try:
+        with socket.create_connection((host, port), timeout=0.5) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
 
 
 @pytest.fixture
@@ -26,3 +48,35 @@ def staff(db):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def redis_url():
+    if not redis_answers():
+        pytest.skip("Redis does not answer on 127.0.0.1:6379 (start redis-server to run this)")
+    return "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Chromium is not installed (apt-get install -y chromium) for browser tests")
+    # Playwright's sync API runs an event loop in this thread; the live server's database
+    # work happens in its own thread, so Django's async guard does not apply here.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.route(OFF_MACHINE, lambda route: route.abort())
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
