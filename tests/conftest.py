@@ -4,6 +4,7 @@ import shutil
 import socket
 
 import pytest
+from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from tests.factories import StaffFactory, UserFactory
@@ -48,6 +49,12 @@ def staff(db):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # Rate limits (sign-up e-mails, logins) live in the cache; no test inherits another's.
+    cache.clear()
 
 
 @pytest.fixture
