@@ -4,7 +4,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from partnerships.enums import LABEL_RANK, LabelLevel, ValidationState
-from partnerships.models import Label, Organisation, OrganisationMembership
+from partnerships.models import EmergingIndustry, Label, Organisation, OrganisationMembership
 
 
 def organisations_for_user(user):
@@ -65,8 +65,12 @@ def latest_label(organisation):
     return max(labels, key=lambda label: (label.valid_until, label.pk)) if labels else None
 
 
-def home_figures():
-    """Live counts for the home page: public organisations by their best current label."""
+def home_figures(*, top=5):
+    """Live counts for the home page, in three queries whatever the data.
+
+    Public organisations only, each counted once under its best current label, and the
+    `top` emerging industries that most public organisations work in.
+    """
     public = Organisation.objects.filter(validation_state=ValidationState.VERIFIED)
     today = timezone.localdate()
     holds = {
@@ -82,12 +86,28 @@ def home_figures():
         silver=Count("pk", filter=Q(holds_silver=True, holds_gold=False)),
         bronze=Count("pk", filter=Q(holds_bronze=True, holds_silver=False, holds_gold=False)),
     )
+    emerging = (
+        EmergingIndustry.objects.annotate(
+            public_count=Count(
+                "organisations",
+                filter=Q(organisations__validation_state=ValidationState.VERIFIED),
+            )
+        )
+        .filter(public_count__gt=0)
+        .order_by("-public_count", "name")
+        .values("slug", "name", "public_count")[:top]
+    )
+    label_counts = [
+        {"key": level.value, "label": level.label, "value": counts[level.value]}
+        for level in (gold, silver, bronze)
+    ]
     return {
         "organisation_count": counts["total"],
         "country_count": public.values("country").distinct().count(),
-        "label_counts": [
-            (gold.label, counts["gold"]),
-            (silver.label, counts["silver"]),
-            (bronze.label, counts["bronze"]),
+        "labelled_count": sum(row["value"] for row in label_counts),
+        "label_counts": label_counts,
+        "emerging_industries": [
+            {"key": row["slug"], "label": row["name"], "value": row["public_count"]}
+            for row in emerging
         ],
     }

@@ -1,7 +1,27 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
-from partnerships.queries import organisations_for_user, with_profile_relations
+from partnerships.enums import MemberType
+from partnerships.queries import (
+    current_label,
+    latest_label,
+    organisations_for_user,
+    with_profile_relations,
+)
+
+
+def sector_linkages(organisation):
+    """Which of the organisation's sectors meet in which of its emerging industries.
+
+    Reads prefetched relations only, so the page's query count does not depend on how many
+    industries an organisation lists.
+    """
+    own_sectors = {sector.pk for sector in organisation.sectoral_industries.all()}
+    linkages = []
+    for emerging in organisation.emerging_industries.all():
+        sectors = [s for s in emerging.sectoral_industries.all() if s.pk in own_sectors]
+        linkages.append((emerging, sectors))
+    return linkages
 
 
 class OrganisationDetailView(DetailView):
@@ -9,5 +29,24 @@ class OrganisationDetailView(DetailView):
     context_object_name = "organisation"
 
     def get_object(self, queryset=None):
-        organisations = with_profile_relations(organisations_for_user(self.request.user))
+        organisations = with_profile_relations(
+            organisations_for_user(self.request.user)
+        ).prefetch_related("emerging_industries__sectoral_industries")
         return get_object_or_404(organisations, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        organisation = self.object
+        return super().get_context_data(**kwargs) | {
+            "current_label": current_label(organisation),
+            "latest_label": latest_label(organisation),
+            "linkages": sector_linkages(organisation),
+            "member_rows": [
+                {
+                    "key": member_type.value,
+                    "label": member_type.label,
+                    "value": getattr(organisation, member_type.value),
+                }
+                for member_type in MemberType
+            ],
+            "keywords": [k.strip() for k in organisation.keywords.split(",") if k.strip()],
+        }
