@@ -1,0 +1,57 @@
+from types import MappingProxyType
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class WeightProfileName(models.TextChoices):
+    DEFAULT = "default", _("Default")
+    INTERNATIONALISATION = "internationalisation", _("Internationalisation calls")
+    SMART_SPECIALISATION = "smart_specialisation", _("Smart-specialisation calls")
+
+
+# The shipped weights of each profile; staff edit copies of these, never the constants. Keys are
+# the score components of matchmaking.scoring plus the near-duplicate penalty.
+DEFAULT_WEIGHT_PROFILES = MappingProxyType(
+    {
+        WeightProfileName.DEFAULT: MappingProxyType(
+            {
+                "cross_sector": 0.25,
+                "shared_focus": 0.10,
+                "value_chain": 0.15,
+                "s3_objectives": 0.10,
+                "text": 0.15,
+                "international": 0.10,
+                "strength": 0.15,
+                "duplicate": 0.50,
+            }
+        ),
+        # Going-international calls reward a partner in a target country and a value chain that
+        # reaches abroad more than a shared regional policy agenda.
+        WeightProfileName.INTERNATIONALISATION: MappingProxyType(
+            {
+                "cross_sector": 0.15,
+                "shared_focus": 0.10,
+                "value_chain": 0.20,
+                "s3_objectives": 0.05,
+                "text": 0.10,
+                "international": 0.30,
+                "strength": 0.10,
+                "duplicate": 0.50,
+            }
+        ),
+        # Smart-specialisation calls pair regions whose S3 priorities meet across sectors.
+        WeightProfileName.SMART_SPECIALISATION: MappingProxyType(
+            {
+                "cross_sector": 0.25,
+                "shared_focus": 0.15,
+                "value_chain": 0.10,
+                "s3_objectives": 0.25,
+                "text": 0.10,
+                "international": 0.05,
+                "strength": 0.10,
+                "duplicate": 0.50,
+            }
+        ),
+    }
+)

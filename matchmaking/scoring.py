@@ -1,0 +1,250 @@
+"""Score every ordered pair of organisations and keep each one's best partners.
+
+Pure core over the arrays of `features.encode`: no Django, no ORM.
+
+score(i, j) = sum_c w_c * component_c(i, j) - w_duplicate * duplicate(i, j)
+
+Every component is bilinear (see `features.encode`), so the weighted sum over a chunk of rows is
+one float32 matrix product ``(rows x d) @ (d x n)``; the near-duplicate penalty is a sparse
+product in (region x sector) space. Top-k then runs in two passes so that exact float64
+arithmetic decides the ranking:
+
+1. A lower bound on each row's k-th best score from a strided sample of columns, minus a margin
+   larger than any float32 rounding, keeps a few candidates per row (one comparison pass
+   instead of a partition over n columns).
+2. The candidates are rescored exactly, per component, in float64; the contributions of the
+   chosen partners are the ones stored, so an explanation always sums to its score.
+
+Ties: scores are compared after rounding to `RANK_DECIMALS`, so that float noise never decides
+between equal scores; equal scores go to the lower partner index.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from matchmaking.features import EncodedProfiles
+
+COMPONENTS = (
+    "cross_sector",
+    "shared_focus",
+    "value_chain",
+    "s3_objectives",
+    "text",
+    "international",
+    "strength",
+)
+PENALTY = "duplicate"
+RANK_DECIMALS = 9
+# A chunk holds at most this many pair scores (float32), whatever the number of organisations.
+CHUNK_PAIRS = 1 << 23
+# Columns sampled per row to bound the k-th best score from below.
+SAMPLE_COLUMNS = 2048
+
+
+@dataclass(frozen=True)
+class TopK:
+    """For row i: `partners[i]` (row indices, best first, -1 when fewer than k are eligible),
+    `scores[i]` and the signed weighted contribution of every component and the penalty."""
+
+    partners: np.ndarray
+    scores: np.ndarray
+    contributions: dict[str, np.ndarray]
+
+
+def validate_weights(weights):
+    """Return weights for every component and the penalty (missing ones are 0)."""
+    unknown = set(weights) - set(COMPONENTS) - {PENALTY}
+    if unknown:
+        raise ValueError(f"Unknown score components: {sorted(unknown)}")
+    complete = {name: float(weights.get(name, 0.0)) for name in (*COMPONENTS, PENALTY)}
+    negative = [name for name, weight in complete.items() if not weight >= 0]
+    if negative:
+        raise ValueError(f"Weights must be non-negative numbers: {negative}")
+    return complete
+
+
+def score_chunk(encoded: EncodedProfiles, rows, weights=None):
+    """Unweighted components (and the penalty) of rows x all columns, in float64.
+
+    The self-pair is included; `top_k` is what excludes it. `weights` is accepted for symmetry
+    with `top_k` and validated, but the matrices returned are unweighted.
+    """
+    if weights is not None:
+        validate_weights(weights)
+    rows = np.asarray(rows, dtype=np.int64)
+    components = {block.name: block.left[rows] @ block.right.T for block in encoded.blocks}
+    components[PENALTY] = (encoded.duplicate[rows] @ encoded.duplicate.T).toarray()
+    return components
+
+
+def total_score(components, weights):
+    weights = validate_weights(weights)
+    total = sum(weights[name] * components[name] for name in COMPONENTS)
+    return total - weights[PENALTY] * components[PENALTY]
+
+
+def top_k(
+    encoded: EncodedProfiles,
+    weights,
+    *,
+    k=20,
+    chunk_rows=None,
+    workers=2,
+    eligible=None,
+):
+    """Each organisation's k best partners, itself excluded, only `eligible` columns allowed.
+
+    `eligible` is an optional boolean mask over organisations (e.g. verified ones); rows are
+    scored for every organisation either way. Memory is bounded by `chunk_rows` x n float32 per
+    worker; chunks run on `workers` threads (NumPy and SciPy release the GIL in their kernels).
+    """
+    weights = validate_weights(weights)
+    n = encoded.size
+    if k < 1:
+        raise ValueError("k must be at least 1.")
+    if chunk_rows is None:
+        chunk_rows = max(8, min(1024, CHUNK_PAIRS // max(n, 1)))
+    eligible = np.ones(n, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
+    if eligible.shape != (n,):
+        raise ValueError("eligible must be a boolean mask with one entry per organisation.")
+
+    plan = _Plan.build(encoded, weights, eligible)
+    result = TopK(
+        partners=np.full((n, k), -1, dtype=np.int64),
+        scores=np.full((n, k), np.nan),
+        contributions={name: np.zeros((n, k)) for name in (*COMPONENTS, PENALTY)},
+    )
+    starts = range(0, n, chunk_rows)
+
+    def run(start):
+        _top_k_chunk(plan, np.arange(start, min(start + chunk_rows, n)), k, result)
+
+    if workers > 1 and len(starts) > 1:
+        # One BLAS thread per worker: nested BLAS threads oversubscribe the cores, and the
+        # selection work after each product is single-threaded anyway.
+        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
+            list(pool.map(run, starts))
+    else:
+        for start in starts:
+            run(start)
+    return result
+
+
+@dataclass(frozen=True)
+class _Plan:
+    encoded: EncodedProfiles
+    weights: dict
+    left: np.ndarray  # n x d float32, every block's left side times its weight
+    right_t: np.ndarray  # d x n float32
+    duplicate_t: object  # the sparse duplicate space, transposed, or None when unweighted
+    eligible: np.ndarray
+    eligible_index: np.ndarray
+    margin: float
+
+    @classmethod
+    def build(cls, encoded, weights, eligible):
+        active = [block for block in encoded.blocks if weights[block.name] > 0]
+        if active:
+            left = np.hstack([weights[b.name] * b.left for b in active]).astype(np.float32)
+            right_t = np.ascontiguousarray(np.hstack([b.right for b in active]).T, np.float32)
+        else:
+            left = np.zeros((encoded.size, 1), np.float32)
+            right_t = np.zeros((1, encoded.size), np.float32)
+        # Every component is in [0, 1], so a float32 sum of d products is off by far less than
+        # this; the margin only has to keep every pair whose exact score could make the top k.
+        scale = sum(weights.values()) + 1.0
+        margin = 64 * float(np.finfo(np.float32).eps) * left.shape[1] * scale
+        duplicate_t = encoded.duplicate.T.tocsr() if weights[PENALTY] > 0 else None
+        return cls(
+            encoded=encoded,
+            weights=weights,
+            left=left,
+            right_t=right_t,
+            duplicate_t=duplicate_t,
+            eligible=eligible,
+            eligible_index=np.flatnonzero(eligible),
+            margin=margin,
+        )
+
+
+def _top_k_chunk(plan: _Plan, rows, k, result: TopK):
+    block = plan.left[rows] @ plan.right_t
+    if plan.duplicate_t is not None:
+        penalty = (plan.encoded.duplicate[rows] @ plan.duplicate_t).tocoo()
+        block[penalty.row, penalty.col] -= np.float32(plan.weights[PENALTY]) * penalty.data
+    if len(plan.eligible_index) < plan.encoded.size:
+        block[:, ~plan.eligible] = -np.inf
+    block[np.arange(len(rows)), rows] = -np.inf
+
+    row_of, column = _candidates(block, plan.eligible_index, k, plan.margin)
+    row_of, column = _narrow(block[row_of, column], row_of, column, k, plan.margin)
+    contributions = exact_contributions(plan.encoded, plan.weights, rows[row_of], column)
+    scores = sum(contributions.values())
+
+    order = np.lexsort((column, -np.round(scores, RANK_DECIMALS), row_of))
+    row_of, column, scores = row_of[order], column[order], scores[order]
+    rank = _rank_within_rows(row_of)
+    keep = rank < k
+    target_rows, target_ranks = rows[row_of[keep]], rank[keep]
+    result.partners[target_rows, target_ranks] = column[keep]
+    result.scores[target_rows, target_ranks] = scores[keep]
+    for name, values in contributions.items():
+        result.contributions[name][target_rows, target_ranks] = values[order][keep]
+
+
+def _candidates(block, eligible_index, k, margin):
+    """(row, column) of every finite entry at or above a lower bound on its row's k-th best."""
+    step = max(1, len(eligible_index) // SAMPLE_COLUMNS)
+    sample_columns = eligible_index[::step]
+    if len(sample_columns) > k:
+        # The k-th best of a subset never exceeds the k-th best of the whole row.
+        sample = block[:, sample_columns]
+        bound = np.partition(sample, -k, axis=1)[:, -k] - margin
+    else:
+        bound = np.full(block.shape[0], -np.inf, dtype=block.dtype)
+    row_of, column = np.nonzero(block >= bound[:, None])
+    finite = np.isfinite(block[row_of, column])
+    return row_of[finite], column[finite]
+
+
+def _narrow(values, row_of, column, k, margin):
+    """Keep, per row, the candidates within the margin of the row's k-th best float32 score."""
+    order = np.lexsort((-values, row_of))
+    row_of, column, values = row_of[order], column[order], values[order]
+    rank = _rank_within_rows(row_of)
+    kth = np.full(row_of.max() + 1 if len(row_of) else 0, -np.inf, dtype=np.float64)
+    at_k = rank == k - 1
+    kth[row_of[at_k]] = values[at_k]
+    keep = values >= kth[row_of] - margin
+    return row_of[keep], column[keep]
+
+
+def _rank_within_rows(row_of):
+    """0, 1, 2... within each run of equal values of a sorted `row_of`."""
+    if len(row_of) == 0:
+        return np.zeros(0, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, row_of[1:] != row_of[:-1]])
+    run_lengths = np.diff(np.r_[starts, len(row_of)])
+    return np.arange(len(row_of)) - np.repeat(starts, run_lengths)
+
+
+def exact_contributions(encoded: EncodedProfiles, weights, rows, columns):
+    """Signed weighted contribution of each component for the pairs (rows[m], columns[m])."""
+    weights = validate_weights(weights)
+    contributions = {}
+    for block in encoded.blocks:
+        if weights[block.name] > 0:
+            values = np.einsum("ij,ij->i", block.left[rows], block.right[columns])
+        else:
+            values = np.zeros(len(rows))
+        contributions[block.name] = weights[block.name] * values
+    if weights[PENALTY] > 0:
+        duplicate = encoded.duplicate
+        overlap = np.asarray(duplicate[rows].multiply(duplicate[columns]).sum(axis=1)).ravel()
+        contributions[PENALTY] = -weights[PENALTY] * overlap
+    else:
+        contributions[PENALTY] = np.zeros(len(rows))
+    return contributions

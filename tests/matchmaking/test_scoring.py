@@ -1,0 +1,343 @@
+import math
+import random
+import re
+import zlib
+from collections import Counter
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from matchmaking.enums import DEFAULT_WEIGHT_PROFILES, WeightProfileName
+from matchmaking.explain import explain
+from matchmaking.features import OrganisationProfile, Taxonomy, encode
+from matchmaking.scoring import (
+    COMPONENTS,
+    PENALTY,
+    score_chunk,
+    top_k,
+    total_score,
+    validate_weights,
+)
+from matchmaking.synthetic import generate_profiles, load_taxonomy
+
+TEXT_DIMS = 16
+
+# Small vocabularies, so random instances share sectors, regions and texts, and tie often.
+TAXONOMY = Taxonomy(
+    sectors=("automotive", "plastics", "textiles", "food", "it", "tourism"),
+    emerging=("mobility", "packaging", "digital"),
+    ecosystems=("health", "retail"),
+    value_chain=("research", "design", "components", "production", "services"),
+    objectives=("green", "digital", "health"),
+    countries=("DE", "FR", "PL"),
+    regions=("DE1", "DE2", "FR1", "PL1"),
+    sector_emerging={
+        "automotive": frozenset({"mobility"}),
+        "it": frozenset({"mobility", "digital"}),
+        "plastics": frozenset({"packaging"}),
+        "food": frozenset({"packaging"}),
+    },
+    sector_ecosystems={
+        "textiles": frozenset({"retail"}),
+        "tourism": frozenset({"retail"}),
+        "food": frozenset({"health"}),
+    },
+)
+REGIONS = {"DE1": "DE", "DE2": "DE", "FR1": "FR", "PL1": "PL"}
+WORDS = [
+    "battery",
+    "sensor",
+    "fabric",
+    "harvest",
+    "cloud",
+    "hotel",
+    "recycling",
+    "design",
+    "export",
+]
+PROFILES = [dict(DEFAULT_WEIGHT_PROFILES[name]) for name in WeightProfileName]
+
+
+def random_profiles(count, seed):
+    rng = random.Random(seed)
+
+    def some(items, low, high):
+        return frozenset(rng.sample(items, rng.randint(low, min(high, len(items)))))
+
+    profiles = []
+    for identifier in range(count):
+        region = rng.choice(sorted(REGIONS))
+        profiles.append(
+            OrganisationProfile(
+                id=100 + identifier,
+                country=REGIONS[region],
+                region=region,
+                sectors=some(TAXONOMY.sectors, 0, 2),
+                emerging=some(TAXONOMY.emerging, 0, 2),
+                ecosystems=some(TAXONOMY.ecosystems, 0, 1),
+                value_chain=some(TAXONOMY.value_chain, 0, 2),
+                objectives=some(TAXONOMY.objectives, 0, 2),
+                target_countries=some(TAXONOMY.countries, 0, 2),
+                members=rng.choice([0, 15, 90, 500, 900]),
+                label_rank=rng.randint(0, 3),
+                text=" ".join(rng.choices(WORDS, k=rng.randint(0, 6))),
+            )
+        )
+    return profiles
+
+
+def reference_text_vectors(texts, dims):
+    counts = [Counter(re.findall(r"\w\w+", text.lower())) for text in texts]
+    document_frequency = Counter(term for counter in counts for term in counter)
+    vectors = []
+    for counter in counts:
+        vector = Counter()
+        for term, count in counter.items():
+            idf = math.log((1 + len(texts)) / (1 + document_frequency[term])) + 1
+            vector[zlib.crc32(term.encode()) % dims] += count * idf
+        norm = math.sqrt(sum(value * value for value in vector.values()))
+        vectors.append({bucket: value / norm for bucket, value in vector.items()} if norm else {})
+    return vectors
+
+
+def cosine(first, second):
+    if not first or not second:
+        return 0.0
+    return len(first & second) / math.sqrt(len(first) * len(second))
+
+
+def mean_over_pairs(first, second, value):
+    if not first or not second:
+        return 0.0
+    return sum(value(a, b) for a in first for b in second) / (len(first) * len(second))
+
+
+def reference_components(source, partner, taxonomy, source_text, partner_text):
+    """Each component straight from its definition, one pair at a time."""
+    order = {slug: k for k, slug in enumerate(taxonomy.value_chain)}
+
+    def linked(own, theirs):
+        return own != theirs and bool(taxonomy.bridges(own) & taxonomy.bridges(theirs))
+
+    def focus(profile):
+        return {("e", slug) for slug in profile.emerging} | {("c", s) for s in profile.ecosystems}
+
+    in_targets = partner.country in source.target_countries and partner.country != source.country
+    size = min(1.0, math.log1p(partner.members) / math.log1p(500))
+    return {
+        "cross_sector": mean_over_pairs(source.sectors, partner.sectors, linked),
+        "shared_focus": cosine(focus(source), focus(partner)),
+        "value_chain": mean_over_pairs(
+            source.value_chain,
+            partner.value_chain,
+            lambda own, theirs: {1: 1.0, 2: 0.5}.get(abs(order[own] - order[theirs]), 0.0),
+        ),
+        "s3_objectives": cosine(source.objectives, partner.objectives),
+        "text": sum(value * partner_text.get(bucket, 0.0) for bucket, value in source_text.items()),
+        "international": 0.5 * (source.country != partner.country) + 0.5 * in_targets,
+        "strength": 0.5 * partner.label_rank / 3 + 0.5 * size,
+        PENALTY: (source.region == partner.region) * cosine(source.sectors, partner.sectors),
+    }
+
+
+def reference_scores(profiles, taxonomy, weights):
+    texts = reference_text_vectors([p.text for p in profiles], TEXT_DIMS)
+    weights = validate_weights(weights)
+    scores = {}
+    for i, source in enumerate(profiles):
+        for j, partner in enumerate(profiles):
+            components = reference_components(source, partner, taxonomy, texts[i], texts[j])
+            scores[i, j] = sum(weights[name] * components[name] for name in COMPONENTS) - (
+                weights[PENALTY] * components[PENALTY]
+            )
+    return scores
+
+
+def reference_top_k(scores, count, k, eligible=None):
+    best = []
+    for i in range(count):
+        pairs = [
+            (-round(scores[i, j], 9), j)
+            for j in range(count)
+            if j != i and (eligible is None or eligible[j])
+        ]
+        best.append([j for _, j in sorted(pairs)[:k]])
+    return best
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("weights", PROFILES, ids=[name.value for name in WeightProfileName])
+def test_fast_scores_equal_reference_on_random_instances(seed, weights):
+    profiles = random_profiles(60, seed)
+    encoded = encode(profiles, TAXONOMY, text_dims=TEXT_DIMS)
+
+    fast = total_score(score_chunk(encoded, np.arange(60)), weights)
+
+    expected = reference_scores(profiles, TAXONOMY, weights)
+    assert np.abs(
+        fast - np.array([[expected[i, j] for j in range(60)] for i in range(60)])
+    ).max() < (1e-6)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("weights", PROFILES, ids=[name.value for name in WeightProfileName])
+def test_top_k_equals_reference_top_k(seed, weights):
+    profiles = random_profiles(60, seed)
+    encoded = encode(profiles, TAXONOMY, text_dims=TEXT_DIMS)
+    expected = reference_scores(profiles, TAXONOMY, weights)
+
+    result = top_k(encoded, weights, k=20, chunk_rows=16)
+
+    assert result.partners.tolist() == reference_top_k(expected, 60, 20)
+    expected_scores = [[expected[i, j] for j in row] for i, row in enumerate(result.partners)]
+    assert np.abs(result.scores - np.array(expected_scores)).max() < 1e-6
+
+
+def test_top_k_equals_reference_on_synthetic_profiles():
+    taxonomy = load_taxonomy()
+    profiles = generate_profiles(60, seed=7, taxonomy=taxonomy)
+    weights = PROFILES[0]
+    encoded = encode(profiles, taxonomy, text_dims=TEXT_DIMS)
+    expected = reference_scores(profiles, taxonomy, weights)
+
+    result = top_k(encoded, weights, k=10)
+
+    assert result.partners.tolist() == reference_top_k(expected, 60, 10)
+
+
+def test_top_k_contributions_sum_to_score():
+    profiles = random_profiles(60, 3)
+    encoded = encode(profiles, TAXONOMY, text_dims=TEXT_DIMS)
+
+    result = top_k(encoded, PROFILES[0], k=20)
+
+    summed = sum(result.contributions[name] for name in (*COMPONENTS, PENALTY))
+    assert np.abs(summed - result.scores).max() < 1e-12
+    assert (result.contributions[PENALTY] <= 0).all()
+
+
+def test_top_k_never_recommends_self_and_pads_when_few_partners():
+    profiles = random_profiles(5, 4)
+    encoded = encode(profiles, TAXONOMY, text_dims=TEXT_DIMS)
+
+    result = top_k(encoded, PROFILES[0], k=10)
+
+    for i, row in enumerate(result.partners.tolist()):
+        assert sorted(row[:4]) == sorted(set(range(5)) - {i})
+        assert row[4:] == [-1] * 6
+    assert np.isnan(result.scores[:, 4:]).all()
+
+
+def test_top_k_breaks_ties_by_lower_partner_index():
+    twin = random_profiles(1, 5)[0]
+    profiles = [replace(twin, id=identifier) for identifier in range(8)]
+    encoded = encode(profiles, TAXONOMY, text_dims=TEXT_DIMS)
+
+    first = top_k(encoded, PROFILES[0], k=3, chunk_rows=3)
+    second = top_k(encoded, PROFILES[0], k=3, chunk_rows=8, workers=1)
+
+    assert first.partners.tolist() == [[j for j in range(8) if j != i][:3] for i in range(8)]
+    assert second.partners.tolist() == first.partners.tolist()
+    assert len(set(first.scores.ravel().tolist())) == 1
+
+
+@pytest.mark.parametrize("chunk_rows", [1, 7, 60])
+@pytest.mark.parametrize("workers", [1, 2])
+def test_top_k_does_not_depend_on_chunk_size_or_workers(chunk_rows, workers):
+    profiles = random_profiles(60, 6)
+    encoded = encode(profiles, TAXONOMY, text_dims=TEXT_DIMS)
+    baseline = top_k(encoded, PROFILES[1], k=20, chunk_rows=60, workers=1)
+
+    result = top_k(encoded, PROFILES[1], k=20, chunk_rows=chunk_rows, workers=workers)
+
+    assert np.array_equal(result.partners, baseline.partners)
+    assert np.array_equal(result.scores, baseline.scores)
+
+
+def test_top_k_recommends_only_eligible_partners_but_to_everyone():
+    profiles = random_profiles(60, 8)
+    eligible = np.array([i % 3 == 0 for i in range(60)])
+    encoded = encode(profiles, TAXONOMY, text_dims=TEXT_DIMS)
+    expected = reference_scores(profiles, TAXONOMY, PROFILES[2])
+
+    result = top_k(encoded, PROFILES[2], k=5, chunk_rows=9, eligible=eligible)
+
+    assert result.partners.tolist() == reference_top_k(expected, 60, 5, eligible=eligible)
+    assert all(eligible[j] for j in result.partners.ravel())
+
+
+def complementary_instance():
+    source = OrganisationProfile(
+        id=1,
+        country="DE",
+        region="DE1",
+        sectors=frozenset({"automotive"}),
+        emerging=frozenset({"mobility"}),
+        value_chain=frozenset({"components"}),
+        objectives=frozenset({"green"}),
+        members=90,
+        text="battery sensor",
+    )
+    twin = replace(source, id=2)
+    partner = OrganisationProfile(
+        id=3,
+        country="FR",
+        region="FR1",
+        sectors=frozenset({"it"}),
+        value_chain=frozenset({"production"}),
+        members=90,
+        text="cloud",
+    )
+    return [source, twin, partner]
+
+
+def test_duplicate_penalty_puts_twin_below_complementary_partner_abroad():
+    weights = dict(DEFAULT_WEIGHT_PROFILES[WeightProfileName.SMART_SPECIALISATION])
+    encoded = encode(complementary_instance(), TAXONOMY, text_dims=TEXT_DIMS)
+
+    without_penalty = top_k(encoded, {**weights, PENALTY: 0.0}, k=2)
+    with_penalty = top_k(encoded, weights, k=2)
+
+    assert without_penalty.partners[0].tolist() == [1, 2]
+    assert with_penalty.partners[0].tolist() == [2, 1]
+    assert with_penalty.contributions[PENALTY][0].tolist() == [0.0, -weights[PENALTY]]
+
+
+def test_explain_names_the_bridge_and_sums_to_the_score():
+    profiles = complementary_instance()
+    encoded = encode(profiles, TAXONOMY, text_dims=TEXT_DIMS)
+    weights = PROFILES[0]
+    result = top_k(encoded, weights, k=2)
+    contributions = {name: result.contributions[name][0, 0] for name in (*COMPONENTS, PENALTY)}
+
+    reasons = explain(profiles[0], profiles[result.partners[0, 0]], contributions, TAXONOMY)
+
+    assert [reason.code for reason in reasons] == [
+        "cross_sector",
+        "value_chain",
+        "strength",
+        "different_country",
+    ]
+    assert reasons[0].params == {
+        "own_sector": "automotive",
+        "partner_sector": "it",
+        "bridge_kind": "emerging",
+        "bridge": "mobility",
+    }
+    assert reasons[1].params == {
+        "own_positions": ["components"],
+        "partner_positions": ["production"],
+    }
+    assert sum(reason.contribution for reason in reasons) == pytest.approx(result.scores[0, 0])
+
+
+def test_validate_weights_rejects_unknown_and_negative_weights():
+    with pytest.raises(ValueError, match="Unknown score components"):
+        validate_weights({"charisma": 1.0})
+    with pytest.raises(ValueError, match="non-negative"):
+        validate_weights({"text": -0.1})
+    assert validate_weights({"text": 0.5}) == {
+        **dict.fromkeys((*COMPONENTS, PENALTY), 0.0),
+        "text": 0.5,
+    }
