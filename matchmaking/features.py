@@ -116,7 +116,9 @@ class EncodedProfiles:
     # Near-duplicate space: one column per (region, sector), rows scaled so that the product of
     # two rows is [same region] * cosine(sectors).
     duplicate: sparse.csr_matrix
-    # Kept for explanations and for callers that need the raw one-hot encodings.
+    # Rows of the sector one-hot divided by their norm: the penalty of a known pair is
+    # [same region] * sector_cosine[i] @ sector_cosine[j], without a sparse lookup.
+    sector_cosine: np.ndarray
     sectors: sparse.csr_matrix
     country: np.ndarray
     region: np.ndarray
@@ -257,6 +259,7 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
         ids=np.array([p.id for p in profiles], dtype=np.int64),
         blocks=blocks,
         duplicate=duplicate,
+        sector_cosine=scale_rows(sectors, 0.5).toarray(),
         sectors=sectors,
         country=country,
         region=region,

@@ -9,8 +9,8 @@ one float32 matrix product ``(rows x d) @ (d x n)``; the near-duplicate penalty 
 product in (region x sector) space. Top-k then runs in two passes so that exact float64
 arithmetic decides the ranking:
 
-1. A lower bound on each row's k-th best score from a strided sample of columns, minus a margin
-   larger than any float32 rounding, keeps a few candidates per row (one comparison pass
+1. A lower bound on each row's k-th best score from the maxima of groups of columns, minus a
+   margin larger than any float32 rounding, keeps a few candidates per row (one max reduction
    instead of a partition over n columns).
 2. The candidates are rescored exactly, per component, in float64; the contributions of the
    chosen partners are the ones stored, so an explanation always sums to its score.
@@ -40,8 +40,8 @@ PENALTY = "duplicate"
 RANK_DECIMALS = 9
 # A chunk holds at most this many pair scores (float32), whatever the number of organisations.
 CHUNK_PAIRS = 1 << 23
-# Columns sampled per row to bound the k-th best score from below.
-SAMPLE_COLUMNS = 2048
+# Columns per group when bounding a row's k-th best score from below (see `_candidates`).
+GROUP_COLUMNS = 64
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def _top_k_chunk(plan: _Plan, rows, k, result: TopK):
         block[:, ~plan.eligible] = -np.inf
     block[np.arange(len(rows)), rows] = -np.inf
 
-    row_of, column = _candidates(block, plan.eligible_index, k, plan.margin)
+    row_of, column = _candidates(block, k, plan.margin)
     row_of, column = _narrow(block[row_of, column], row_of, column, k, plan.margin)
     contributions = exact_contributions(plan.encoded, plan.weights, rows[row_of], column)
     scores = sum(contributions.values())
@@ -195,17 +195,29 @@ def _top_k_chunk(plan: _Plan, rows, k, result: TopK):
         result.contributions[name][target_rows, target_ranks] = values[order][keep]
 
 
-def _candidates(block, eligible_index, k, margin):
-    """(row, column) of every finite entry at or above a lower bound on its row's k-th best."""
-    step = max(1, len(eligible_index) // SAMPLE_COLUMNS)
-    sample_columns = eligible_index[::step]
-    if len(sample_columns) > k:
-        # The k-th best of a subset never exceeds the k-th best of the whole row.
-        sample = block[:, sample_columns]
-        bound = np.partition(sample, -k, axis=1)[:, -k] - margin
+def _candidates(block, k, margin):
+    """(row, column) of every finite entry at or above a lower bound on its row's k-th best.
+
+    Columns are cut into groups of `GROUP_COLUMNS`; the k-th largest group maximum is a lower
+    bound on the row's k-th best (k distinct entries reach it), and only groups whose maximum
+    reaches the bound are searched, so the full block is read once, by the max reduction.
+    """
+    rows, n = block.shape
+    groups = n // GROUP_COLUMNS
+    if groups < k:
+        bound = np.partition(block, -k, axis=1)[:, -k] if n >= k else np.full(rows, -np.inf)
+        row_of, column = np.nonzero(block >= (bound - margin)[:, None])
     else:
-        bound = np.full(block.shape[0], -np.inf, dtype=block.dtype)
-    row_of, column = np.nonzero(block >= bound[:, None])
+        body = block[:, : groups * GROUP_COLUMNS].reshape(rows, groups, GROUP_COLUMNS)
+        maxima = body.max(axis=2)
+        bound = np.partition(maxima, -k, axis=1)[:, -k] - margin
+        hit_row, hit_group = np.nonzero(maxima >= bound[:, None])
+        segment_row, offset = np.nonzero(body[hit_row, hit_group] >= bound[hit_row][:, None])
+        row_of = hit_row[segment_row]
+        column = hit_group[segment_row] * GROUP_COLUMNS + offset
+        tail_row, tail_column = np.nonzero(block[:, groups * GROUP_COLUMNS :] >= bound[:, None])
+        row_of = np.concatenate([row_of, tail_row])
+        column = np.concatenate([column, tail_column + groups * GROUP_COLUMNS])
     finite = np.isfinite(block[row_of, column])
     return row_of[finite], column[finite]
 
@@ -242,8 +254,10 @@ def exact_contributions(encoded: EncodedProfiles, weights, rows, columns):
             values = np.zeros(len(rows))
         contributions[block.name] = weights[block.name] * values
     if weights[PENALTY] > 0:
-        duplicate = encoded.duplicate
-        overlap = np.asarray(duplicate[rows].multiply(duplicate[columns]).sum(axis=1)).ravel()
+        region = encoded.region
+        same_region = (region[rows] == region[columns]) & (region[rows] >= 0)
+        cosine = encoded.sector_cosine
+        overlap = same_region * np.einsum("ij,ij->i", cosine[rows], cosine[columns])
         contributions[PENALTY] = -weights[PENALTY] * overlap
     else:
         contributions[PENALTY] = np.zeros(len(rows))
