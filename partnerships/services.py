@@ -1,8 +1,11 @@
 """Every write to organisations, their people and labels goes through here."""
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships.enums import (
@@ -10,9 +13,17 @@ from partnerships.enums import (
     MembershipRole,
     ValidationState,
 )
-from partnerships.models import AuditEntry, Label, Organisation, OrganisationMembership
+from partnerships.models import (
+    AuditEntry,
+    Invitation,
+    Label,
+    Organisation,
+    OrganisationMembership,
+)
+from partnerships.prechecks import blocking_findings, waived_findings, website_domain
 from partnerships.signals import organisation_profile_changed
 from partnerships.statemachine import ensure_transition
+from partnerships.tasks import send_email
 
 # Fields whose change alters who an organisation should partner with.
 PROFILE_M2M_FIELDS = (
@@ -62,6 +73,7 @@ def _check_region(organisation):
 def _apply(organisation, fields, relations):
     for name, value in fields.items():
         setattr(organisation, name, value)
+    organisation.website_domain = website_domain(organisation.website)
     _check_region(organisation)
     organisation.full_clean(exclude=["logo"] + list(PROFILE_M2M_FIELDS))
     organisation.save()
@@ -166,3 +178,137 @@ def record_label(
     log_action(organisation, "label.recorded", actor=by, data={"level": level})
     mark_for_rescoring([organisation.pk])
     return label
+
+
+def queue_email(*, subject, template, context, recipients):
+    """Render now, send after commit: a rolled-back change never e-mails anybody."""
+    body = render_to_string(template, context)
+    recipients = sorted(set(recipients))
+    transaction.on_commit(lambda: send_email.delay(str(subject), body, recipients))
+
+
+def _manager_emails(organisation):
+    return list(organisation.memberships.values_list("user__email", flat=True))
+
+
+def absolute(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+@transaction.atomic
+def submit_for_validation(organisation, *, by):
+    """Send a profile to staff; every unmet pre-check is reported at once and nothing moves."""
+    findings = blocking_findings(organisation)
+    if findings:
+        errors = {}
+        for finding in findings:
+            errors.setdefault(finding.field, []).append(
+                ValidationError(finding.message, code=finding.code)
+            )
+        raise ValidationError(errors)
+    organisation = change_validation_state(organisation, to=ValidationState.PENDING, by=by)
+    organisation.submitted_at = timezone.now()
+    organisation.save(update_fields=["submitted_at"])
+    return organisation
+
+
+@transaction.atomic
+def decide_validation(organisation, *, verified, by, reason=""):
+    """Staff verify or reject a pending profile; its managers are told by e-mail."""
+    target = ValidationState.VERIFIED if verified else ValidationState.REJECTED
+    if verified and not organisation.programme_confirmed and waived_findings(organisation):
+        raise ValidationError(
+            _(
+                "Confirm the recognised cluster programme first: without it this "
+                "profile does not meet the size criteria."
+            ),
+            code="programme_unconfirmed",
+        )
+    organisation = change_validation_state(organisation, to=target, by=by, reason=reason)
+    queue_email(
+        subject=_("ClusterPortal: validation of %(name)s") % {"name": organisation.name},
+        template="partnerships/email/validation_decision.txt",
+        context={"organisation": organisation, "url": absolute(organisation.get_absolute_url())},
+        recipients=_manager_emails(organisation),
+    )
+    return organisation
+
+
+@transaction.atomic
+def confirm_programme(organisation, *, by):
+    """Staff confirm the declared cluster programme, which waives the size criteria."""
+    if not organisation.recognised_programme.strip():
+        raise ValidationError(_("This organisation declares no cluster programme."))
+    organisation.programme_confirmed = True
+    organisation.save(update_fields=["programme_confirmed", "updated_at"])
+    log_action(
+        organisation,
+        "organisation.programme_confirmed",
+        actor=by,
+        data={"programme": organisation.recognised_programme},
+    )
+    return organisation
+
+
+@transaction.atomic
+def invite_member(organisation, *, email, role=MembershipRole.EDITOR, by):
+    """Invite a colleague by e-mail; an open invitation to the same address is renewed."""
+    email = email.strip().lower()
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise ValidationError(
+            {"email": _("This person already edits the profile.")}, code="already_member"
+        )
+    Invitation.objects.filter(
+        organisation=organisation, email=email, accepted_at__isnull=True
+    ).delete()
+    invitation = Invitation.objects.create(
+        organisation=organisation, email=email, role=role, invited_by=by
+    )
+    log_action(organisation, "organisation.invited", actor=by, data={"email": email})
+    queue_email(
+        subject=_("Invitation to edit %(name)s on ClusterPortal") % {"name": organisation.name},
+        template="partnerships/email/invitation.txt",
+        context={
+            "invitation": invitation,
+            "inviter": by.get_full_name(),
+            "url": absolute(invitation.get_absolute_url()),
+        },
+        recipients=[email],
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(invitation, *, user):
+    """Turn an open invitation into a membership for the signed-in person it was sent to."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None:
+        raise ValidationError(_("This invitation has already been used."), code="used")
+    if invitation.email.lower() != user.email.lower():
+        raise ValidationError(
+            _("This invitation was sent to %(email)s; sign in with that address.")
+            % {"email": invitation.email},
+            code="wrong_person",
+        )
+    membership = add_member(invitation.organisation, user=user, role=invitation.role, by=user)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def transfer_ownership(organisation, *, to, by):
+    """Hand the profile over to another member, who becomes owner; the giver stays editor."""
+    target = organisation.memberships.select_for_update().filter(user=to).first()
+    if target is None:
+        raise ValidationError(
+            {"user": _("Ownership can only pass to someone who already edits the profile.")}
+        )
+    organisation.memberships.filter(role=MembershipRole.OWNER).exclude(user=to).update(
+        role=MembershipRole.EDITOR
+    )
+    target.role = MembershipRole.OWNER
+    target.save(update_fields=["role"])
+    log_action(organisation, "organisation.ownership_transferred", actor=by, data={"to": to.pk})
+    return target

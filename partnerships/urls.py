@@ -1,13 +1,13 @@
 from django.urls import path
 
-from partnerships import views
+from partnerships.views import organisation
 
 app_name = "partnerships"
 
 urlpatterns = [
     path(
         "organisations/<int:pk>/",
-        views.OrganisationDetailView.as_view(),
+        organisation.OrganisationDetailView.as_view(),
         name="organisation-detail",
     ),
 ]

@@ -1,7 +1,7 @@
 from .accounts import User, UserManager
 from .audit import AuditEntry
 from .demo import PlantedPartnership
-from .organisation import Label, Organisation, OrganisationMembership
+from .organisation import Invitation, Label, Organisation, OrganisationMembership
 from .reference import (
     Country,
     Ecosystem,
@@ -18,6 +18,7 @@ __all__ = [
     "Country",
     "Ecosystem",
     "EmergingIndustry",
+    "Invitation",
     "Label",
     "Organisation",
     "OrganisationMembership",

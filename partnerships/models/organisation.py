@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -93,6 +95,18 @@ class Organisation(RulesModel):
     logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
+    recognised_programme = models.CharField(
+        _("recognised cluster programme"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The national or regional cluster programme that recognises this organisation, if "
+            "any. Staff confirm it; the size criteria are then waived."
+        ),
+    )
+    programme_confirmed = models.BooleanField(_("programme confirmed by staff"), default=False)
+    website_domain = models.CharField(max_length=255, blank=True, db_index=True, editable=False)
+
     validation_state = models.CharField(
         _("validation state"),
         max_length=20,
@@ -101,6 +115,7 @@ class Organisation(RulesModel):
         db_index=True,
     )
     rejection_reason = models.TextField(_("reason for rejection"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted for validation"), null=True, blank=True)
     # Set in the same transaction as any profile change; the matchmaking app reads it, so a
     # lost task never means a stale recommendation list.
     needs_rescoring = models.BooleanField(default=True, db_index=True, editable=False)
@@ -187,6 +202,49 @@ class OrganisationMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    """An owner's invitation to a colleague to edit the profile, accepted by signing in."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(
+        _("role"), max_length=10, choices=MembershipRole.choices, default=MembershipRole.EDITOR
+    )
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at__isnull=True),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organisation}"
+
+    def get_absolute_url(self):
+        return reverse("partnerships:invitation-accept", kwargs={"token": self.token})
 
 
 class LabelQuerySet(models.QuerySet):

@@ -1,0 +1,16 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+
+
+@shared_task(
+    name="partnerships.send_email",
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+    acks_late=True,
+)
+def send_email(subject, body, recipients):
+    """Deliver one rendered e-mail; the service that queued it already committed its change."""
+    if recipients:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
