@@ -10,6 +10,12 @@ class WeightProfileName(models.TextChoices):
     SMART_SPECIALISATION = "smart_specialisation", _("Smart-specialisation calls")
 
 
+class RunState(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
 # The shipped weights of each profile; staff edit copies of these, never the constants. Keys are
 # the score components of matchmaking.scoring plus the near-duplicate penalty.
 DEFAULT_WEIGHT_PROFILES = MappingProxyType(

@@ -5,12 +5,16 @@ import time
 
 import numpy as np
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from matchmaking.enums import DEFAULT_WEIGHT_PROFILES, WeightProfileName
 from matchmaking.features import encode
+from matchmaking.models import WeightProfile
 from matchmaking.scoring import PENALTY, top_k, validate_weights
+from matchmaking.services import run_recommendations
 from matchmaking.synthetic import generate_profiles, load_taxonomy
+from partnerships.models import Organisation
 
 
 def peer_top_k(encoded, weights, *, k, rows):
@@ -88,14 +92,46 @@ class Command(BaseCommand):
             _("ours %(ours).3g pairs/s; peer %(peer).3g pairs/s over %(rows)d rows")
             % {"ours": pairs_per_s, "peer": peer_pairs_per_s, "rows": len(rows)}
         )
-        self.stdout.write(
-            _("end-to-end to PostgreSQL: not measured yet (no recommendation models).")
-        )
+        end_to_end = self.end_to_end(organisations, profile, k, workers)
         summary = {
             "organisations": organisations,
             "pairs_per_s": round(pairs_per_s),
             "peer_pairs_per_s": round(peer_pairs_per_s),
             "ratio": round(pairs_per_s / peer_pairs_per_s, 2),
-            "end_to_end_s": None,
+            "end_to_end_s": None if end_to_end is None else round(end_to_end, 2),
         }
         self.stdout.write(json.dumps(summary))
+
+    def end_to_end(self, organisations, profile, k, workers):
+        """Seconds for a full run over the first N organisations of the database, or None.
+
+        Load, encode, score and write to PostgreSQL, as `run_recommendations` does it; the
+        run is deleted afterwards so that benchmarking leaves no recommendations behind.
+        """
+        if connection.vendor != "postgresql":
+            self.stdout.write(_("end-to-end: skipped, the database is not PostgreSQL."))
+            return None
+        ids = Organisation.objects.order_by("id").values_list("id", flat=True)
+        cutoff = ids[organisations - 1 : organisations].first()
+        weight_profile = WeightProfile.objects.filter(slug=profile).first()
+        if cutoff is None or weight_profile is None:
+            self.stdout.write(
+                _("end-to-end: skipped, the database holds fewer than %(n)d organisations.")
+                % {"n": organisations}
+            )
+            return None
+        started = time.perf_counter()
+        run = run_recommendations(
+            weight_profile,
+            k=k,
+            workers=workers,
+            organisations=Organisation.objects.filter(id__lte=cutoff),
+        )
+        elapsed = time.perf_counter() - started
+        written = run.recommendations.count()
+        run.delete()
+        self.stdout.write(
+            _("end-to-end: %(s).2f s for %(n)d organisations, %(rows)d recommendations written")
+            % {"s": elapsed, "n": organisations, "rows": written}
+        )
+        return elapsed

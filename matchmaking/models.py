@@ -1,0 +1,167 @@
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking.enums import RunState
+from partnerships.models import Organisation
+
+WEIGHT_FIELDS = (
+    "cross_sector",
+    "shared_focus",
+    "value_chain",
+    "s3_objectives",
+    "text",
+    "international",
+    "strength",
+    "duplicate",
+)
+
+
+def weight_field(label, help_text):
+    return models.FloatField(
+        label, default=0.0, validators=[MinValueValidator(0.0)], help_text=help_text
+    )
+
+
+class WeightProfile(models.Model):
+    """Named weights of the score components; staff edit them in the back office."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    cross_sector = weight_field(
+        _("cross-sectoral linkage"),
+        _("Different sectors that meet in an emerging industry or ecosystem."),
+    )
+    shared_focus = weight_field(
+        _("shared focus"), _("The same declared emerging industries and ecosystems.")
+    )
+    value_chain = weight_field(
+        _("value-chain complementarity"), _("Positions one or two steps apart in the chain.")
+    )
+    s3_objectives = weight_field(
+        _("shared S3 objectives"), _("The same smart-specialisation policy objectives.")
+    )
+    text = weight_field(_("text similarity"), _("Similar descriptions and keywords."))
+    international = weight_field(
+        _("international reach"),
+        _("A partner abroad, better still in one of the target countries."),
+    )
+    strength = weight_field(_("existing strength"), _("The partner's current label and its size."))
+    duplicate = weight_field(
+        _("near-duplicate penalty"), _("Subtracted for a partner in the same region and sector.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("weight profile")
+        verbose_name_plural = _("weight profiles")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    cross_sector__gte=0,
+                    shared_focus__gte=0,
+                    value_chain__gte=0,
+                    s3_objectives__gte=0,
+                    text__gte=0,
+                    international__gte=0,
+                    strength__gte=0,
+                    duplicate__gte=0,
+                ),
+                name="weight_profile_weights_non_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def weights(self):
+        return {name: getattr(self, name) for name in WEIGHT_FIELDS}
+
+
+class RecommendationRun(models.Model):
+    """One scoring of every organisation with one weight profile; the latest done run is shown."""
+
+    profile = models.ForeignKey(
+        WeightProfile, on_delete=models.PROTECT, related_name="runs", verbose_name=_("profile")
+    )
+    # The weights as they were when the run scored, so a later edit never rewrites history.
+    weights = models.JSONField(_("weights used"))
+    k = models.PositiveSmallIntegerField(_("partners per organisation"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=RunState.choices, default=RunState.RUNNING
+    )
+    organisations = models.PositiveIntegerField(_("organisations scored"), default=0)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recommendation run")
+        verbose_name_plural = _("recommendation runs")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=RunState.values), name="recommendation_run_state"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.profile} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class Recommendation(models.Model):
+    """A suggested partner, with the signed contribution of every component to its score."""
+
+    # Runs write millions of rows by COPY, and per-row foreign-key checks would cost more than
+    # the scoring, so the database holds no constraints here: rows are derived data, written
+    # only by run_recommendations with ids it has just read, and deletes cascade through
+    # Django. The run needs no index of its own: the unique (run, organisation, rank) index
+    # starts with it.
+    run = models.ForeignKey(
+        RecommendationRun,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        db_index=False,
+        db_constraint=False,
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+        db_constraint=False,
+    )
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.FloatField(_("score"))
+    cross_sector = models.FloatField(default=0.0)
+    shared_focus = models.FloatField(default=0.0)
+    value_chain = models.FloatField(default=0.0)
+    s3_objectives = models.FloatField(default=0.0)
+    text = models.FloatField(default=0.0)
+    international = models.FloatField(default=0.0)
+    strength = models.FloatField(default=0.0)
+    duplicate = models.FloatField(default=0.0)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["run", "organisation", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "organisation", "rank"], name="recommendation_unique_rank"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(organisation=models.F("partner")),
+                name="recommendation_not_self",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} → {self.partner_id} ({self.score:.3f})"
+
+    @property
+    def contributions(self):
+        return {name: getattr(self, name) for name in WEIGHT_FIELDS}

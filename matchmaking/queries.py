@@ -1,0 +1,119 @@
+"""Reads for matchmaking: the plain data the scoring core takes, loaded in a few bulk queries."""
+
+from collections import defaultdict
+
+from django.utils import timezone
+
+from matchmaking.enums import RunState
+from matchmaking.features import OrganisationProfile, Taxonomy
+from matchmaking.models import Recommendation, RecommendationRun
+from partnerships.enums import LABEL_RANK, MemberType, ValidationState
+from partnerships.models import (
+    Country,
+    Ecosystem,
+    EmergingIndustry,
+    Label,
+    Organisation,
+    PolicyObjective,
+    Region,
+    SectoralIndustry,
+    ValueChainPosition,
+)
+
+
+def taxonomy_from_db():
+    """Every reference vocabulary in a stable column order, with the sector links."""
+
+    def links(model):
+        mapping = defaultdict(set)
+        through = model.sectoral_industries.through
+        for sector, group in through.objects.values_list(
+            "sectoralindustry__slug", f"{model._meta.model_name}__slug"
+        ):
+            mapping[sector].add(group)
+        return {sector: frozenset(groups) for sector, groups in mapping.items()}
+
+    return Taxonomy(
+        sectors=tuple(SectoralIndustry.objects.order_by("slug").values_list("slug", flat=True)),
+        emerging=tuple(EmergingIndustry.objects.order_by("slug").values_list("slug", flat=True)),
+        ecosystems=tuple(Ecosystem.objects.order_by("slug").values_list("slug", flat=True)),
+        value_chain=tuple(
+            ValueChainPosition.objects.order_by("order", "slug").values_list("slug", flat=True)
+        ),
+        objectives=tuple(PolicyObjective.objects.order_by("slug").values_list("slug", flat=True)),
+        countries=tuple(Country.objects.order_by("code").values_list("code", flat=True)),
+        regions=tuple(
+            Region.objects.filter(level=2).order_by("code").values_list("code", flat=True)
+        ),
+        sector_emerging=links(EmergingIndustry),
+        sector_ecosystems=links(Ecosystem),
+    )
+
+
+def _related(field, value_path, organisations):
+    """organisation id -> set of values over one many-to-many relation, in one query."""
+    through = Organisation._meta.get_field(field).remote_field.through
+    mapping = defaultdict(set)
+    links = through.objects.all()
+    if organisations is not None:
+        links = links.filter(organisation__in=organisations.values("pk"))
+    for organisation_id, value in links.values_list("organisation_id", value_path):
+        mapping[organisation_id].add(value)
+    return mapping
+
+
+def scoring_profiles(*, organisations=None, on=None):
+    """Organisations (all by default) as `OrganisationProfile`s by id, and which are eligible.
+
+    Eligible partners are the verified ones: an unverified profile gets recommendations (so
+    its owner sees what verification brings) but is never recommended to anyone.
+    """
+    on = on or timezone.localdate()
+    sectors = _related("sectoral_industries", "sectoralindustry__slug", organisations)
+    emerging = _related("emerging_industries", "emergingindustry__slug", organisations)
+    ecosystems = _related("ecosystems", "ecosystem__slug", organisations)
+    chain = _related("value_chain_positions", "valuechainposition__slug", organisations)
+    objectives = _related("s3_priorities", "s3priority__policy_objective__slug", organisations)
+    targets = _related("target_countries", "country_id", organisations)
+    organisations = Organisation.objects.all() if organisations is None else organisations
+    current_labels = Label.objects.current(on).filter(organisation__in=organisations.values("pk"))
+    labels = defaultdict(int)
+    for organisation_id, level in current_labels.values_list("organisation_id", "level").order_by():
+        labels[organisation_id] = max(labels[organisation_id], LABEL_RANK[level])
+
+    fields = ["id", "country_id", "region_id", "description", "keywords", "validation_state"]
+    profiles, eligible = [], []
+    for row in organisations.order_by("id").values_list(*fields, *MemberType.values):
+        pk, country, region, description, keywords, state, *members = row
+        profiles.append(
+            OrganisationProfile(
+                id=pk,
+                country=country,
+                region=region,
+                sectors=frozenset(sectors[pk]),
+                emerging=frozenset(emerging[pk]),
+                ecosystems=frozenset(ecosystems[pk]),
+                value_chain=frozenset(chain[pk]),
+                objectives=frozenset(objectives[pk]),
+                target_countries=frozenset(targets[pk]),
+                members=sum(members),
+                label_rank=labels[pk],
+                text=f"{description} {keywords.replace(',', ' ')}",
+            )
+        )
+        eligible.append(state == ValidationState.VERIFIED)
+    return profiles, eligible
+
+
+def latest_run(profile):
+    """The newest finished run of a weight profile, or None."""
+    return RecommendationRun.objects.filter(profile=profile, state=RunState.DONE).first()
+
+
+def recommendations_for(organisation, run):
+    """An organisation's recommendations in a run, best first, partners loaded."""
+    return (
+        Recommendation.objects.filter(run=run, organisation=organisation)
+        .select_related("partner", "partner__country", "partner__region")
+        .order_by("rank")
+    )
