@@ -1,4 +1,5 @@
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from partnerships.enums import MembershipRole
@@ -100,6 +101,16 @@ class OrganisationForm(forms.ModelForm):
         self.fields["logo"].help_text = _("PNG, JPEG or WebP, at most 2 MB.")
         country = self._bound_value("country")
         region = self._bound_value("region")
+        # Choosing a country reloads the region list (HTMX); without JavaScript the server
+        # narrows it on the next round trip and rejects a mismatch.
+        self.fields["country"].widget.attrs.update(
+            {
+                "hx-get": reverse("partnerships:region-options"),
+                "hx-target": "#id_region",
+                "hx-include": "#id_region",
+                "hx-trigger": "change",
+            }
+        )
         regions = Region.objects.filter(level=2).select_related("country")
         self.fields["region"].queryset = regions.filter(country_id=country) if country else regions
         priorities = S3Priority.objects.select_related("policy_objective")
@@ -158,6 +169,9 @@ class LabelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["certificate"].validators.append(validate_certificate)
         self.fields["certificate"].help_text = _("PDF, PNG or JPEG, at most 5 MB.")
+
+    def label_fields(self):
+        return dict(self.cleaned_data)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,6 +1,10 @@
 """Reads that decide what a person may see. Pages and the API both start here."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+import difflib
+import re
+import unicodedata
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from partnerships.enums import LABEL_RANK, LabelLevel, ValidationState
@@ -111,3 +115,54 @@ def home_figures(*, top=5):
             for row in emerging
         ],
     }
+
+
+def dashboard_organisations(user):
+    """The organisations `user` edits, with their role, for the manager's dashboard."""
+    role = OrganisationMembership.objects.filter(organisation=OuterRef("pk"), user=user).values(
+        "role"
+    )[:1]
+    return (
+        with_listing_relations(organisations_of_member(user))
+        .annotate(user_role=Subquery(role))
+        .order_by("name", "id")
+    )
+
+
+def pending_validation():
+    """The staff validation queue: oldest submission first."""
+    return with_listing_relations(
+        Organisation.objects.filter(validation_state=ValidationState.PENDING)
+    ).order_by("submitted_at", "id")
+
+
+def _name_key(name):
+    words = re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKD", name.lower()))
+    return " ".join(word for word in words if word not in NAME_NOISE)
+
+
+NAME_NOISE = {"the", "e", "v", "ev", "asbl", "vzw", "gmbh", "association", "cluster", "of"}
+
+
+def likely_duplicates(organisation, *, limit=5):
+    """Other organisations with the same website domain or a very similar name.
+
+    Candidates share the domain or the first letters of the name, so the fuzzy comparison
+    runs over a handful of rows even in a directory of 100,000.
+    """
+    if organisation is None or organisation.pk is None:
+        return []
+    others = Organisation.objects.exclude(pk=organisation.pk).select_related("country")
+    key = _name_key(organisation.name)
+    matches = []
+    if organisation.website_domain:
+        matches = list(others.filter(website_domain=organisation.website_domain)[:limit])
+    if key:
+        candidates = others.filter(name__istartswith=organisation.name[:4]).exclude(
+            pk__in=[m.pk for m in matches]
+        )[:200]
+        for candidate in candidates:
+            ratio = difflib.SequenceMatcher(None, key, _name_key(candidate.name)).ratio()
+            if ratio >= 0.85:
+                matches.append(candidate)
+    return matches[:limit]

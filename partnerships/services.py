@@ -158,7 +158,15 @@ def add_member(organisation, *, user, role, by):
 
 @transaction.atomic
 def record_label(
-    organisation, *, level, awarding_body, assessed_on, valid_until, by, source_url=""
+    organisation,
+    *,
+    level,
+    awarding_body,
+    assessed_on,
+    valid_until,
+    by,
+    source_url="",
+    certificate=None,
 ):
     """Add a Cluster Management Excellence label; currency follows from `valid_until`."""
     label = Label(
@@ -169,6 +177,8 @@ def record_label(
         valid_until=valid_until,
         source_url=source_url,
     )
+    if certificate:
+        label.certificate = certificate
     label.full_clean(exclude=["organisation", "certificate"])
     if valid_until <= assessed_on:
         raise ValidationError(
