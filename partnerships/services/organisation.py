@@ -1,10 +1,7 @@
-"""Every write to organisations, their people and labels goes through here."""
+"""Writes to organisations, their people and labels."""
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,16 +11,16 @@ from partnerships.enums import (
     ValidationState,
 )
 from partnerships.models import (
-    AuditEntry,
     Invitation,
     Label,
     Organisation,
     OrganisationMembership,
 )
 from partnerships.prechecks import blocking_findings, waived_findings, website_domain
+from partnerships.services.audit import log_action
+from partnerships.services.notifications import absolute, queue_email
 from partnerships.signals import organisation_profile_changed
 from partnerships.statemachine import ensure_transition
-from partnerships.tasks import send_email
 
 # Fields whose change alters who an organisation should partner with.
 PROFILE_M2M_FIELDS = (
@@ -34,18 +31,6 @@ PROFILE_M2M_FIELDS = (
     "s3_priorities",
     "target_countries",
 )
-
-
-def log_action(subject, action, *, actor, data=None):
-    """Append an audit entry for `subject`. Call inside the transaction that made the change."""
-    return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        content_type=ContentType.objects.get_for_model(subject),
-        object_id=str(subject.pk),
-        object_repr=str(subject)[:300],
-        data=data or {},
-    )
 
 
 def mark_for_rescoring(organisation_ids):
@@ -190,19 +175,8 @@ def record_label(
     return label
 
 
-def queue_email(*, subject, template, context, recipients):
-    """Render now, send after commit: a rolled-back change never e-mails anybody."""
-    body = render_to_string(template, context)
-    recipients = sorted(set(recipients))
-    transaction.on_commit(lambda: send_email.delay(str(subject), body, recipients))
-
-
 def _manager_emails(organisation):
     return list(organisation.memberships.values_list("user__email", flat=True))
-
-
-def absolute(path):
-    return f"{settings.SITE_URL}{path}"
 
 
 @transaction.atomic
