@@ -587,9 +587,8 @@ def _solve(columns, matrix, upper, weights, *, integral, time_limit):
         bounds=Bounds(0, 1),
         options=options,
     )
-    if result.x is None:
-        raise RuntimeError(f"HiGHS found no solution: {result.message}")
-    if integral and result.status != 0:
+    # Stopped early, neither the LP value nor the best integer solution is a valid figure.
+    if result.status != 0 or result.x is None:
         raise RuntimeError(f"HiGHS did not prove optimality: {result.message}")
     return -result.fun, result.x
 
