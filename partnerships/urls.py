@@ -1,10 +1,16 @@
 from django.urls import path
 
-from partnerships.views import manage, organisation, validation
+from partnerships.views import directory, manage, organisation, validation
 
 app_name = "partnerships"
 
 urlpatterns = [
+    path("organisations/", directory.OrganisationListView.as_view(), name="organisation-list"),
+    path(
+        "organisations/export.csv",
+        directory.OrganisationExportView.as_view(),
+        name="organisation-export",
+    ),
     path(
         "organisations/<int:pk>/",
         organisation.OrganisationDetailView.as_view(),

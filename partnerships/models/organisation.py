@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -119,6 +120,9 @@ class Organisation(RulesModel):
     # Set in the same transaction as any profile change; the matchmaking app reads it, so a
     # lost task never means a stale recommendation list.
     needs_rescoring = models.BooleanField(default=True, db_index=True, editable=False)
+    # Filled by a database trigger on PostgreSQL (migration 0003), so bulk loads with COPY are
+    # searchable too; unused on SQLite, where the directory falls back to icontains.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

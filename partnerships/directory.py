@@ -1,0 +1,261 @@
+"""Reads behind the public organisation directory: search, facet filters, facet counts, sorting.
+
+The directory lists verified organisations only, whoever asks: a manager finds their own
+drafts on the dashboard, never here. On PostgreSQL the search runs on the stored, indexed
+`search_vector` that a trigger keeps up to date; on SQLite it falls back to icontains.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Count, F, Q, Value
+from django.utils import timezone
+
+from partnerships.enums import (
+    SIZE_BAND_BOUNDS,
+    LabelLevel,
+    MemberType,
+    OrganisationType,
+    SizeBand,
+    ValidationState,
+)
+from partnerships.models import Label, Organisation
+from partnerships.queries import current_label, with_listing_relations
+
+# Must match the configuration the search trigger of migration 0003 uses.
+SEARCH_CONFIG = "english"
+SEARCH_FIELDS = ("name", "acronym", "keywords", "description")
+PAGE_SIZE = 20
+
+
+class DirectorySort:
+    RELEVANCE = "relevance"
+    NAME = "name"
+    SIZE = "size"
+    NEWEST = "newest"
+
+
+# The same expression as the size index of migration 0003, so PostgreSQL can use that index.
+MEMBERS_TOTAL = sum((F(member_type) for member_type in MemberType.values[1:]), F(MemberType.SMES))
+
+
+def public_organisations():
+    """Everything the directory may list: verified organisations, for every visitor."""
+    return Organisation.objects.filter(validation_state=ValidationState.VERIFIED)
+
+
+def uses_full_text():
+    return connection.vendor == "postgresql"
+
+
+def search(organisations, text):
+    """Organisations matching `text`, annotated with a `rank` (0 where there is no ranking)."""
+    text = text.strip()
+    if not text:
+        return organisations
+    if uses_full_text():
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return organisations.filter(search_vector=query).annotate(
+            rank=SearchRank(F("search_vector"), query)
+        )
+    # Every word must appear somewhere, as with the full-text search.
+    for word in text.split():
+        matches = Q()
+        for field in SEARCH_FIELDS:
+            matches |= Q(**{f"{field}__icontains": word})
+        organisations = organisations.filter(matches)
+    return organisations.annotate(rank=Value(0.0))
+
+
+def in_countries(organisations, codes):
+    return organisations.filter(country_id__in=codes)
+
+
+def in_regions(organisations, codes):
+    return organisations.filter(region_id__in=codes)
+
+
+def of_types(organisations, types):
+    return organisations.filter(type__in=types)
+
+
+def with_taxonomy(organisations, relation, ids):
+    """Organisations linked through the many-to-many `relation` to any of `ids`.
+
+    A semi-join on the link table rather than a join, so no row comes back twice and the
+    query needs no DISTINCT.
+    """
+    field = Organisation._meta.get_field(relation)
+    through = field.remote_field.through
+    target = field.m2m_reverse_field_name()
+    links = through.objects.filter(**{f"{target}__in": ids}).values("organisation_id")
+    return organisations.filter(pk__in=links)
+
+
+def current_labels(*, on=None):
+    return Label.objects.filter(valid_until__gte=on or timezone.localdate())
+
+
+def holding_current_label(organisations, *, levels=None, on=None):
+    """Organisations with a label valid on `on`, of one of `levels` when given."""
+    labels = current_labels(on=on)
+    if levels:
+        labels = labels.filter(level__in=levels)
+    return organisations.filter(pk__in=labels.values("organisation_id"))
+
+
+def size_band_condition(band):
+    low, high = SIZE_BAND_BOUNDS[band]
+    condition = Q(members_count__gte=low)
+    if high is not None:
+        condition &= Q(members_count__lte=high)
+    return condition
+
+
+def in_size_bands(organisations, bands):
+    condition = Q()
+    for band in bands:
+        condition |= size_band_condition(band)
+    return organisations.alias(members_count=MEMBERS_TOTAL).filter(condition)
+
+
+def ordered(organisations, sort, *, searching):
+    """Apply a `DirectorySort`; relevance only means something while searching."""
+    if sort == DirectorySort.RELEVANCE and not searching:
+        sort = DirectorySort.NAME
+    if sort == DirectorySort.RELEVANCE:
+        return organisations.order_by("-rank", "name", "id")
+    if sort == DirectorySort.SIZE:
+        return organisations.annotate(members_count=MEMBERS_TOTAL).order_by(
+            F("members_count").desc(), "name", "id"
+        )
+    if sort == DirectorySort.NEWEST:
+        return organisations.order_by("-created_at", "-id")
+    return organisations.order_by("name", "id")
+
+
+def default_sort(*, searching):
+    return DirectorySort.RELEVANCE if searching else DirectorySort.NAME
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def _options(rows, selected, *, keep_empty=False):
+    return [
+        FacetOption(str(value), str(label), count, str(value) in selected)
+        for value, label, count in rows
+        if keep_empty or count or str(value) in selected
+    ]
+
+
+def _grouped(organisations, value_field, label_field):
+    rows = (
+        organisations.order_by()
+        .values_list(value_field, label_field)
+        .annotate(count=Count("pk"))
+        .order_by(label_field)
+    )
+    return list(rows)
+
+
+def _linked(organisations, relation):
+    field = Organisation._meta.get_field(relation)
+    through = field.remote_field.through
+    target = field.m2m_reverse_field_name()
+    rows = (
+        through.objects.filter(organisation_id__in=organisations.order_by().values("pk"))
+        .values_list(f"{target}__slug", f"{target}__name")
+        .annotate(count=Count("organisation_id"))
+        .order_by(f"{target}__name")
+    )
+    return list(rows)
+
+
+def facet_counts(organisations_without, selected, *, on=None):
+    """Counts for every facet group, one aggregate query per group.
+
+    `organisations_without(name)` is the filtered set without facet `name`'s own filter (the
+    usual faceting rule: choosing Germany must not hide the count of France), and `selected`
+    maps each facet to the values chosen in it.
+    """
+    day = on or timezone.localdate()
+
+    def chosen(name):
+        return {str(value) for value in selected.get(name) or ()}
+
+    types = dict(
+        organisations_without("type").order_by().values_list("type").annotate(count=Count("pk"))
+    )
+    sizes = (
+        organisations_without("size")
+        .alias(members_count=MEMBERS_TOTAL)
+        .aggregate(
+            **{band.value: Count("pk", filter=size_band_condition(band)) for band in SizeBand}
+        )
+    )
+    labelled = current_labels(on=day).filter(
+        organisation_id__in=organisations_without("label_level").order_by().values("pk")
+    )
+    levels = dict(
+        labelled.order_by()
+        .values_list("level")
+        .annotate(count=Count("organisation_id", distinct=True))
+    )
+    current = (
+        current_labels(on=day)
+        .filter(organisation_id__in=organisations_without("current_label").order_by().values("pk"))
+        .aggregate(count=Count("organisation_id", distinct=True))["count"]
+    )
+    return {
+        "country": _options(
+            _grouped(organisations_without("country"), "country_id", "country__name"),
+            chosen("country"),
+        ),
+        "region": _options(
+            _grouped(organisations_without("region"), "region_id", "region__name"),
+            chosen("region"),
+        ),
+        "sector": _options(
+            _linked(organisations_without("sector"), "sectoral_industries"), chosen("sector")
+        ),
+        "emerging_industry": _options(
+            _linked(organisations_without("emerging_industry"), "emerging_industries"),
+            chosen("emerging_industry"),
+        ),
+        "ecosystem": _options(
+            _linked(organisations_without("ecosystem"), "ecosystems"), chosen("ecosystem")
+        ),
+        "label_level": _options(
+            [(level.value, level.label, levels.get(level.value, 0)) for level in LabelLevel],
+            chosen("label_level"),
+            keep_empty=True,
+        ),
+        "current_label": current,
+        "type": _options(
+            [(kind.value, kind.label, types.get(kind.value, 0)) for kind in OrganisationType],
+            chosen("type"),
+            keep_empty=True,
+        ),
+        "size": _options(
+            [(band.value, band.label, sizes[band.value]) for band in SizeBand],
+            chosen("size"),
+            keep_empty=True,
+        ),
+    }
+
+
+def listing(organisations):
+    """The rows a result page or the CSV export shows, prefetched in a fixed number of queries."""
+    return with_listing_relations(organisations)
+
+
+def with_current_labels(organisations, *, on=None):
+    """Pairs of (organisation, its best current label or None) from prefetched labels."""
+    return [(organisation, current_label(organisation, on=on)) for organisation in organisations]

@@ -1,0 +1,197 @@
+"""The organisation directory's filter form: a search box, facets and a sort order."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partnerships import directory
+from partnerships.enums import LabelLevel, OrganisationType, SizeBand
+from partnerships.models import (
+    Country,
+    Ecosystem,
+    EmergingIndustry,
+    Organisation,
+    Region,
+    SectoralIndustry,
+)
+
+SORT_CHOICES = [
+    (directory.DirectorySort.RELEVANCE, _("Relevance")),
+    (directory.DirectorySort.NAME, _("Name")),
+    (directory.DirectorySort.SIZE, _("Size (most members first)")),
+    (directory.DirectorySort.NEWEST, _("Newest on the portal")),
+]
+
+
+class CheckboxFilter(django_filters.BooleanFilter):
+    """A single checkbox: ticked narrows the list, unticked leaves it alone."""
+
+    field_class = forms.BooleanField
+
+
+class DirectoryFilter(django_filters.FilterSet):
+    """Facets combine with AND between groups and OR inside a group."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
+    country = django_filters.ModelMultipleChoiceFilter(
+        label=_("Country"),
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        method="filter_country",
+    )
+    region = django_filters.ModelMultipleChoiceFilter(
+        label=_("Region"),
+        queryset=Region.objects.filter(level=2),
+        to_field_name="code",
+        method="filter_region",
+    )
+    sector = django_filters.ModelMultipleChoiceFilter(
+        label=_("Sectoral industry"),
+        queryset=SectoralIndustry.objects.all(),
+        to_field_name="slug",
+        method="filter_sector",
+    )
+    emerging_industry = django_filters.ModelMultipleChoiceFilter(
+        label=_("Emerging industry"),
+        queryset=EmergingIndustry.objects.all(),
+        to_field_name="slug",
+        method="filter_emerging_industry",
+    )
+    ecosystem = django_filters.ModelMultipleChoiceFilter(
+        label=_("Industrial ecosystem"),
+        queryset=Ecosystem.objects.all(),
+        to_field_name="slug",
+        method="filter_ecosystem",
+    )
+    label_level = django_filters.MultipleChoiceFilter(
+        label=_("Current label level"), choices=LabelLevel.choices, method="filter_label_level"
+    )
+    current_label = CheckboxFilter(
+        label=_("Current label holders only"), method="filter_current_label"
+    )
+    type = django_filters.MultipleChoiceFilter(
+        label=_("Organisation type"), choices=OrganisationType.choices, method="filter_type"
+    )
+    size = django_filters.MultipleChoiceFilter(
+        label=_("Members"), choices=SizeBand.choices, method="filter_size"
+    )
+    # Validated here with the rest of the input; applied by `ordered`, after the filters.
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, empty_label=None, method="keep"
+    )
+
+    FACETS = (
+        "country",
+        "region",
+        "sector",
+        "emerging_industry",
+        "ecosystem",
+        "label_level",
+        "current_label",
+        "type",
+        "size",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, queryset=directory.public_organisations(), **kwargs)
+
+    def filter_q(self, organisations, name, value):
+        return directory.search(organisations, value)
+
+    # An empty model multiple choice is an empty queryset, which django-filter passes on.
+    def filter_country(self, organisations, name, value):
+        if not value:
+            return organisations
+        return directory.in_countries(organisations, [country.code for country in value])
+
+    def filter_region(self, organisations, name, value):
+        if not value:
+            return organisations
+        return directory.in_regions(organisations, [region.code for region in value])
+
+    def filter_sector(self, organisations, name, value):
+        if not value:
+            return organisations
+        return directory.with_taxonomy(
+            organisations, "sectoral_industries", [item.pk for item in value]
+        )
+
+    def filter_emerging_industry(self, organisations, name, value):
+        if not value:
+            return organisations
+        return directory.with_taxonomy(
+            organisations, "emerging_industries", [item.pk for item in value]
+        )
+
+    def filter_ecosystem(self, organisations, name, value):
+        if not value:
+            return organisations
+        return directory.with_taxonomy(organisations, "ecosystems", [item.pk for item in value])
+
+    def filter_label_level(self, organisations, name, value):
+        return directory.holding_current_label(organisations, levels=value)
+
+    def filter_current_label(self, organisations, name, value):
+        return directory.holding_current_label(organisations) if value else organisations
+
+    def filter_type(self, organisations, name, value):
+        return directory.of_types(organisations, value)
+
+    def filter_size(self, organisations, name, value):
+        return directory.in_size_bands(organisations, value)
+
+    def keep(self, organisations, name, value):
+        return organisations
+
+    @property
+    def searching(self):
+        return bool(self.cleaned("q", "").strip())
+
+    @property
+    def sort_order(self):
+        return self.cleaned("sort") or directory.default_sort(searching=self.searching)
+
+    def cleaned(self, name, default=None):
+        """A field's valid value; an invalid one is left out, as the filtering leaves it out."""
+        if not self.is_bound:
+            return default
+        self.form.is_valid()
+        return self.form.cleaned_data.get(name) or default
+
+    def without(self, facet):
+        """The filtered set without `facet`'s own filter, for that facet's counts."""
+        organisations = self.queryset.all()
+        if not self.is_bound:
+            return organisations
+        self.form.is_valid()
+        for name, value in self.form.cleaned_data.items():
+            if name != facet:
+                organisations = self.filters[name].filter(organisations, value)
+        return organisations
+
+    def selected(self):
+        """The values chosen in each facet, as the strings the page puts in its URLs."""
+        chosen = {}
+        for facet in self.FACETS:
+            value = self.cleaned(facet)
+            if not value:
+                continue
+            if facet in {"country", "region"}:
+                chosen[facet] = [item.code for item in value]
+            elif facet in {"sector", "emerging_industry", "ecosystem"}:
+                chosen[facet] = [item.slug for item in value]
+            elif facet == "current_label":
+                chosen[facet] = ["on"]
+            else:
+                chosen[facet] = list(value)
+        return chosen
+
+    def results(self):
+        """The filtered, sorted organisations with everything a result row shows."""
+        return directory.listing(
+            directory.ordered(self.qs, self.sort_order, searching=self.searching)
+        )

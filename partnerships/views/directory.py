@@ -1,0 +1,156 @@
+"""The public organisation directory and its CSV export."""
+
+import csv
+
+from django.core.paginator import Paginator
+from django.http import StreamingHttpResponse
+from django.shortcuts import render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from partnerships import directory
+from partnerships.filters import DirectoryFilter
+from partnerships.queries import current_label
+
+EXPORT_CHUNK = 2000
+# Spreadsheets run cells that start like a formula; a leading quote makes them plain text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_COLUMNS = [
+    _("Name"),
+    _("Acronym"),
+    _("Type"),
+    _("Country"),
+    _("Region"),
+    _("City"),
+    _("Website"),
+    _("Members"),
+    _("Employees in member firms"),
+    _("Current label"),
+    _("Sectoral industries"),
+    _("Emerging industries"),
+]
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count, when the facet counts already gave it."""
+
+    def __init__(self, object_list, per_page, *, count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return super().count if self._known_count is None else self._known_count
+
+
+# Facet groups in the order the page shows them; long ones scroll inside their fieldset.
+FACET_GROUPS = (
+    ("country", True),
+    ("region", True),
+    ("sector", True),
+    ("emerging_industry", False),
+    ("ecosystem", True),
+    ("label_level", False),
+    ("type", False),
+    ("size", False),
+)
+
+
+def facet_groups(form, facets, selected):
+    groups = []
+    for name, long in FACET_GROUPS:
+        options = facets[name]
+        empty = _("No organisation in the current results.")
+        # Hundreds of regions mean nothing until a country narrows them down.
+        if name == "region" and not ({"country", "region"} & selected.keys()):
+            options, empty = [], _("Choose a country to narrow by region.")
+        groups.append(
+            {
+                "name": name,
+                "legend": form.fields[name].label,
+                "options": options,
+                "long": long,
+                "empty": empty,
+            }
+        )
+    return groups
+
+
+class OrganisationListView(View):
+    template_name = "partnerships/organisation_list.html"
+    partial_name = "partnerships/includes/_directory_results.html"
+
+    def get(self, request):
+        filters = DirectoryFilter(request.GET)
+        selected = filters.selected()
+        facets = directory.facet_counts(filters.without, selected)
+        # Without a type filter the type counts add up to the result count: no COUNT query.
+        total = None if "type" in selected else sum(option.count for option in facets["type"])
+        paginator = CountedPaginator(filters.results(), directory.PAGE_SIZE, count=total)
+        # A page number that is not one shows the first page, one past the end the last.
+        page = paginator.get_page(request.GET.get("page"))
+        context = {
+            "filters": filters,
+            "form": filters.form,
+            "facets": facets,
+            "facet_groups": facet_groups(filters.form, facets, selected),
+            "selected": selected,
+            "page": page,
+            "rows": directory.with_current_labels(page.object_list),
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+            "sort_order": filters.sort_order,
+            "export_query": request.GET.urlencode(),
+        }
+        if request.htmx:
+            return render(request, self.partial_name, context | {"swap_count": True})
+        return render(request, self.template_name, context)
+
+
+class Echo:
+    """A file-like object whose write hands the line back, for streaming a csv.writer."""
+
+    def write(self, value):
+        return value
+
+
+def safe_cell(value):
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def export_rows(organisations, header):
+    yield header
+    for organisation in organisations.iterator(chunk_size=EXPORT_CHUNK):
+        label = current_label(organisation)
+        yield [
+            safe_cell(value)
+            for value in (
+                organisation.name,
+                organisation.acronym,
+                organisation.get_type_display(),
+                organisation.country.name,
+                organisation.region.name,
+                organisation.city,
+                organisation.website,
+                organisation.members_total,
+                organisation.member_employees,
+                label.get_level_display() if label else "",
+                "; ".join(sector.name for sector in organisation.sectoral_industries.all()),
+                "; ".join(industry.name for industry in organisation.emerging_industries.all()),
+            )
+        ]
+
+
+class OrganisationExportView(View):
+    def get(self, request):
+        filters = DirectoryFilter(request.GET)
+        writer = csv.writer(Echo())
+        # The header is translated now, in the request's language, not while streaming.
+        header = [str(column) for column in EXPORT_COLUMNS]
+        response = StreamingHttpResponse(
+            (writer.writerow(row) for row in export_rows(filters.results(), header)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = 'attachment; filename="organisations.csv"'
+        return response
