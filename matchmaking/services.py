@@ -107,3 +107,15 @@ def _copy_binary(table, columns):
             f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN WITH (FORMAT binary)",
             payload,
         )
+
+
+def save_weight_profile(profile, *, by):
+    """Store a staff edit of a weight profile, with the new weights in the audit trail.
+
+    Past runs keep the weights they were scored with; the next run uses these.
+    """
+    profile.full_clean()
+    with transaction.atomic():
+        profile.save()
+        log_action(profile, "weights saved", actor=by, data=profile.weights)
+    return profile

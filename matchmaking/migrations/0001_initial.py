@@ -70,7 +70,7 @@ class Migration(migrations.Migration):
                 ('strength', models.FloatField(default=0.0)),
                 ('duplicate', models.FloatField(default=0.0)),
                 ('organisation', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='partnerships.organisation')),
-                ('partner', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.organisation')),
+                ('partner', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='partnerships.organisation')),
                 ('run', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='recommendations', to='matchmaking.recommendationrun')),
             ],
             options={

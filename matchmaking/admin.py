@@ -1,0 +1,47 @@
+"""The staff back office for matchmaking: weight profiles are edited here, runs are read-only."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from matchmaking import services
+from matchmaking.models import WEIGHT_FIELDS, RecommendationRun, WeightProfile
+
+
+@admin.register(WeightProfile)
+class WeightProfileAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", *WEIGHT_FIELDS, "updated_at")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug")}),
+        (_("Components"), {"fields": WEIGHT_FIELDS[:-1]}),
+        (_("Penalty"), {"fields": (WEIGHT_FIELDS[-1],)}),
+    )
+
+    def save_model(self, request, obj, form, change):
+        services.save_weight_profile(obj, by=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        # Runs keep a reference to their profile; a used profile stays, an unused one may go.
+        return super().has_delete_permission(request, obj) and not (obj and obj.runs.exists())
+
+
+@admin.register(RecommendationRun)
+class RecommendationRunAdmin(admin.ModelAdmin):
+    list_display = ("profile", "state", "organisations", "k", "started_at", "finished_at")
+    list_filter = ("state", "profile")
+    list_select_related = ("profile",)
+    readonly_fields = (
+        "profile",
+        "weights",
+        "k",
+        "state",
+        "organisations",
+        "started_at",
+        "finished_at",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
