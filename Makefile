@@ -35,7 +35,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 test: lint
-	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" $(VENV)/bin/pytest
+	DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" DATABASE_CONN_MAX_AGE=0 $(VENV)/bin/pytest
 
 # Production processes: start as many workers, on as many machines, as the load needs.
 worker: install

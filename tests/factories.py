@@ -1,6 +1,7 @@
 import datetime as dt
 
 import factory
+from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
 from partnerships.enums import AwardingBody, LabelLevel, MembershipRole, ValidationState
@@ -24,10 +25,19 @@ class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("email",)
+        skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.eu")
     full_name = factory.Sequence(lambda n: f"Person {n}")
     password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        # Sign-in requires a verified address; factories make people who have done that.
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=self, email=self.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class StaffFactory(UserFactory):

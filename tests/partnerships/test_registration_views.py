@@ -97,7 +97,9 @@ def test_failed_precheck_keeps_the_draft_and_shows_each_message(manager_client, 
         ],
         "staff_fte": ["Cluster management needs at least 0.5 full-time staff."],
     }
-    assert "Your draft is saved, but it cannot be submitted yet" in response.content.decode()
+    body = response.content.decode()
+    assert "Your draft is saved, but it cannot be submitted yet" in body
+    assert f'action="/organisations/{organisation.pk}/edit/"' in body
 
 
 @pytest.mark.django_db
