@@ -13,7 +13,6 @@ product stays sparse and cheap.
 import math
 import re
 import zlib
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -172,15 +171,25 @@ def tfidf_hashed(texts: Sequence[str], dims: int):
     lie in [0, 1]; folding into a fixed width keeps the text part of the score a dense product
     whose cost does not grow with the vocabulary.
     """
-    counts = [Counter(tokens(text)) for text in texts]
-    document_frequency = Counter(term for counter in counts for term in counter)
     n = len(texts)
-    idf = {term: math.log((1 + n) / (1 + df)) + 1 for term, df in document_frequency.items()}
-    bucket = {term: text_bucket(term, dims) for term in document_frequency}
-    matrix = np.zeros((n, dims))
-    for row, counter in enumerate(counts):
-        for term, count in counter.items():
-            matrix[row, bucket[term]] += count * idf[term]
+    per_text = [tokens(text) for text in texts]
+    index = {}
+    term_ids = np.fromiter(
+        (index.setdefault(term, len(index)) for terms in per_text for term in terms),
+        dtype=np.int64,
+    )
+    text_ids = np.repeat(np.arange(n, dtype=np.int64), [len(terms) for terms in per_text])
+    # One entry per distinct (text, term) with its count; df counts texts, not occurrences.
+    pairs, counts = np.unique(text_ids * max(len(index), 1) + term_ids, return_counts=True)
+    pair_text, pair_term = np.divmod(pairs, max(len(index), 1))
+    document_frequency = np.bincount(pair_term, minlength=len(index))
+    idf = np.log((1 + n) / (1 + document_frequency)) + 1
+    bucket = np.array([text_bucket(term, dims) for term in index], dtype=np.int64)
+    matrix = np.bincount(
+        pair_text * dims + bucket[pair_term],
+        weights=counts * idf[pair_term],
+        minlength=n * dims,
+    ).reshape(n, dims)
     norms = np.linalg.norm(matrix, axis=1)
     np.divide(matrix, norms[:, None], out=matrix, where=norms[:, None] > 0)
     return matrix

@@ -365,3 +365,26 @@ def test_top_k_equals_exhaustive_ranking_when_columns_are_grouped(eligible_every
     assert np.abs(
         result.scores[rows] - np.take_along_axis(exhaustive, np.array(expected), 1)
     ).max() < (1e-9)
+
+
+def test_explain_names_target_country_and_puts_the_duplicate_penalty_last():
+    source, twin, partner = complementary_instance()
+    source = replace(source, target_countries=frozenset({"FR"}))
+    profiles = [source, twin, partner]
+    encoded = encode(profiles, TAXONOMY, text_dims=TEXT_DIMS)
+    weights = PROFILES[0]
+    result = top_k(encoded, weights, k=2)
+
+    def reasons_for(rank):
+        contributions = {name: result.contributions[name][0, rank] for name in result.contributions}
+        return explain(source, profiles[result.partners[0, rank]], contributions, TAXONOMY)
+
+    assert result.partners[0].tolist() == [2, 1]
+    abroad, twin_reasons = reasons_for(0), reasons_for(1)
+    assert [(r.code, r.params) for r in abroad if r.code == "target_country"] == [
+        ("target_country", {"country": "FR"})
+    ]
+    assert twin_reasons[-1].code == "near_duplicate"
+    assert twin_reasons[-1].params == {"region": "DE1", "sectors": ["automotive"]}
+    assert twin_reasons[-1].contribution == -weights[PENALTY]
+    assert sum(r.contribution for r in twin_reasons) == pytest.approx(result.scores[0, 1])
