@@ -73,3 +73,13 @@ SIZE_BAND_BOUNDS = {
     SizeBand.LARGE: (151, 300),
     SizeBand.VERY_LARGE: (301, None),
 }
+
+
+class HotspotMeasure(models.TextChoices):
+    ORGANISATIONS = "organisations", _("Organisations")
+    EMPLOYEES = "employees", _("Employees in member firms")
+
+
+class HotspotDimension(models.TextChoices):
+    SECTORAL = "sectoral", _("Sectoral industry")
+    EMERGING = "emerging", _("Emerging industry")

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from partnerships.views import directory, manage, organisation, validation
+from partnerships.views.hotspots import HotspotsView
 
 app_name = "partnerships"
 
@@ -42,4 +43,5 @@ urlpatterns = [
         validation.ValidationDecisionView.as_view(),
         name="validation-detail",
     ),
+    path("regions/hotspots/", HotspotsView.as_view(), name="hotspots"),
 ]

@@ -1,0 +1,114 @@
+"""The regional hotspots map (the Cluster Observatory view): NUTS-2 regions coloured by the
+organisations, or their member employees, that match the directory's filters."""
+
+from urllib.parse import urlencode
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_vary_headers
+from django.views.generic import TemplateView
+
+from partnerships import hotspots
+from partnerships.enums import HotspotDimension, HotspotMeasure
+from partnerships.forms import HotspotFilterForm
+from partnerships.queries import (
+    hotspot_charts,
+    hotspot_organisations,
+    nuts2_regions,
+    region_totals,
+)
+
+# Until the directory page exists under its name, its path is known from the issue.
+DIRECTORY_PATH = "/organisations/"
+
+
+def directory_url():
+    try:
+        return reverse("partnerships:organisation-list")
+    except NoReverseMatch:
+        return DIRECTORY_PATH
+
+
+def table_rows(cells, country_names, *, order):
+    rows = [
+        {
+            "code": cell.code,
+            "name": cell.name,
+            "country": country_names[cell.country],
+            "value": cell.value,
+        }
+        for cell in cells
+        if cell.value
+    ]
+    if order == "region":
+        return sorted(rows, key=lambda row: row["code"])
+    return sorted(rows, key=lambda row: (-row["value"], row["code"]))
+
+
+class HotspotsView(TemplateView):
+    template_name = "partnerships/hotspots.html"
+    partial_template_name = "partnerships/includes/_hotspots_results.html"
+
+    def is_partial(self):
+        htmx = self.request.htmx
+        return bool(htmx) and not htmx.history_restore_request
+
+    def get_template_names(self):
+        return [self.partial_template_name if self.is_partial() else self.template_name]
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+    def get_context_data(self, **kwargs):
+        form = HotspotFilterForm(self.request.GET)
+        chosen = form.choices()
+        organisations = hotspot_organisations(
+            country=chosen["country"],
+            organisation_type=chosen["type"],
+            label_level=chosen["label_level"],
+            current_label_only=chosen["current_label"],
+            sector=chosen["sector"],
+            emerging=chosen["emerging"],
+        )
+        values = region_totals(organisations, measure=chosen["measure"])
+        regions = nuts2_regions()
+        grid = hotspots.load_grid()
+        classes = hotspots.class_breaks(values.values())
+        cells = hotspots.map_cells(
+            grid,
+            {code: (row["name"], row["country"]) for code, row in regions.items()},
+            values,
+            classes,
+        )
+        country_names = {row["country"]: row["country_name"] for row in regions.values()}
+        params = form.directory_params()
+        charts = hotspot_charts(organisations)
+        query = self.request.GET.copy()
+        query.pop("order", None)
+        return super().get_context_data(**kwargs) | {
+            "form": form,
+            "chosen": chosen,
+            "is_employees": chosen["measure"] == HotspotMeasure.EMPLOYEES,
+            "is_emerging": chosen["dimension"] == HotspotDimension.EMERGING,
+            # The industry select follows the dimension, so an HTMX update sends it again
+            # out of band; htmx gives the focus back to a swapped element with the same id.
+            "swap_industry": self.is_partial(),
+            "cells": cells,
+            "country_labels": hotspots.country_labels(cells),
+            "map_width": grid.columns * hotspots.CELL,
+            "map_height": grid.rows * hotspots.CELL,
+            "cell_size": hotspots.CELL - hotspots.GAP,
+            "classes": classes,
+            "total": sum(values.values()),
+            "region_count": len(values),
+            "directory_url": directory_url(),
+            "link_query": urlencode(params) + "&" if params else "",
+            "table_rows": table_rows(cells, country_names, order=chosen["order"]),
+            "order": chosen["order"],
+            "sort_query": query.urlencode() + "&" if query else "",
+            "charts": charts,
+            "country_max": max((row["value"] for row in charts["countries"]), default=0),
+            "label_max": max((row["value"] for row in charts["current_labels"]), default=0),
+            "emerging_max": max((row["value"] for row in charts["emerging_industries"]), default=0),
+        }
