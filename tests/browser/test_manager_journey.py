@@ -9,6 +9,7 @@ from django.core import mail
 from partnerships.models import Organisation
 from tests.factories import (
     EmergingIndustryFactory,
+    OrganisationFactory,
     RegionFactory,
     SectoralIndustryFactory,
     StaffFactory,
@@ -26,7 +27,8 @@ def fill_profile(page, *, smes, research, staff_fte):
 
 def test_manager_registers_staff_verify_and_the_profile_is_found(page, browser, live_server):
     oberbayern = RegionFactory(code="DE21", name="Oberbayern", country__code="DE")
-    RegionFactory(code="FR10", name="Ile-de-France", country__code="FR")
+    paris = RegionFactory(code="FR10", name="Ile-de-France", country__code="FR")
+    OrganisationFactory(name="Paris Mobility Hub", acronym="C0", region=paris)
     automotive = SectoralIndustryFactory(slug="automotive", name="Automotive")
     mobility = EmergingIndustryFactory(slug="mobility-technologies", name="Mobility Technologies")
     mobility.sectoral_industries.add(automotive)
@@ -48,6 +50,7 @@ def test_manager_registers_staff_verify_and_the_profile_is_found(page, browser, 
     # Register the organisation; the region list follows the country.
     page.goto("/organisations/new/")
     page.fill("#id_name", "Mobility Valley Bavaria")
+    page.fill("#id_acronym", "MVB")
     page.select_option("#id_country", "DE")
     page.wait_for_selector("#id_region option[value=FR10]", state="detached")
     assert page.locator("#id_region option[value=DE21]").count() == 1
@@ -66,7 +69,7 @@ def test_manager_registers_staff_verify_and_the_profile_is_found(page, browser, 
     # A pre-check fails: the manager sees why, and the draft is kept.
     errors = page.locator(".errorlist").all_inner_texts()
     assert "A cluster needs at least 15 committed members; this profile counts 9." in errors
-    assert Organisation.objects.get().validation_state == "draft"
+    assert Organisation.objects.get(name="Mobility Valley Bavaria").validation_state == "draft"
     assert page.input_value("#id_name") == "Mobility Valley Bavaria"
 
     fill_profile(page, smes=60, research=8, staff_fte=2.5)
@@ -87,5 +90,22 @@ def test_manager_registers_staff_verify_and_the_profile_is_found(page, browser, 
     staff_page.click("text=Record decision")
     staff_page.wait_for_url("**/staff/validation/")
     staff_context.close()
-    assert Organisation.objects.get().validation_state == "verified"
+    assert Organisation.objects.get(name="Mobility Valley Bavaria").validation_state == "verified"
     assert oberbayern.organisations.count() == 1
+
+    # Anyone finds it by search and by two facets, and its page shows the label.
+    page.context.clear_cookies()
+    page.goto("/organisations/?q=mobility")
+    results = page.locator("#directory-results .directory-item__name")
+    assert sorted(results.all_inner_texts()) == [
+        "Mobility Valley Bavaria (MVB)",
+        "Paris Mobility Hub (C0)",
+    ]
+    page.goto("/organisations/")
+    page.check("#facet-country-DE")
+    page.wait_for_url("**country=DE**")
+    page.check("#facet-sector-automotive")
+    page.wait_for_url("**sector=automotive**")
+    assert results.all_inner_texts() == ["Mobility Valley Bavaria (MVB)"]
+    page.click("text=Mobility Valley Bavaria")
+    assert "Gold label" in page.inner_text(".profile__badges")
