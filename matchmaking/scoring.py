@@ -153,6 +153,14 @@ class _Plan:
         else:
             left = np.zeros((encoded.size, 1), np.float32)
             right_t = np.zeros((1, encoded.size), np.float32)
+        if not eligible.all():
+            # One more column in the product sinks every ineligible partner far below any real
+            # score: cheaper than masking each chunk, and exact, since eligible ones add 0.
+            # Scores lie in [-w_duplicate, sum of the other weights], so this clears them all.
+            depth = 4 * (sum(weights.values()) + 1)
+            sink = np.where(eligible, 0.0, -depth).astype(np.float32)
+            left = np.hstack([left, np.ones((encoded.size, 1), np.float32)])
+            right_t = np.vstack([right_t, sink[None, :]])
         # Every component is in [0, 1], so a float32 sum of d products is off by far less than
         # this; the margin only has to keep every pair whose exact score could make the top k.
         scale = sum(weights.values()) + 1.0
@@ -175,11 +183,13 @@ def _top_k_chunk(plan: _Plan, rows, k, result: TopK):
     if plan.duplicate_t is not None:
         penalty = (plan.encoded.duplicate[rows] @ plan.duplicate_t).tocoo()
         block[penalty.row, penalty.col] -= np.float32(plan.weights[PENALTY]) * penalty.data
-    if len(plan.eligible_index) < plan.encoded.size:
-        block[:, ~plan.eligible] = -np.inf
     block[np.arange(len(rows)), rows] = -np.inf
 
     row_of, column = _candidates(block, k, plan.margin)
+    if len(plan.eligible_index) < plan.encoded.size:
+        # Sunk columns only reach the candidates when a row has fewer than k eligible ones.
+        eligible = plan.eligible[column]
+        row_of, column = row_of[eligible], column[eligible]
     row_of, column = _narrow(block[row_of, column], row_of, column, k, plan.margin)
     contributions = exact_contributions(plan.encoded, plan.weights, rows[row_of], column)
     scores = sum(contributions.values())

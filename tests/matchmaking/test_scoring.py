@@ -343,14 +343,15 @@ def test_validate_weights_rejects_unknown_and_negative_weights():
     }
 
 
+@pytest.mark.parametrize("scale", [1, 1000])
 @pytest.mark.parametrize("eligible_every", [1, 4])
-def test_top_k_equals_exhaustive_ranking_when_columns_are_grouped(eligible_every):
+def test_top_k_equals_exhaustive_ranking_when_columns_are_grouped(eligible_every, scale):
     # 1,500 organisations over tiny vocabularies: enough columns for the grouped lower bound
     # of `top_k`, and a great many exact ties at every row's k-th score.
     profiles = random_profiles(1500, 9)
     eligible = np.arange(1500) % eligible_every == 0
     encoded = encode(profiles, TAXONOMY, text_dims=TEXT_DIMS)
-    weights = PROFILES[0]
+    weights = {name: scale * weight for name, weight in PROFILES[0].items()}
     rows = np.arange(0, 1500, 37)
     exhaustive = total_score(score_chunk(encoded, rows), weights)
     exhaustive[np.arange(len(rows)), rows] = -np.inf
@@ -362,9 +363,10 @@ def test_top_k_equals_exhaustive_ranking_when_columns_are_grouped(eligible_every
     result = top_k(encoded, weights, k=20, eligible=eligible)
 
     assert result.partners[rows].tolist() == expected
-    assert np.abs(
-        result.scores[rows] - np.take_along_axis(exhaustive, np.array(expected), 1)
-    ).max() < (1e-9)
+    assert (
+        np.abs(result.scores[rows] - np.take_along_axis(exhaustive, np.array(expected), 1)).max()
+        < 1e-9 * scale
+    )
 
 
 def test_explain_names_target_country_and_puts_the_duplicate_penalty_last():
