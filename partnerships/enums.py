@@ -83,3 +83,102 @@ class HotspotMeasure(models.TextChoices):
 class HotspotDimension(models.TextChoices):
     SECTORAL = "sectoral", _("Sectoral industry")
     EMERGING = "emerging", _("Emerging industry")
+
+
+class CallType(models.TextChoices):
+    ESCP_S3 = "escp_s3", _("ESCP-S3: strategic cluster partnership for smart specialisation")
+    ESCP_4I = "escp_4i", _("ESCP-4i: strategic cluster partnership going international")
+    TWO_STAGE = "two_stage", _("Two-stage innovation action")
+    OTHER = "other", _("Other")
+
+
+class CallState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    IN_EVALUATION = "in_evaluation", _("In evaluation")
+    DECIDED = "decided", _("Decided")
+
+
+# A closed call may reopen (a deadline extended by staff) until evaluation starts.
+CALL_TRANSITIONS = {
+    CallState.DRAFT: {CallState.OPEN},
+    CallState.OPEN: {CallState.CLOSED},
+    CallState.CLOSED: {CallState.OPEN, CallState.IN_EVALUATION},
+    CallState.IN_EVALUATION: {CallState.DECIDED},
+    CallState.DECIDED: set(),
+}
+
+
+class ExpressionState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    ELIGIBLE = "eligible", _("Eligible")
+    INELIGIBLE = "ineligible", _("Ineligible")
+    STAGE1_PASSED = "stage1_passed", _("Stage 1 passed: invited to stage 2")
+    STAGE1_REJECTED = "stage1_rejected", _("Rejected at stage 1")
+    STAGE2_SUBMITTED = "stage2_submitted", _("Stage 2 submitted")
+    SELECTED = "selected", _("Selected")
+    RESERVE = "reserve", _("Reserve list")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Single-stage calls decide straight from "eligible"; two-stage calls pass through the
+# stage-1 verdict and a second submission. The reserve list can still move up or out.
+EXPRESSION_TRANSITIONS = {
+    ExpressionState.DRAFT: {ExpressionState.SUBMITTED, ExpressionState.WITHDRAWN},
+    ExpressionState.SUBMITTED: {
+        ExpressionState.ELIGIBLE,
+        ExpressionState.INELIGIBLE,
+        ExpressionState.WITHDRAWN,
+    },
+    ExpressionState.ELIGIBLE: {
+        ExpressionState.STAGE1_PASSED,
+        ExpressionState.STAGE1_REJECTED,
+        ExpressionState.SELECTED,
+        ExpressionState.RESERVE,
+        ExpressionState.REJECTED,
+    },
+    ExpressionState.INELIGIBLE: set(),
+    ExpressionState.STAGE1_PASSED: {ExpressionState.STAGE2_SUBMITTED, ExpressionState.WITHDRAWN},
+    ExpressionState.STAGE1_REJECTED: set(),
+    ExpressionState.STAGE2_SUBMITTED: {
+        ExpressionState.SELECTED,
+        ExpressionState.RESERVE,
+        ExpressionState.REJECTED,
+        ExpressionState.WITHDRAWN,
+    },
+    ExpressionState.SELECTED: set(),
+    ExpressionState.RESERVE: {ExpressionState.SELECTED, ExpressionState.REJECTED},
+    ExpressionState.REJECTED: set(),
+    ExpressionState.WITHDRAWN: set(),
+}
+
+# States in which the lead may still change the content (before the stage's deadline).
+EXPRESSION_EDITABLE_STATES = frozenset({ExpressionState.DRAFT, ExpressionState.STAGE1_PASSED})
+# States a lead may withdraw from themselves; the rest are staff verdicts.
+EXPRESSION_WITHDRAWABLE_STATES = frozenset(
+    target for target, moves in EXPRESSION_TRANSITIONS.items() if ExpressionState.WITHDRAWN in moves
+)
+
+
+class PartnerState(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
+# A partner may change its mind while the expression is a draft; a declined one may be
+# invited again.
+PARTNER_TRANSITIONS = {
+    PartnerState.INVITED: {PartnerState.CONFIRMED, PartnerState.DECLINED},
+    PartnerState.CONFIRMED: {PartnerState.DECLINED},
+    PartnerState.DECLINED: {PartnerState.INVITED},
+}
+
+
+class PartnershipPhase(models.TextChoices):
+    PREPARATORY = "preparatory", _("Preparatory")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    INVESTMENT = "investment", _("Investment")

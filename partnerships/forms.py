@@ -13,6 +13,7 @@ from partnerships.enums import (
 from partnerships.models import (
     Country,
     EmergingIndustry,
+    ExpressionOfInterest,
     Label,
     Organisation,
     Region,
@@ -336,3 +337,121 @@ class HotspotFilterForm(forms.Form):
         if chosen["type"]:
             params.append(("type", chosen["type"]))
         return params
+
+
+class ExpressionForm(forms.ModelForm):
+    """The content of an expression of interest; every field may stay empty in a draft."""
+
+    class Meta:
+        model = ExpressionOfInterest
+        fields = [
+            "title",
+            "objectives",
+            "sectoral_industries",
+            "emerging_industries",
+            "policy_objectives",
+            "preparatory_activities",
+            "implementation_activities",
+            "investment_activities",
+            "budget_requested",
+        ]
+        widgets = {
+            "objectives": forms.Textarea(attrs={"rows": 4}),
+            "preparatory_activities": forms.Textarea(attrs={"rows": 3}),
+            "implementation_activities": forms.Textarea(attrs={"rows": 3}),
+            "investment_activities": forms.Textarea(attrs={"rows": 3}),
+            "sectoral_industries": forms.SelectMultiple(attrs={"size": 8}),
+            "emerging_industries": forms.CheckboxSelectMultiple,
+            "policy_objectives": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "preparatory_activities": _(
+                "Partnership building, joint strategy and implementation roadmap."
+            ),
+            "implementation_activities": _(
+                "Matchmaking, joint activities, demonstration projects, pilots, bankable proposals."
+            ),
+            "investment_activities": _(
+                "Additional private and public financing, acceleration support, showcasing."
+            ),
+        }
+
+    def sections(self):
+        return [
+            (_("Consortium idea"), [self["title"], self["objectives"]]),
+            (
+                _("Thematic focus"),
+                [
+                    self["sectoral_industries"],
+                    self["emerging_industries"],
+                    self["policy_objectives"],
+                ],
+            ),
+            (
+                _("Planned activities"),
+                [
+                    self["preparatory_activities"],
+                    self["implementation_activities"],
+                    self["investment_activities"],
+                ],
+            ),
+            (_("Budget"), [self["budget_requested"]]),
+        ]
+
+    def expression_fields(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ExpressionStartForm(forms.Form):
+    """Which of the person's organisations leads, and a working title."""
+
+    lead = forms.ModelChoiceField(
+        label=_("Lead organisation"), queryset=Organisation.objects.none()
+    )
+    title = forms.CharField(label=_("Working title"), max_length=255)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead"].queryset = organisations
+
+
+class PartnerInviteForm(forms.Form):
+    """Invite a partner by the name of its verified organisation."""
+
+    name = forms.CharField(
+        label=_("Partner organisation"),
+        max_length=255,
+        help_text=_("The name (or acronym) of a verified organisation in the directory."),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        exact = list(self.candidates.filter(name__iexact=name)[:2]) or list(
+            self.candidates.filter(acronym__iexact=name)[:2]
+        )
+        if len(exact) == 1:
+            self.organisation = exact[0]
+            return name
+        similar = list(self.candidates.filter(name__icontains=name)[:5])
+        if len(similar) == 1:
+            self.organisation = similar[0]
+            return name
+        if not similar:
+            raise forms.ValidationError(
+                _("No verified organisation you can invite is called “%(name)s”.") % {"name": name}
+            )
+        raise forms.ValidationError(
+            _("Several organisations match; give the full name: %(names)s.")
+            % {"names": "; ".join(o.name for o in similar)}
+        )
+
+
+class AttachmentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(
+        label=_("File (PDF, PNG or JPEG, up to 5 MB)"), validators=[validate_certificate]
+    )

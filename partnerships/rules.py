@@ -2,7 +2,7 @@
 
 import rules
 
-from partnerships.enums import MembershipRole, ValidationState
+from partnerships.enums import CallState, ExpressionState, MembershipRole, ValidationState
 
 
 @rules.predicate
@@ -59,4 +59,68 @@ for _model in (
     "policyobjective",
     "s3priority",
 ):
+    rules.add_perm(f"partnerships.view_{_model}", rules.always_allow)
+
+
+# Calls and expressions of interest. Expression predicates take (user, expression); partner
+# predicates take (user, expression_partner).
+
+
+@rules.predicate
+def is_published_call(user, call):
+    return call is not None and call.state != CallState.DRAFT
+
+
+def _member_of(user, organisation_id):
+    if not user.is_authenticated or organisation_id is None:
+        return False
+    return user.memberships.filter(organisation_id=organisation_id).exists()
+
+
+@rules.predicate
+def is_expression_lead_manager(user, expression):
+    return expression is not None and _member_of(user, expression.lead_id)
+
+
+@rules.predicate
+def is_expression_partner_manager(user, expression):
+    if expression is None or not user.is_authenticated:
+        return False
+    return expression.partners.filter(organisation__memberships__user=user).exists()
+
+
+@rules.predicate
+def is_expression_editable(user, expression):
+    return expression is not None and expression.is_editable
+
+
+@rules.predicate
+def is_expression_draft(user, expression):
+    return expression is not None and expression.state == ExpressionState.DRAFT
+
+
+@rules.predicate
+def is_partner_organisation_manager(user, partner):
+    return partner is not None and _member_of(user, partner.organisation_id)
+
+
+can_manage_calls = is_commission_staff
+can_view_call = is_published_call | is_commission_staff
+can_view_expression = (
+    is_expression_lead_manager | is_expression_partner_manager | is_commission_staff
+)
+can_change_expression = is_expression_lead_manager & is_expression_editable
+can_delete_expression = is_expression_lead_manager & is_expression_draft
+# Staff decide on eligibility and stages; they never submit or withdraw for a consortium.
+can_submit_expression = is_expression_lead_manager
+can_withdraw_expression = is_expression_lead_manager
+can_invite_partner = is_expression_lead_manager & is_expression_draft
+can_respond_to_partnership = is_partner_organisation_manager
+
+rules.add_perm("partnerships.submit_expression", can_submit_expression)
+rules.add_perm("partnerships.withdraw_expression", can_withdraw_expression)
+rules.add_perm("partnerships.invite_partner", can_invite_partner)
+rules.add_perm("partnerships.respond_to_partnership", can_respond_to_partnership)
+rules.add_perm("partnerships.decide_expression", is_commission_staff)
+for _model in ("callstage", "evaluationcriterion"):
     rules.add_perm(f"partnerships.view_{_model}", rules.always_allow)

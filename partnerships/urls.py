@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnerships.views import directory, manage, organisation, validation
+from partnerships.views import calls, directory, expressions, manage, organisation, validation
 from partnerships.views.hotspots import HotspotsView
 
 app_name = "partnerships"
@@ -44,4 +44,56 @@ urlpatterns = [
         name="validation-detail",
     ),
     path("regions/hotspots/", HotspotsView.as_view(), name="hotspots"),
+    path("calls/", calls.CallListView.as_view(), name="call-list"),
+    path("calls/<int:pk>/", calls.CallDetailView.as_view(), name="call-detail"),
+    path(
+        "calls/<int:pk>/expressions/new/",
+        expressions.ExpressionStartView.as_view(),
+        name="expression-start",
+    ),
+    path(
+        "expressions/<int:pk>/",
+        expressions.ExpressionDetailView.as_view(),
+        name="expression-detail",
+    ),
+    path(
+        "expressions/<int:pk>/edit/",
+        expressions.ExpressionEditView.as_view(),
+        name="expression-edit",
+    ),
+    path(
+        "expressions/<int:pk>/autosave/",
+        expressions.ExpressionAutosaveView.as_view(),
+        name="expression-autosave",
+    ),
+    path(
+        "expressions/<int:pk>/submit/",
+        expressions.ExpressionSubmitView.as_view(),
+        name="expression-submit",
+    ),
+    path(
+        "expressions/<int:pk>/withdraw/",
+        expressions.ExpressionWithdrawView.as_view(),
+        name="expression-withdraw",
+    ),
+    path(
+        "expressions/<int:pk>/partners/",
+        expressions.PartnerInviteView.as_view(),
+        name="expression-invite",
+    ),
+    path(
+        "expressions/<int:pk>/partners/<int:partner_pk>/answer/",
+        expressions.PartnerRespondView.as_view(),
+        name="expression-partner-answer",
+    ),
+    path(
+        "expressions/<int:pk>/attachments/",
+        expressions.AttachmentAddView.as_view(),
+        name="expression-attachment-add",
+    ),
+    path(
+        "expressions/<int:pk>/attachments/<int:attachment_pk>/",
+        expressions.ExpressionAttachmentDownloadView.as_view(),
+        name="expression-attachment",
+    ),
 ]

@@ -2,13 +2,28 @@ import datetime as dt
 
 import factory
 from allauth.account.models import EmailAddress
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from partnerships.enums import AwardingBody, LabelLevel, MembershipRole, ValidationState
+from partnerships.enums import (
+    AwardingBody,
+    CallState,
+    CallType,
+    ExpressionState,
+    LabelLevel,
+    MembershipRole,
+    PartnerState,
+    ValidationState,
+)
 from partnerships.models import (
+    Call,
+    CallStage,
     Country,
     Ecosystem,
     EmergingIndustry,
+    EvaluationCriterion,
+    ExpressionOfInterest,
+    ExpressionPartner,
     Label,
     Organisation,
     OrganisationMembership,
@@ -188,3 +203,58 @@ class LabelFactory(DjangoModelFactory):
     awarding_body = AwardingBody.EUCLES
     assessed_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=200))
     valid_until = factory.LazyAttribute(lambda label: label.assessed_on + dt.timedelta(days=730))
+
+
+class CallFactory(DjangoModelFactory):
+    """An open single-stage call with one criterion, closing in thirty days."""
+
+    class Meta:
+        model = Call
+        skip_postgeneration_save = True
+
+    type = CallType.ESCP_S3
+    reference = factory.Sequence(lambda n: f"call-{n}")
+    title = factory.Sequence(lambda n: f"Strategic cluster partnerships {n}")
+    description = "Partnerships across regions for smart specialisation investments."
+    state = CallState.OPEN
+    eligible_types = factory.LazyFunction(lambda: ["cluster", "business_network"])
+    min_partners = 2
+    min_countries = 3
+    verified_required = True
+    label_required = False
+    budget = 1_000_000
+    funding_rate = 100
+
+    @factory.post_generation
+    def deadline(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            CallStage.objects.create(
+                call=self,
+                number=1,
+                deadline=extracted or timezone.now() + dt.timedelta(days=30),
+            )
+
+    @factory.post_generation
+    def criteria(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            EvaluationCriterion.objects.create(call=self, name="Excellence", weight=1, pass_mark=3)
+
+
+class ExpressionFactory(DjangoModelFactory):
+    class Meta:
+        model = ExpressionOfInterest
+
+    call = factory.SubFactory(CallFactory)
+    lead = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Consortium {n}")
+    objectives = "Join value chains in advanced manufacturing."
+    state = ExpressionState.DRAFT
+
+
+class ExpressionPartnerFactory(DjangoModelFactory):
+    class Meta:
+        model = ExpressionPartner
+
+    expression = factory.SubFactory(ExpressionFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    state = PartnerState.INVITED

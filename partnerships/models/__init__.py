@@ -1,5 +1,13 @@
 from .accounts import User, UserManager
 from .audit import AuditEntry
+from .call import (
+    Call,
+    CallStage,
+    EvaluationCriterion,
+    ExpressionAttachment,
+    ExpressionOfInterest,
+    ExpressionPartner,
+)
 from .demo import PlantedPartnership
 from .organisation import Invitation, Label, Organisation, OrganisationMembership
 from .reference import (
@@ -15,9 +23,15 @@ from .reference import (
 
 __all__ = [
     "AuditEntry",
+    "Call",
+    "CallStage",
     "Country",
     "Ecosystem",
     "EmergingIndustry",
+    "EvaluationCriterion",
+    "ExpressionAttachment",
+    "ExpressionOfInterest",
+    "ExpressionPartner",
     "Invitation",
     "Label",
     "Organisation",
