@@ -134,14 +134,15 @@ class EncodedProfiles:
 def one_hot(sets: Sequence[Iterable[str]], vocabulary: Sequence[str]):
     """CSR matrix with a 1 where organisation i has item j; unknown items are ignored."""
     index = {slug: k for k, slug in enumerate(vocabulary)}
-    indptr, indices = [0], []
-    for items in sets:
-        columns = sorted({index[item] for item in items if item in index})
-        indices.extend(columns)
-        indptr.append(len(indices))
-    data = np.ones(len(indices))
+    lengths = np.zeros(len(sets) + 1, dtype=np.int64)
+    indices = []
+    for row, items in enumerate(sets):
+        known = [index[item] for item in items if item in index]
+        indices.extend(known)
+        lengths[row + 1] = len(known)
+    # Items come from sets, so no (row, column) repeats and every entry is exactly 1.
     return sparse.csr_matrix(
-        (data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+        (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.cumsum(lengths)),
         shape=(len(sets), len(vocabulary)),
     )
 
@@ -223,15 +224,12 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
     sectors_mean = scale_rows(sectors, 1.0)
     link = sparse.csr_matrix(taxonomy.sector_link_matrix())
 
-    focus_vocabulary = [("emerging", s) for s in taxonomy.emerging] + [
-        ("ecosystem", s) for s in taxonomy.ecosystems
-    ]
-    focus = one_hot(
+    focus = sparse.hstack(
         [
-            {("emerging", s) for s in p.emerging} | {("ecosystem", s) for s in p.ecosystems}
-            for p in profiles
+            one_hot([p.emerging for p in profiles], taxonomy.emerging),
+            one_hot([p.ecosystems for p in profiles], taxonomy.ecosystems),
         ],
-        focus_vocabulary,
+        format="csr",
     )
     focus_cosine = scale_rows(focus, 0.5)
 

@@ -38,8 +38,10 @@ COMPONENTS = (
 )
 PENALTY = "duplicate"
 RANK_DECIMALS = 9
-# A chunk holds at most this many pair scores (float32), whatever the number of organisations.
-CHUNK_PAIRS = 1 << 23
+# A chunk holds at most this many pair scores (float32, 64 MB), whatever the number of
+# organisations, and at most MAX_CHUNK_ROWS rows (more rows buy the product nothing).
+CHUNK_PAIRS = 1 << 24
+MAX_CHUNK_ROWS = 128
 # Columns per group when bounding a row's k-th best score from below (see `_candidates`).
 GROUP_COLUMNS = 64
 
@@ -106,7 +108,7 @@ def top_k(
     if k < 1:
         raise ValueError("k must be at least 1.")
     if chunk_rows is None:
-        chunk_rows = max(8, min(1024, CHUNK_PAIRS // max(n, 1)))
+        chunk_rows = max(8, min(MAX_CHUNK_ROWS, CHUNK_PAIRS // max(n, 1)))
     eligible = np.ones(n, dtype=bool) if eligible is None else np.asarray(eligible, dtype=bool)
     if eligible.shape != (n,):
         raise ValueError("eligible must be a boolean mask with one entry per organisation.")
