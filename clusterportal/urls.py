@@ -6,10 +6,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from clusterportal import views
+from events.api import register as register_events_api
 from partnerships.api import register as register_partnerships_api
 
 router = DefaultRouter()
 register_partnerships_api(router)
+register_events_api(router)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -21,6 +23,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("partnerships.urls")),
+    path("", include("events.urls")),
 ]
 
 if settings.DEBUG:

@@ -5,6 +5,8 @@ from allauth.account.models import EmailAddress
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
+from events.enums import EventType, MeetingState, RegistrationState
+from events.models import Event, Meeting, MeetingWindow, Registration, Slot
 from partnerships.enums import (
     AwardingBody,
     CallState,
@@ -203,6 +205,77 @@ class LabelFactory(DjangoModelFactory):
     awarding_body = AwardingBody.EUCLES
     assessed_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=200))
     valid_until = factory.LazyAttribute(lambda label: label.assessed_on + dt.timedelta(days=730))
+
+
+class EventFactory(DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"Matchmaking event {n}")
+    type = EventType.CONFERENCE
+    starts_on = factory.LazyFunction(lambda: dt.date.today() + dt.timedelta(days=30))
+    ends_on = factory.LazyAttribute(lambda event: event.starts_on + dt.timedelta(days=1))
+    time_zone = "Europe/Brussels"
+    venue = "Square Brussels Meeting Centre"
+    city = "Brussels"
+    country = factory.SubFactory(CountryFactory, code="BE")
+    organiser = factory.SubFactory(UserFactory)
+    meeting_minutes = 30
+    tables = 10
+    description = "Business-to-business meetings between cluster organisations."
+
+
+class MeetingWindowFactory(DjangoModelFactory):
+    class Meta:
+        model = MeetingWindow
+
+    event = factory.SubFactory(EventFactory)
+    day = factory.LazyAttribute(lambda window: window.event.starts_on)
+    start = dt.time(9, 0)
+    end = dt.time(12, 0)
+
+
+class SlotFactory(DjangoModelFactory):
+    class Meta:
+        model = Slot
+
+    event = factory.SubFactory(EventFactory)
+    starts_at = factory.Sequence(
+        lambda n: dt.datetime(2030, 5, 6, 9, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=30 * n)
+    )
+    ends_at = factory.LazyAttribute(lambda slot: slot.starts_at + dt.timedelta(minutes=30))
+
+
+class RegistrationFactory(DjangoModelFactory):
+    class Meta:
+        model = Registration
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    state = RegistrationState.APPROVED
+
+    @factory.post_generation
+    def membership(self, create, extracted, **kwargs):
+        # A participant represents an organisation they belong to.
+        if create:
+            OrganisationMembership.objects.get_or_create(
+                organisation=self.organisation,
+                user=self.user,
+                defaults={"role": MembershipRole.EDITOR},
+            )
+
+
+class MeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    event = factory.SubFactory(EventFactory)
+    requester = factory.SubFactory(RegistrationFactory, event=factory.SelfAttribute("..event"))
+    recipient = factory.SubFactory(RegistrationFactory, event=factory.SelfAttribute("..event"))
+    message = "We look for partners in battery recycling."
+    state = MeetingState.ACCEPTED
 
 
 class CallFactory(DjangoModelFactory):

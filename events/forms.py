@@ -1,0 +1,154 @@
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from events.enums import CooperationDirection, CooperationKind, EventType, Preference
+from partnerships.models import Country, EmergingIndustry, SectoralIndustry
+from partnerships.queries import organisations_of_member
+
+
+class EventFilterForm(forms.Form):
+    WHEN_CHOICES = [("upcoming", _("Upcoming")), ("past", _("Past"))]
+
+    when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, required=False)
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.filter(events__isnull=False).distinct().order_by("name"),
+        to_field_name="code",
+        required=False,
+    )
+    type = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("Any type"))] + EventType.choices, required=False
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"),
+        queryset=SectoralIndustry.objects.filter(events__isnull=False).distinct(),
+        to_field_name="slug",
+        required=False,
+    )
+    emerging = forms.ModelChoiceField(
+        label=_("Emerging industry"),
+        queryset=EmergingIndustry.objects.filter(events__isnull=False).distinct(),
+        to_field_name="slug",
+        required=False,
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("date_from"), cleaned.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end of the range is before its start."))
+        return cleaned
+
+    def filter(self, events):
+        data = self.cleaned_data
+        if data.get("country"):
+            events = events.filter(country=data["country"])
+        if data.get("type"):
+            events = events.filter(type=data["type"])
+        if data.get("sector"):
+            events = events.filter(sectoral_industries=data["sector"])
+        if data.get("emerging"):
+            events = events.filter(emerging_industries=data["emerging"])
+        if data.get("date_from"):
+            events = events.filter(ends_on__gte=data["date_from"])
+        if data.get("date_to"):
+            events = events.filter(starts_on__lte=data["date_to"])
+        return events
+
+
+class RegistrationForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("I represent"), queryset=None, empty_label=None)
+    introduction = forms.CharField(
+        label=_("What you come for"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    offer_kind = forms.ChoiceField(label=_("Kind of offer"), choices=CooperationKind.choices)
+    offer = forms.CharField(label=_("We offer"), max_length=200, required=False)
+    request_kind = forms.ChoiceField(label=_("Kind of request"), choices=CooperationKind.choices)
+    request = forms.CharField(label=_("We look for"), max_length=200, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations_of_member(user).order_by("name")
+
+    def items(self):
+        data = self.cleaned_data
+        items = []
+        if data["offer"]:
+            items.append((CooperationDirection.OFFER, data["offer_kind"], data["offer"], ""))
+        if data["request"]:
+            items.append((CooperationDirection.REQUEST, data["request_kind"], data["request"], ""))
+        return items
+
+
+class ParticipantFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name or organisation"), required=False)
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+    )
+    direction = forms.ChoiceField(
+        label=_("Offers or requests"),
+        choices=[("", _("Either"))] + CooperationDirection.choices,
+        required=False,
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("Any kind"))] + CooperationKind.choices, required=False
+    )
+
+    def filter(self, registrations):
+        data = self.cleaned_data
+        if data.get("q"):
+            text = data["q"]
+            registrations = registrations.filter(
+                Q(user__full_name__icontains=text)
+                | Q(organisation__name__icontains=text)
+                | Q(organisation__acronym__icontains=text)
+            )
+        if data.get("country"):
+            registrations = registrations.filter(organisation__country=data["country"])
+        if data.get("direction") or data.get("kind"):
+            lookup = {}
+            if data.get("direction"):
+                lookup["cooperation_items__direction"] = data["direction"]
+            if data.get("kind"):
+                lookup["cooperation_items__kind"] = data["kind"]
+            registrations = registrations.filter(**lookup).distinct()
+        return registrations
+
+
+class MeetingRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
+    )
+
+
+class MeetingAnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Answer"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
+    )
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)
+
+
+class MeetingCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)
+
+
+class PreferenceForm(forms.Form):
+    level = forms.ChoiceField(label=_("Preference"), choices=Preference.choices)
+
+
+class BookingForm(forms.Form):
+    slot = forms.ModelChoiceField(label=_("Slot"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = slots

@@ -1,0 +1,45 @@
+"""Who may do what at an event. Predicates take (user, event) or (user, meeting)."""
+
+import rules
+
+from events.enums import RegistrationState
+from partnerships.rules import is_commission_staff, is_signed_in
+
+
+@rules.predicate
+def is_event_organiser(user, event):
+    return event is not None and user.is_authenticated and event.organiser_id == user.pk
+
+
+@rules.predicate
+def is_approved_participant(user, event):
+    if event is None or not user.is_authenticated:
+        return False
+    return event.registrations.filter(user=user, state=RegistrationState.APPROVED).exists()
+
+
+@rules.predicate
+def is_meeting_party(user, meeting):
+    if meeting is None or not user.is_authenticated:
+        return False
+    return user.pk in (meeting.requester.user_id, meeting.recipient.user_id)
+
+
+@rules.predicate
+def is_meeting_recipient(user, meeting):
+    return meeting is not None and user.is_authenticated and meeting.recipient.user_id == user.pk
+
+
+can_manage_event = is_event_organiser | is_commission_staff
+# Participants see each other; the organiser sees everybody who registered.
+can_view_participants = is_approved_participant | can_manage_event
+
+rules.add_perm("events.view_event", rules.always_allow)
+rules.add_perm("events.register_event", is_signed_in)
+rules.add_perm("events.manage_event", can_manage_event)
+rules.add_perm("events.view_participants", can_view_participants)
+rules.add_perm("events.request_meeting", is_approved_participant)
+rules.add_perm("events.answer_meeting", is_meeting_recipient)
+rules.add_perm("events.book_meeting", is_meeting_party | is_commission_staff)
+rules.add_perm("events.cancel_meeting", is_meeting_party)
+rules.add_perm("events.view_meeting", is_meeting_party | is_commission_staff)

@@ -1,0 +1,43 @@
+from django.urls import path
+
+from events import views
+
+app_name = "events"
+
+urlpatterns = [
+    path("events/", views.EventListView.as_view(), name="event-list"),
+    path("events/calendar/", views.EventCalendarView.as_view(), name="event-calendar"),
+    path("events/feed.ics", views.events_feed, name="event-feed"),
+    path("events/<int:pk>/", views.EventDetailView.as_view(), name="event-detail"),
+    path("events/<int:pk>/event.ics", views.event_feed, name="event-ics"),
+    path("events/<int:pk>/register/", views.RegisterView.as_view(), name="event-register"),
+    path(
+        "events/<int:pk>/participants/",
+        views.ParticipantListView.as_view(),
+        name="participant-list",
+    ),
+    path(
+        "events/<int:pk>/participants/<int:registration>/request/",
+        views.MeetingRequestView.as_view(),
+        name="meeting-request",
+    ),
+    path(
+        "events/<int:pk>/participants/<int:registration>/preference/",
+        views.PreferenceView.as_view(),
+        name="preference",
+    ),
+    path("events/<int:pk>/agenda/", views.AgendaView.as_view(), name="agenda"),
+    path("events/<int:pk>/agenda.ics", views.AgendaFeedView.as_view(), name="agenda-ics"),
+    path(
+        "events/registrations/<int:pk>/decide/",
+        views.RegistrationDecisionView.as_view(),
+        name="registration-decide",
+    ),
+    path(
+        "events/meetings/<int:pk>/answer/", views.MeetingAnswerView.as_view(), name="meeting-answer"
+    ),
+    path(
+        "events/meetings/<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="meeting-cancel"
+    ),
+    path("events/meetings/<int:pk>/book/", views.MeetingBookView.as_view(), name="meeting-book"),
+]
