@@ -3,10 +3,16 @@
 The directory lists verified organisations only, whoever asks: a manager finds their own
 drafts on the dashboard, never here. On PostgreSQL the search runs on the stored, indexed
 `search_vector` that a trigger keeps up to date; on SQLite it falls back to icontains.
+
+A page is served from the in-memory `FacetIndex` (filters, counts, sorts, paging); only the
+text search and the twenty rows of the page come from the database. The queryset filters
+below are the SQL statement of the same rules: the CSV export's tests and the index's
+equality test hold the two to each other.
 """
 
 from dataclasses import dataclass
 
+import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import Count, F, Q, Value
@@ -259,3 +265,83 @@ def listing(organisations):
 def with_current_labels(organisations, *, on=None):
     """Pairs of (organisation, its best current label or None) from prefetched labels."""
     return [(organisation, current_label(organisation, on=on)) for organisation in organisations]
+
+
+def search_ids(text, *, ranked):
+    """Ids of the public organisations matching `text`, and their ranks when `ranked`.
+
+    Only the ids travel: the other filters, the counts and the sort run on the index.
+    """
+    matches = search(public_organisations(), text).order_by()
+    if ranked and uses_full_text():
+        rows = list(matches.values_list("id", "rank"))
+        return (
+            np.array([row[0] for row in rows], dtype=np.int64),
+            np.array([row[1] for row in rows], dtype=np.float64),
+        )
+    ids = np.fromiter(matches.values_list("id", flat=True), dtype=np.int64)
+    return ids, np.zeros(len(ids), dtype=np.float64)
+
+
+def find(index, *, selected, text, sort, today):
+    """Search, filter and sort on `index`: the ordered ids and the raw facet counts."""
+    searching = bool(text.strip())
+    if sort == DirectorySort.RELEVANCE and not searching:
+        sort = DirectorySort.NAME
+    ordinal = today.toordinal()
+    within = ranks = rows = None
+    if searching:
+        ids, ranks = search_ids(text, ranked=sort == DirectorySort.RELEVANCE)
+        rows, found = index.locate(ids)
+        ranks = ranks[found]
+        within = np.zeros(len(index), dtype=bool)
+        within[rows] = True
+    mask = index.mask(selected, today=ordinal, within=within)
+    if sort == DirectorySort.RELEVANCE:
+        keep = mask[rows]
+        order = index.by_relevance(rows[keep], ranks[keep])
+    else:
+        order = index.ordered(mask, sort)
+    counts = index.counts(selected, today=ordinal, within=within)
+    return index.ids[order], counts
+
+
+def facet_options(index, names, counts, selected):
+    """The index's raw counts as the page's `FacetOption` lists, shaped like `facet_counts`."""
+
+    def chosen(name):
+        return {str(value) for value in selected.get(name) or ()}
+
+    facets = {}
+    for group in ("country", "region", "sector", "emerging_industry", "ecosystem"):
+        values = index.vocab[group]
+        facets[group] = _options(
+            [
+                (values[code], names[group][values[code]], int(counts[group][code]))
+                for code in np.flatnonzero(counts[group])
+            ],
+            chosen(group),
+        )
+    for group, choices in (
+        ("label_level", LabelLevel),
+        ("type", OrganisationType),
+        ("size", SizeBand),
+    ):
+        positions = {value: code for code, value in enumerate(index.vocab[group])}
+        facets[group] = _options(
+            [
+                (choice.value, choice.label, int(counts[group][positions[choice.value]]))
+                for choice in choices
+            ],
+            chosen(group),
+            keep_empty=True,
+        )
+    facets["current_label"] = counts["current_label"]
+    return facets
+
+
+def page_rows(ids):
+    """The public organisations of `ids` in that order, with everything a row shows."""
+    ids = [int(pk) for pk in ids]
+    found = listing(public_organisations().filter(pk__in=ids)).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]

@@ -10,6 +10,7 @@ from partnerships.enums import (
     MembershipRole,
     ValidationState,
 )
+from partnerships.facet_loader import bump_directory_version_on_commit
 from partnerships.models import (
     Invitation,
     Label,
@@ -83,6 +84,7 @@ def create_organisation(*, by, **fields):
         )
     log_action(organisation, "organisation.created", actor=by)
     mark_for_rescoring([organisation.pk])
+    bump_directory_version_on_commit()
     return organisation
 
 
@@ -96,6 +98,7 @@ def update_organisation(organisation, *, by, **fields):
     _apply(organisation, fields, relations)
     log_action(organisation, "organisation.updated", actor=by, data={"fields": changed})
     mark_for_rescoring([organisation.pk])
+    bump_directory_version_on_commit()
     return organisation
 
 
@@ -126,6 +129,7 @@ def change_validation_state(organisation, *, to, by, reason=""):
     # Only verified organisations are recommended, so visibility changes the lists.
     if ValidationState.VERIFIED in (previous, to):
         mark_for_rescoring([organisation.pk])
+        bump_directory_version_on_commit()
     return organisation
 
 
@@ -172,6 +176,7 @@ def record_label(
     label.save()
     log_action(organisation, "label.recorded", actor=by, data={"level": level})
     mark_for_rescoring([organisation.pk])
+    bump_directory_version_on_commit()
     return label
 
 

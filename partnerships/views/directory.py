@@ -5,11 +5,12 @@ import csv
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.utils.functional import cached_property
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from partnerships import directory
+from partnerships.facet_loader import directory_index
 from partnerships.filters import DirectoryFilter
 from partnerships.queries import current_label
 
@@ -30,18 +31,6 @@ EXPORT_COLUMNS = [
     _("Sectoral industries"),
     _("Emerging industries"),
 ]
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count, when the facet counts already gave it."""
-
-    def __init__(self, object_list, per_page, *, count=None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self._known_count = count
-
-    @cached_property
-    def count(self):
-        return super().count if self._known_count is None else self._known_count
 
 
 # Facet groups in the order the page shows them; long ones scroll inside their fieldset.
@@ -84,12 +73,19 @@ class OrganisationListView(View):
     def get(self, request):
         filters = DirectoryFilter(request.GET)
         selected = filters.selected()
-        facets = directory.facet_counts(filters.without, selected)
-        # Without a type filter the type counts add up to the result count: no COUNT query.
-        total = None if "type" in selected else sum(option.count for option in facets["type"])
-        paginator = CountedPaginator(filters.results(), directory.PAGE_SIZE, count=total)
+        index, names = directory_index()
+        ids, counts = directory.find(
+            index,
+            selected=selected,
+            text=filters.cleaned("q", ""),
+            sort=filters.sort_order,
+            today=timezone.localdate(),
+        )
+        facets = directory.facet_options(index, names, counts, selected)
         # A page number that is not one shows the first page, one past the end the last.
+        paginator = Paginator(ids, directory.PAGE_SIZE)
         page = paginator.get_page(request.GET.get("page"))
+        page.object_list = directory.page_rows(page.object_list)
         context = {
             "filters": filters,
             "form": filters.form,
@@ -119,37 +115,50 @@ def safe_cell(value):
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def export_rows(organisations, header):
+def export_rows(ids, header):
     yield header
-    for organisation in organisations.iterator(chunk_size=EXPORT_CHUNK):
-        label = current_label(organisation)
-        yield [
-            safe_cell(value)
-            for value in (
-                organisation.name,
-                organisation.acronym,
-                organisation.get_type_display(),
-                organisation.country.name,
-                organisation.region.name,
-                organisation.city,
-                organisation.website,
-                organisation.members_total,
-                organisation.member_employees,
-                label.get_level_display() if label else "",
-                "; ".join(sector.name for sector in organisation.sectoral_industries.all()),
-                "; ".join(industry.name for industry in organisation.emerging_industries.all()),
-            )
-        ]
+    for start in range(0, len(ids), EXPORT_CHUNK):
+        for organisation in directory.page_rows(ids[start : start + EXPORT_CHUNK]):
+            yield export_row(organisation)
+
+
+def export_row(organisation):
+    label = current_label(organisation)
+    return [
+        safe_cell(value)
+        for value in (
+            organisation.name,
+            organisation.acronym,
+            organisation.get_type_display(),
+            organisation.country.name,
+            organisation.region.name,
+            organisation.city,
+            organisation.website,
+            organisation.members_total,
+            organisation.member_employees,
+            label.get_level_display() if label else "",
+            "; ".join(sector.name for sector in organisation.sectoral_industries.all()),
+            "; ".join(industry.name for industry in organisation.emerging_industries.all()),
+        )
+    ]
 
 
 class OrganisationExportView(View):
     def get(self, request):
         filters = DirectoryFilter(request.GET)
+        index, _names = directory_index()
+        ids, _counts = directory.find(
+            index,
+            selected=filters.selected(),
+            text=filters.cleaned("q", ""),
+            sort=filters.sort_order,
+            today=timezone.localdate(),
+        )
         writer = csv.writer(Echo())
         # The header is translated now, in the request's language, not while streaming.
         header = [str(column) for column in EXPORT_COLUMNS]
         response = StreamingHttpResponse(
-            (writer.writerow(row) for row in export_rows(filters.results(), header)),
+            (writer.writerow(row) for row in export_rows(ids, header)),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="organisations.csv"'

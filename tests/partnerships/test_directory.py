@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 
 from partnerships.enums import LabelLevel, OrganisationType, ValidationState
+from partnerships.services.organisation import change_validation_state, update_organisation
 from tests.factories import (
     CountryFactory,
     EmergingIndustryFactory,
@@ -269,8 +270,45 @@ def test_directory_query_count_does_not_grow_with_results(
         )
         LabelFactory(organisation=organisation)
 
-    # Nine facet queries, the page and four prefetches; the type counts give the total.
-    with django_assert_num_queries(14):
+    client.get(URL)  # builds the in-memory facet index, once per process and data version
+
+    # The search's ids, the page and four prefetches; facets, total and order come from memory.
+    with django_assert_num_queries(6):
         response = client.get(URL, {"q": "org"})
 
     assert len(names(response)) == count
+
+
+def test_directory_sees_a_service_write_after_its_commit(
+    client, places, django_capture_on_commit_callbacks
+):
+    staff = UserFactory(is_staff=True)
+    moving = OrganisationFactory(name="Moving", region=places["DE21"])
+    OrganisationFactory(name="Staying", region=places["DE21"])
+    before = client.get(URL, {"country": "DE"})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        update_organisation(moving, by=staff, country=places["FR"], region=places["FR10"])
+    after = client.get(URL, {"country": "DE"})
+
+    assert names(before) == ["Moving", "Staying"]
+    assert names(after) == ["Staying"]
+    assert facet(after, "country") == {"DE": 1, "FR": 1}
+
+
+def test_directory_sees_a_newly_verified_organisation_after_its_commit(
+    client, places, django_capture_on_commit_callbacks
+):
+    staff = UserFactory(is_staff=True)
+    pending = OrganisationFactory(
+        name="Pending", region=places["DE21"], validation_state=ValidationState.PENDING
+    )
+    before = client.get(URL)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_validation_state(pending, to=ValidationState.VERIFIED, by=staff)
+    after = client.get(URL)
+
+    assert names(before) == []
+    assert names(after) == ["Pending"]
+    assert after.context["page"].paginator.count == 1

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from partnerships.facet_loader import bump_directory_version
 from partnerships.reference import MODELS, load_reference_data
 
 
@@ -17,6 +18,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         started = time.perf_counter()
         results = load_reference_data()
+        bump_directory_version()
         elapsed = time.perf_counter() - started
 
         labels = {

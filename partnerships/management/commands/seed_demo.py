@@ -25,6 +25,7 @@ from partnerships.demo import (
     generate_demo,
 )
 from partnerships.enums import MemberType
+from partnerships.facet_loader import bump_directory_version
 from partnerships.models import (
     Country,
     Ecosystem,
@@ -374,6 +375,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             deleted = delete_demo_data() if options["replace"] else 0
             written = write_demo(data, now=timezone.now())
+        bump_directory_version()
         finished = time.perf_counter()
 
         self._summary(data, written, deleted, generated - started, finished - generated)
