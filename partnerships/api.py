@@ -3,20 +3,36 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from partnerships.enums import LabelLevel, OrganisationType, ValidationState
+from partnerships.enums import (
+    CallState,
+    CallType,
+    ExpressionState,
+    LabelLevel,
+    OrganisationType,
+    ValidationState,
+)
 from partnerships.models import (
+    Call,
+    CallStage,
     Country,
     Ecosystem,
     EmergingIndustry,
+    EvaluationCriterion,
+    ExpressionOfInterest,
+    ExpressionPartner,
     Label,
     Organisation,
     Region,
     SectoralIndustry,
 )
 from partnerships.queries import (
+    calls_for_user,
     current_label,
+    expressions_for_user,
     organisations_for_user,
+    with_call_relations,
     with_current_label,
+    with_expression_relations,
     with_listing_relations,
 )
 
@@ -229,6 +245,148 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[A-Z]{2}"
 
 
+class CallStageSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CallStage
+        fields = ["number", "title", "deadline"]
+
+
+class EvaluationCriterionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = EvaluationCriterion
+        fields = ["stage", "name", "description", "weight", "pass_mark"]
+
+
+class CallSerializer(serializers.ModelSerializer):
+    stages = CallStageSerializer(many=True, read_only=True)
+    criteria = EvaluationCriterionSerializer(many=True, read_only=True)
+    eligible_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=OrganisationType.choices), read_only=True
+    )
+    sectoral_industries = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    emerging_industries = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    policy_objectives = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    url = serializers.SerializerMethodField(help_text="The call's public page.")
+
+    class Meta:
+        model = Call
+        fields = [
+            "id",
+            "reference",
+            "type",
+            "title",
+            "description",
+            "state",
+            "eligible_types",
+            "min_partners",
+            "min_countries",
+            "verified_required",
+            "label_required",
+            "budget",
+            "funding_rate",
+            "stages",
+            "criteria",
+            "sectoral_industries",
+            "emerging_industries",
+            "policy_objectives",
+            "url",
+        ]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, call):
+        request = self.context.get("request")
+        path = call.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class CallFilter(django_filters.FilterSet):
+    type = django_filters.ChoiceFilter(choices=CallType.choices)
+    state = django_filters.ChoiceFilter(choices=CallState.choices)
+
+    class Meta:
+        model = Call
+        fields = []
+
+
+class CallViewSet(viewsets.ReadOnlyModelViewSet):
+    """Calls for partnerships: published ones for everybody, drafts too for staff."""
+
+    serializer_class = CallSerializer
+    filterset_class = CallFilter
+    search_fields = ["title", "reference", "description"]
+    ordering_fields = ["created_at", "title"]
+    ordering = ["-created_at", "-id"]
+    rules_permissions = {"retrieve": "partnerships.view_call"}
+
+    def get_queryset(self):
+        return with_call_relations(calls_for_user(self.request.user))
+
+
+class ExpressionPartnerSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    country = serializers.CharField(source="organisation.country_id", read_only=True)
+
+    class Meta:
+        model = ExpressionPartner
+        fields = ["organisation", "organisation_name", "country", "state", "responded_at"]
+
+
+class ExpressionSerializer(serializers.ModelSerializer):
+    lead_name = serializers.CharField(source="lead.name", read_only=True)
+    partners = ExpressionPartnerSerializer(many=True, read_only=True)
+    sectoral_industries = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    emerging_industries = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    policy_objectives = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = ExpressionOfInterest
+        fields = [
+            "id",
+            "call",
+            "lead",
+            "lead_name",
+            "title",
+            "objectives",
+            "sectoral_industries",
+            "emerging_industries",
+            "policy_objectives",
+            "preparatory_activities",
+            "implementation_activities",
+            "investment_activities",
+            "budget_requested",
+            "state",
+            "partners",
+            "submitted_at",
+            "stage2_submitted_at",
+            "withdrawn_at",
+            "updated_at",
+        ]
+
+
+class ExpressionFilter(django_filters.FilterSet):
+    call = django_filters.NumberFilter(field_name="call_id")
+    state = django_filters.ChoiceFilter(choices=ExpressionState.choices)
+
+    class Meta:
+        model = ExpressionOfInterest
+        fields = []
+
+
+class ExpressionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Expressions of interest of the organisations you manage, as lead or partner; staff see
+    all. Anonymous requests get an empty list."""
+
+    serializer_class = ExpressionSerializer
+    filterset_class = ExpressionFilter
+    search_fields = ["title", "lead__name"]
+    ordering_fields = ["updated_at", "submitted_at", "title"]
+    ordering = ["-updated_at", "-id"]
+    rules_permissions = {"retrieve": "partnerships.view_expressionofinterest"}
+
+    def get_queryset(self):
+        return with_expression_relations(expressions_for_user(self.request.user))
+
+
 def register(router):
     router.register("organisations", OrganisationViewSet, basename="organisation")
     router.register("countries", CountryViewSet, basename="country")
@@ -236,3 +394,5 @@ def register(router):
     router.register("sectors", SectoralIndustryViewSet, basename="sector")
     router.register("emerging-industries", EmergingIndustryViewSet, basename="emerging-industry")
     router.register("ecosystems", EcosystemViewSet, basename="ecosystem")
+    router.register("calls", CallViewSet, basename="call")
+    router.register("expressions", ExpressionViewSet, basename="expression")
