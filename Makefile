@@ -23,6 +23,7 @@ setup: install
 	$(PY) manage.py seed_demo --organisations $(DEMO_ORGANISATIONS) --seed 2016 --if-empty
 	$(PY) manage.py create_demo_users
 	$(PY) manage.py seed_calls
+	$(PY) manage.py seed_events
 
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -1,0 +1,100 @@
+"""The organisers' back office. Registration decisions go through services so that the
+participant is told and the audit trail matches the portal."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from events import services
+from events.models import (
+    CooperationItem,
+    Event,
+    Meeting,
+    MeetingPreference,
+    MeetingWindow,
+    Registration,
+    Slot,
+)
+
+
+class MeetingWindowInline(admin.TabularInline):
+    model = MeetingWindow
+    extra = 1
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "type", "starts_on", "ends_on", "city", "country"]
+    list_filter = ["type", "country", "requires_approval"]
+    search_fields = ["title", "city", "description"]
+    date_hierarchy = "starts_on"
+    autocomplete_fields = ["organiser", "organising_organisation"]
+    filter_horizontal = ["sectoral_industries", "emerging_industries"]
+    inlines = [MeetingWindowInline]
+    actions = ["generate_slots"]
+
+    @admin.action(description=_("Cut meeting windows into slots"))
+    def generate_slots(self, request, queryset):
+        for event in queryset:
+            count = services.generate_slots(event, by=request.user)
+            self.message_user(
+                request,
+                ngettext("%(event)s: %(count)s slot.", "%(event)s: %(count)s slots.", count)
+                % {"event": event, "count": count},
+            )
+
+
+class CooperationItemInline(admin.TabularInline):
+    model = CooperationItem
+    extra = 0
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation", "event", "state", "created_at"]
+    list_filter = ["state", "event"]
+    search_fields = ["user__email", "user__full_name", "organisation__name"]
+    readonly_fields = ["event", "user", "organisation", "state", "created_at", "decided_at"]
+    inlines = [CooperationItemInline]
+    actions = ["approve", "reject"]
+
+    def _decide(self, request, queryset, *, approve):
+        for registration in queryset:
+            try:
+                services.decide_registration(registration, approve=approve, by=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{registration}: {' '.join(error.messages)}", messages.ERROR
+                )
+
+    @admin.action(description=_("Approve the selected registrations"))
+    def approve(self, request, queryset):
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Reject the selected registrations"))
+    def reject(self, request, queryset):
+        self._decide(request, queryset, approve=False)
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "event", "state", "slot", "table"]
+    list_filter = ["state", "event"]
+    readonly_fields = [
+        "event",
+        "requester",
+        "recipient",
+        "message",
+        "state",
+        "reason",
+        "slot",
+        "table",
+        "responded_at",
+    ]
+
+
+admin.site.register(Slot, list_display=["event", "starts_at", "ends_at"], list_filter=["event"])
+admin.site.register(
+    MeetingPreference, list_display=["registration", "target", "level"], list_filter=["level"]
+)

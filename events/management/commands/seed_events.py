@@ -1,0 +1,320 @@
+"""Demo matchmaking events: the 2016 events of the brief and a handful of upcoming ones.
+
+Safe to run again: events are found by title and first day, registrations by person.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events import services
+from events.enums import EventType, MeetingState, RegistrationState
+from events.models import Event, Meeting, MeetingWindow, Registration
+from partnerships.enums import ValidationState
+from partnerships.models import (
+    Country,
+    EmergingIndustry,
+    OrganisationMembership,
+    SectoralIndustry,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class DemoEvent:
+    title: str
+    type: str
+    starts_on: dt.date
+    ends_on: dt.date
+    city: str
+    venue: str
+    country: str | None
+    time_zone: str
+    description: str
+    sectors: tuple = ()
+    emerging: tuple = ()
+    # (day offset from the first day, start hour, end hour)
+    windows: tuple = ((0, 9, 12), (0, 14, 17))
+    requires_approval: bool = False
+    online_url: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+D = dt.date
+EVENTS = (
+    DemoEvent(
+        "Hannover Messe 2016: cluster delegation",
+        EventType.TRADE_FAIR,
+        D(2016, 4, 25),
+        D(2016, 4, 29),
+        "Hannover",
+        "Hannover Exhibition Grounds",
+        "DE",
+        "Europe/Berlin",
+        "A European cluster delegation to the world's leading industrial fair.",
+        ("production-technology-heavy-machinery", "automotive"),
+        ("digital-industries",),
+    ),
+    DemoEvent(
+        "Computex Taiwan 2016: cluster delegation",
+        EventType.TRADE_FAIR,
+        D(2016, 5, 31),
+        D(2016, 6, 4),
+        "Taipei, Taiwan",
+        "Taipei Nangang Exhibition Center",
+        None,
+        "Asia/Taipei",
+        "European ICT clusters meet Taiwanese hardware makers.",
+        ("communications-equipment-services", "information-technology-analytical-instruments"),
+        ("digital-industries",),
+    ),
+    DemoEvent(
+        "Mexico City Green Expo 2016: cluster delegation",
+        EventType.TRADE_FAIR,
+        D(2016, 9, 27),
+        D(2016, 9, 29),
+        "Mexico City, Mexico",
+        "World Trade Center Mexico City",
+        None,
+        "America/Mexico_City",
+        "Environmental-technology clusters meet Mexican buyers and agencies.",
+        ("environmental-services", "electric-power-generation-transmission"),
+        ("environmental-industries",),
+    ),
+    DemoEvent(
+        "Pollutec Lyon 2016: Brazilian and European clusters",
+        EventType.TRADE_FAIR,
+        D(2016, 11, 29),
+        D(2016, 12, 2),
+        "Lyon",
+        "Eurexpo Lyon",
+        "FR",
+        "Europe/Paris",
+        "B2B meetings between clusters from Brazil and the EU on water, waste and air quality.",
+        ("environmental-services",),
+        ("environmental-industries",),
+    ),
+    DemoEvent(
+        "European Cluster Conference 2016: matchmaking pre-event",
+        EventType.CONFERENCE,
+        D(2016, 11, 30),
+        D(2016, 12, 2),
+        "Brussels",
+        "The Square, Brussels Meeting Centre",
+        "BE",
+        "Europe/Brussels",
+        "Matchmaking on the eve of the European Cluster Conference (30 November to 2 December "
+        "2016), then meetings during the conference.",
+        ("business-services",),
+        ("digital-industries", "mobility-technologies"),
+        windows=((0, 14, 18), (1, 9, 12)),
+        requires_approval=True,
+    ),
+    DemoEvent(
+        "European Week of Regions and Cities 2016: Open Days cluster workshops",
+        EventType.CONFERENCE,
+        D(2016, 10, 10),
+        D(2016, 10, 13),
+        "Brussels",
+        "Committee of the Regions",
+        "BE",
+        "Europe/Brussels",
+        "Workshops on cluster internationalisation with short partner meetings in between.",
+        ("business-services", "education-knowledge-creation"),
+        (),
+    ),
+    DemoEvent(
+        "Hannover Messe 2027: cluster delegation",
+        EventType.TRADE_FAIR,
+        D(2027, 4, 12),
+        D(2027, 4, 16),
+        "Hannover",
+        "Hannover Exhibition Grounds",
+        "DE",
+        "Europe/Berlin",
+        "Industrial automation and energy clusters at Hannover Messe.",
+        ("production-technology-heavy-machinery",),
+        ("digital-industries",),
+    ),
+    DemoEvent(
+        "European Cluster Conference 2026: matchmaking",
+        EventType.CONFERENCE,
+        D(2026, 12, 9),
+        D(2026, 12, 11),
+        "Brussels",
+        "The Square, Brussels Meeting Centre",
+        "BE",
+        "Europe/Brussels",
+        "B2B meetings for cluster managers during the European Cluster Conference.",
+        ("business-services",),
+        ("digital-industries", "environmental-industries"),
+        requires_approval=True,
+    ),
+    DemoEvent(
+        "Online matchmaking: blue growth clusters",
+        EventType.ONLINE,
+        D(2027, 2, 17),
+        D(2027, 2, 17),
+        "",
+        "",
+        None,
+        "Europe/Lisbon",
+        "Video meetings between maritime and blue-economy clusters.",
+        ("water-transportation", "fishing-fishing-products"),
+        ("blue-growth-industries",),
+        windows=((0, 10, 13),),
+        online_url="https://meet.example.eu/blue-growth",
+    ),
+    DemoEvent(
+        "Pollutec Lyon 2026: clusters for the circular economy",
+        EventType.TRADE_FAIR,
+        D(2026, 12, 1),
+        D(2026, 12, 4),
+        "Lyon",
+        "Eurexpo Lyon",
+        "FR",
+        "Europe/Paris",
+        "Circular-economy and water clusters from Europe and Latin America.",
+        ("environmental-services",),
+        ("environmental-industries",),
+    ),
+    DemoEvent(
+        "Mobility clusters matchmaking Turin 2027",
+        EventType.CONFERENCE,
+        D(2027, 5, 11),
+        D(2027, 5, 12),
+        "Turin",
+        "Lingotto Conference Centre",
+        "IT",
+        "Europe/Rome",
+        "Automotive and mobility clusters meet on batteries and software-defined vehicles.",
+        ("automotive",),
+        ("mobility-technologies",),
+    ),
+)
+
+
+def _organiser():
+    organiser = User.objects.filter(is_staff=True, is_active=True).order_by("id").first()
+    if organiser is None:
+        raise CommandError(_("A staff user is needed as organiser: run create_demo_users first."))
+    return organiser
+
+
+def _representatives(limit=12):
+    """Members of verified organisations, one membership each, demo logins first."""
+    memberships = (
+        OrganisationMembership.objects.filter(
+            organisation__validation_state=ValidationState.VERIFIED, user__is_active=True
+        )
+        .select_related("user", "organisation")
+        .order_by("user__email")
+    )
+    chosen = {}
+    for membership in memberships:
+        chosen.setdefault(membership.user_id, membership)
+    demo_first = sorted(
+        chosen.values(), key=lambda m: (not m.user.email.endswith("@clusterportal.example"), m.pk)
+    )
+    return demo_first[:limit]
+
+
+def _event(spec, organiser):
+    event, created = Event.objects.get_or_create(
+        title=spec.title,
+        starts_on=spec.starts_on,
+        defaults={
+            "type": spec.type,
+            "ends_on": spec.ends_on,
+            "city": spec.city,
+            "venue": spec.venue,
+            "country": Country.objects.filter(code=spec.country).first() if spec.country else None,
+            "time_zone": spec.time_zone,
+            "description": spec.description,
+            "organiser": organiser,
+            "requires_approval": spec.requires_approval,
+            "online_url": spec.online_url,
+            "registration_closes": dt.datetime.combine(
+                spec.starts_on - dt.timedelta(days=3), dt.time(23, 59), tzinfo=dt.UTC
+            ),
+            "capacity": 200,
+            "tables": 30,
+        },
+    )
+    if created:
+        event.sectoral_industries.set(SectoralIndustry.objects.filter(slug__in=spec.sectors))
+        event.emerging_industries.set(EmergingIndustry.objects.filter(slug__in=spec.emerging))
+        for offset, start, end in spec.windows:
+            MeetingWindow.objects.create(
+                event=event,
+                day=spec.starts_on + dt.timedelta(days=offset),
+                start=dt.time(start),
+                end=dt.time(end),
+            )
+        services.generate_slots(event, by=organiser)
+    return event, created
+
+
+def _register_all(event, representatives):
+    for membership in representatives:
+        if event.registrations.filter(user=membership.user).exists():
+            continue
+        if event.registration_is_open():
+            services.register(event, user=membership.user, organisation=membership.organisation)
+        else:
+            # History: the 2016 events closed long ago, so their participants are written as
+            # the organiser approved them then, not pushed through today's registration window.
+            Registration.objects.create(
+                event=event,
+                user=membership.user,
+                organisation=membership.organisation,
+                state=RegistrationState.APPROVED,
+                decided_at=timezone.now(),
+            )
+
+
+def _demo_meeting(event):
+    """One accepted, booked meeting between the first two participants of an open event."""
+    participants = list(event.registrations.filter(state=RegistrationState.APPROVED)[:2])
+    if len(participants) < 2 or event.meetings.exists():
+        return
+    first, second = participants
+    meeting = services.request_meeting(
+        event,
+        by=first.user,
+        recipient=second,
+        message=_("We look for partners for a joint project on this event's theme."),
+    )
+    if meeting.state == MeetingState.REQUESTED:
+        services.answer_meeting(meeting, accept=True, by=second.user)
+    slot = event.slots.order_by("starts_at").first()
+    if slot is not None:
+        services.book_slot(Meeting.objects.get(pk=meeting.pk), slot=slot, by=first.user)
+
+
+class Command(BaseCommand):
+    help = "Create the demo matchmaking events with registrations; safe to run again."
+
+    def handle(self, *args, **options):
+        organiser = _organiser()
+        representatives = _representatives()
+        created_count = 0
+        with transaction.atomic():
+            for spec in EVENTS:
+                event, created = _event(spec, organiser)
+                created_count += created
+                _register_all(event, representatives)
+                if not event.is_past and not event.requires_approval:
+                    _demo_meeting(event)
+        self.stdout.write(
+            _("%(created)s events created, %(total)s demo events in all, %(people)s participants.")
+            % {
+                "created": created_count,
+                "total": len(EVENTS),
+                "people": len(representatives),
+            }
+        )
