@@ -9,11 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from events import scheduling
 from events.enums import (
     MEETING_OPEN_STATES,
     MEETING_TRANSITIONS,
     REGISTRATION_TRANSITIONS,
     MeetingState,
+    Preference,
     RegistrationState,
     WhoMayMeet,
 )
@@ -364,3 +366,86 @@ def _book_once(meeting_pk, *, slot, by):
             recipients=[meeting.requester.user.email, meeting.recipient.user.email],
         )
     return meeting
+
+
+def _priority(meeting, levels):
+    pair = {
+        levels.get((meeting.requester_id, meeting.recipient_id)),
+        levels.get((meeting.recipient_id, meeting.requester_id)),
+    }
+    if Preference.NO_THANKS in pair:
+        return scheduling.Priority.NO_THANKS
+    if Preference.MUST_MEET in pair:
+        return scheduling.Priority.MUST
+    return scheduling.Priority.MEET
+
+
+def run_scheduler(event, *, by, time_budget=scheduling.DEFAULT_TIME_BUDGET):
+    """Place every accepted, unbooked meeting of `event` with the scheduler core.
+
+    Bookings participants already made stay where they are. Each person with a newly placed
+    meeting is told. Returns the core's `Schedule`.
+    """
+    with transaction.atomic():
+        meetings = list(
+            Meeting.objects.select_for_update()
+            .filter(event=event, state=MeetingState.ACCEPTED)
+            .select_related("requester__user", "recipient__user")
+            .order_by("pk")
+        )
+        levels = {
+            (p.registration_id, p.target_id): p.level
+            for p in MeetingPreference.objects.filter(registration__event=event)
+        }
+        instance = scheduling.Instance(
+            slots=list(event.slots.order_by("starts_at").values_list("pk", flat=True)),
+            tables=event.tables,
+            meetings=[
+                scheduling.Meeting(
+                    id=m.pk,
+                    participants=(m.requester_id, m.recipient_id),
+                    priority=_priority(m, levels),
+                )
+                for m in meetings
+            ],
+            fixed={m.pk: (m.slot_id, m.table) for m in meetings if m.slot_id is not None},
+        )
+        result = scheduling.schedule(instance, time_budget=time_budget)
+        placed = [m for m in meetings if m.slot_id is None and m.pk in result.placements]
+        for meeting in placed:
+            meeting.slot_id, meeting.table = result.placements[meeting.pk]
+        try:
+            with transaction.atomic():
+                Meeting.objects.bulk_update(placed, ["slot", "table"])
+                MeetingSeat.objects.bulk_create(
+                    [
+                        MeetingSeat(event=event, slot_id=m.slot_id, participant_id=p, meeting=m)
+                        for m in placed
+                        for p in (m.requester_id, m.recipient_id)
+                    ]
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                _("Someone booked a slot while the schedule was made. Run it again."),
+                code="changed",
+            ) from error
+        log_action(
+            event,
+            "schedule_run",
+            actor=by,
+            data={"placed": len(placed), "unplaced": len(result.unplaced)},
+        )
+        touched = {}
+        for meeting in placed:
+            for registration in (meeting.requester, meeting.recipient):
+                touched.setdefault(registration.user.email, 0)
+                touched[registration.user.email] += 1
+        for email, count in touched.items():
+            _notify(
+                subject=_("Your meeting schedule for %(event)s") % {"event": event.title},
+                text=_("The organiser placed %(count)s of your meetings into slots.")
+                % {"count": count},
+                url=reverse("events:agenda", args=[event.pk]),
+                recipients=[email],
+            )
+    return result

@@ -26,6 +26,7 @@ urlpatterns = [
         views.PreferenceView.as_view(),
         name="preference",
     ),
+    path("events/<int:pk>/schedule/", views.ScheduleRunView.as_view(), name="schedule-run"),
     path("events/<int:pk>/agenda/", views.AgendaView.as_view(), name="agenda"),
     path("events/<int:pk>/agenda.ics", views.AgendaFeedView.as_view(), name="agenda-ics"),
     path(

@@ -349,3 +349,23 @@ class AgendaFeedView(LoginRequiredMixin, EventMixin, View):
         response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="agenda-{self.event.pk}.ics"'
         return response
+
+
+class ScheduleRunView(EventMixin, LoginRequiredMixin, PermissionRequiredMixin, View):
+    permission_required = "events.manage_event"
+
+    def post(self, request, pk):
+        try:
+            result = services.run_scheduler(self.event, by=request.user)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(
+                request,
+                _("Schedule made: %(placed)s meetings in slots, %(unplaced)s could not be placed.")
+                % {
+                    "placed": len(result.placements),
+                    "unplaced": len(result.unplaced),
+                },
+            )
+        return redirect("events:participant-list", pk=self.event.pk)
