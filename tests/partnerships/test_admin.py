@@ -17,6 +17,7 @@ from partnerships.models import (
 from tests.factories import (
     EcosystemFactory,
     EmergingIndustryFactory,
+    ExpressionFactory,
     LabelFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -69,15 +70,18 @@ def data(superuser):
     )
     planted = PlantedPartnership.objects.create(seed=2016, name="Blue value chain", theme=emerging)
     planted.organisations.set([organisation])
+    ExpressionFactory(lead=organisation)
     return organisation
 
 
 def test_every_partnerships_model_is_in_the_admin():
     assert PARTNERSHIP_MODELS == [
         "auditentry",
+        "call",
         "country",
         "ecosystem",
         "emergingindustry",
+        "expressionofinterest",
         "label",
         "organisation",
         "organisationmembership",
@@ -99,7 +103,10 @@ def test_admin_changelist_loads_with_data(admin_client, data, model_name):
     assert response.context["cl"].result_count >= 1
 
 
-@pytest.mark.parametrize("model_name", sorted(set(PARTNERSHIP_MODELS) - {"auditentry"}))
+# Audit entries and expressions are written by services and the portal, never added here.
+@pytest.mark.parametrize(
+    "model_name", sorted(set(PARTNERSHIP_MODELS) - {"auditentry", "expressionofinterest"})
+)
 def test_admin_add_page_loads(admin_client, data, model_name):
     response = admin_client.get(f"/admin/partnerships/{model_name}/add/")
 
