@@ -1,8 +1,9 @@
 """Time the organisation directory on a large data set: whole pages and the search query alone.
 
-Seeds demo organisations with seed_demo when the database holds fewer than asked, then
-requests typical searches and facet combinations through the Django test client. The last
-line printed is one JSON object, for scripts.
+Seeds demo organisations with seed_demo when the database holds fewer than asked, builds the
+in-memory facet index once (timed on its own: the cold start of a worker), then requests
+typical searches and facet combinations through the Django test client with the index warm.
+The last line printed is one JSON object, for scripts.
 """
 
 import json
@@ -15,6 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.utils.translation import gettext as _
 
+from partnerships.facet_loader import directory_index
 from partnerships.models import Organisation
 
 SCENARIOS = [
@@ -49,12 +51,8 @@ class QueryTimer:
             self.timings.append((sql, (time.perf_counter() - started) * 1000))
 
     def search_ms(self):
-        # The result page itself: the one organisation query with a LIMIT.
-        return sum(
-            ms
-            for sql, ms in self.timings
-            if sql.startswith('SELECT "partnerships_organisation"."id"') and " LIMIT " in sql
-        )
+        # The full-text query: the only one of a page that reads more than its twenty rows.
+        return sum(ms for sql, ms in self.timings if "websearch_to_tsquery" in sql)
 
 
 class Command(BaseCommand):
@@ -84,6 +82,9 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute("VACUUM ANALYZE")
         total = Organisation.objects.count()
+        started = time.perf_counter()
+        directory_index()
+        build_ms = (time.perf_counter() - started) * 1000
 
         client = Client()
         page_times, search_times, rows = [], [], []
@@ -122,6 +123,7 @@ class Command(BaseCommand):
                     "organisations": total,
                     "page_p95_ms": round(percentile(page_times, 0.95), 1),
                     "search_db_p95_ms": round(percentile(search_times, 0.95), 1),
+                    "index_build_ms": round(build_ms, 1),
                 }
             )
         )
