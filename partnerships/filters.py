@@ -189,9 +189,3 @@ class DirectoryFilter(django_filters.FilterSet):
             else:
                 chosen[facet] = list(value)
         return chosen
-
-    def results(self):
-        """The filtered, sorted organisations with everything a result row shows."""
-        return directory.listing(
-            directory.ordered(self.qs, self.sort_order, searching=self.searching)
-        )
