@@ -19,6 +19,7 @@ from partnerships.queries import (
     dashboard_organisations,
     likely_duplicates,
     organisations_for_user,
+    partner_invitations_for_user,
 )
 
 
@@ -150,7 +151,10 @@ class DashboardView(LoginRequiredMixin, TemplateView):
             }
             for organisation in dashboard_organisations(self.request.user)
         ]
-        return super().get_context_data(**kwargs) | {"rows": rows}
+        return super().get_context_data(**kwargs) | {
+            "rows": rows,
+            "consortium_invitations": partner_invitations_for_user(self.request.user),
+        }
 
 
 class MembersView(PermissionRequiredMixin, View):

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from partnerships.enums import ExpressionState, PartnerState
@@ -247,3 +248,38 @@ def test_stranger_sees_no_expressions_on_the_calls_page(client):
     response = client.get(reverse("partnerships:call-list"))
 
     assert list(response.context["my_expressions"]) == []
+
+
+def test_dashboard_shows_an_open_invitation_to_the_partner_manager(client):
+    partner = ExpressionPartnerFactory(expression__title="Blue value chain consortium")
+    ExpressionPartnerFactory(state=PartnerState.DECLINED, organisation=partner.organisation)
+    client.force_login(MembershipFactory(organisation=partner.organisation).user)
+
+    response = client.get(reverse("partnerships:dashboard"))
+
+    assert list(response.context["consortium_invitations"]) == [partner]
+    assert "Blue value chain consortium" in response.content.decode()
+
+
+def test_attachment_checked_by_content_and_served_to_the_consortium_only(lead_manager_client):
+    client, expression = lead_manager_client
+    add = reverse("partnerships:expression-attachment-add", args=[expression.pk])
+
+    fake = client.post(
+        add, {"title": "Roadmap", "file": SimpleUploadedFile("roadmap.pdf", b"MZ not a pdf")}
+    )
+    client.post(
+        add, {"title": "Roadmap", "file": SimpleUploadedFile("roadmap.pdf", b"%PDF-1.7 roadmap")}
+    )
+    attachment = expression.attachments.get()
+    url = reverse("partnerships:expression-attachment", args=[expression.pk, attachment.pk])
+    own = client.get(url)
+    client.force_login(UserFactory())
+    stranger = client.get(url)
+
+    assert fake.status_code == 400
+    assert fake.context["attachment_form"].errors == {
+        "file": ["This file is not one of: PDF, PNG, JPEG."]
+    }
+    assert (own.status_code, own.content) == (200, b"%PDF-1.7 roadmap")
+    assert stranger.status_code == 404
