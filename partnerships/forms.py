@@ -413,6 +413,9 @@ class ExpressionStartForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = organisations
+        # With a single organisation there is nothing to choose; with several, choose on purpose.
+        if len(organisations) == 1:
+            self.fields["lead"].empty_label = None
 
 
 class PartnerInviteForm(forms.Form):
