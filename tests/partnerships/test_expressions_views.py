@@ -283,3 +283,18 @@ def test_attachment_checked_by_content_and_served_to_the_consortium_only(lead_ma
     }
     assert (own.status_code, own.content) == (200, b"%PDF-1.7 roadmap")
     assert stranger.status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_calls_page_with_own_expressions_query_count(count, client, django_assert_num_queries):
+    membership = MembershipFactory()
+    for _ in range(count):
+        ExpressionFactory(lead=membership.organisation)
+        ExpressionPartnerFactory(organisation=membership.organisation)
+    client.force_login(membership.user)
+
+    with django_assert_num_queries(12):
+        response = client.get(reverse("partnerships:call-list"))
+
+    assert len(response.context["my_expressions"]) == 2 * count
+    assert len(response.context["invitations"]) == count
