@@ -21,9 +21,12 @@ setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
 	$(PY) manage.py seed_demo --organisations $(DEMO_ORGANISATIONS) --seed 2016 --if-empty
-	$(PY) manage.py create_demo_users
+	$(PY) manage.py create_demo_users --verbosity 0
 	$(PY) manage.py seed_calls
 	$(PY) manage.py seed_events
+	@echo
+	@echo "Demo logins for http://127.0.0.1:8000 :"
+	@$(PY) manage.py create_demo_users
 
 run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000

@@ -161,6 +161,8 @@ class Command(BaseCommand):
             (str(login.role_label), login.email, login.password, str(organisation or "—"))
             for login, _user_, organisation in create_demo_users()
         ]
+        if options["verbosity"] == 0:
+            return
         headers = (_("Role"), _("E-mail"), _("Password"), _("Organisation"))
         widths = [max(len(row[i]) for row in [headers, *rows]) + 2 for i in range(4)]
         line = "".join(f"{headers[i]:<{widths[i]}}" for i in range(4)).rstrip()
