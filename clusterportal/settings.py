@@ -191,6 +191,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = int(os.environ.get("CELERY_TASK_SOFT_TIME_LIMIT", 
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Periodic tasks (celery beat): organisations still marked for re-scoring after a lost task.
+CELERY_BEAT_SCHEDULE = {
+    "matchmaking-sweep-needs-rescoring": {
+        "task": "matchmaking.sweep_needs_rescoring",
+        "schedule": 60.0,
+    },
+}
 
 # One cache for every worker on every machine when Redis is there: the directory's index
 # version lives in it, so a write on one machine refreshes the directory on all of them.

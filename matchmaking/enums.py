@@ -16,6 +16,27 @@ class RunState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class RunKind(models.TextChoices):
+    FULL = "full", _("Full re-score")
+    INCREMENTAL = "incremental", _("Changed profiles")
+
+
+class ChunkState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+# A chunk that crashed this many times is given up, so that it cannot hold the run back.
+CHUNK_MAX_ATTEMPTS = 3
+
+
+class FeedbackVerdict(models.TextChoices):
+    USEFUL = "useful", _("Useful")
+    NOT_RELEVANT = "not_relevant", _("Not relevant")
+    CONTACTED = "contacted", _("Contacted")
+
+
 # The shipped weights of each profile; staff edit copies of these, never the constants. Keys are
 # the score components of matchmaking.scoring plus the near-duplicate penalty.
 DEFAULT_WEIGHT_PROFILES = MappingProxyType(

@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.enums import RunState
+from matchmaking.enums import ChunkState, FeedbackVerdict, RunKind, RunState
 from partnerships.models import Organisation
 
 WEIGHT_FIELDS = (
@@ -92,6 +93,7 @@ class RecommendationRun(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=RunState.choices, default=RunState.RUNNING
     )
+    kind = models.CharField(_("kind"), max_length=12, choices=RunKind.choices, default=RunKind.FULL)
     organisations = models.PositiveIntegerField(_("organisations scored"), default=0)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
@@ -171,3 +173,107 @@ class Recommendation(models.Model):
     @property
     def contributions(self):
         return {name: getattr(self, name) for name in WEIGHT_FIELDS}
+
+
+class RecommendationSet(models.Model):
+    """Which run an organisation's shown recommendations come from.
+
+    Flipped in the transaction that wrote the run's rows for that organisation, so a reader
+    that goes through it sees one complete set: the old one until the commit, then the new.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="recommendation_set",
+        verbose_name=_("organisation"),
+    )
+    run = models.ForeignKey(
+        RecommendationRun, on_delete=models.CASCADE, related_name="sets", verbose_name=_("run")
+    )
+    switched_at = models.DateTimeField(_("switched at"))
+
+    class Meta:
+        verbose_name = _("recommendation set")
+        verbose_name_plural = _("recommendation sets")
+
+    def __str__(self):
+        return f"{self.organisation_id} → run {self.run_id}"
+
+
+class RunChunk(models.Model):
+    """One slice of a full run (organisations with ids first_id..last_id), scored by one task."""
+
+    run = models.ForeignKey(
+        RecommendationRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("run")
+    )
+    first_id = models.BigIntegerField(_("first organisation id"))
+    last_id = models.BigIntegerField(_("last organisation id"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ChunkState.choices, default=ChunkState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        verbose_name = _("run chunk")
+        verbose_name_plural = _("run chunks")
+        ordering = ["run", "first_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "first_id"], name="run_chunk_unique_start"),
+            models.CheckConstraint(
+                condition=models.Q(state__in=ChunkState.values), name="run_chunk_state"
+            ),
+        ]
+
+    def __str__(self):
+        return f"run {self.run_id} [{self.first_id}..{self.last_id}]"
+
+
+class RecommendationFeedback(models.Model):
+    """What a member thought of a suggested partner; kept by pair, since runs come and go."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="recommendation_feedback",
+        verbose_name=_("organisation"),
+    )
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("partner")
+    )
+    verdict = models.CharField(_("verdict"), max_length=14, choices=FeedbackVerdict.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    run = models.ForeignKey(
+        RecommendationRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        verbose_name=_("run"),
+    )
+    score = models.FloatField(_("score when given"), null=True, blank=True)
+    created_at = models.DateTimeField(_("given at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("recommendation feedback")
+        verbose_name_plural = _("recommendation feedback")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "partner", "verdict"], name="feedback_unique_verdict"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(verdict__in=FeedbackVerdict.values), name="feedback_verdict"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} → {self.partner_id}: {self.verdict}"

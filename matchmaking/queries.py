@@ -2,11 +2,17 @@
 
 from collections import defaultdict
 
+from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 
-from matchmaking.enums import RunState
+from matchmaking.enums import ChunkState, RunState
 from matchmaking.features import OrganisationProfile, Taxonomy
-from matchmaking.models import Recommendation, RecommendationRun
+from matchmaking.models import (
+    Recommendation,
+    RecommendationFeedback,
+    RecommendationRun,
+    RecommendationSet,
+)
 from partnerships.enums import LABEL_RANK, MemberType, ValidationState
 from partnerships.models import (
     Country,
@@ -117,3 +123,48 @@ def recommendations_for(organisation, run):
         .select_related("partner", "partner__country", "partner__region")
         .order_by("rank")
     )
+
+
+def current_recommendations(organisation):
+    """The organisation's shown set, best first: the rows of the run its pointer names.
+
+    Going through the pointer is what makes a switch atomic for readers: rows of a run being
+    written, or of a superseded run not yet deleted, are never mixed in.
+    """
+    current = RecommendationSet.objects.filter(organisation=organisation).values("run_id")
+    return (
+        Recommendation.objects.filter(organisation=organisation, run_id=Subquery(current[:1]))
+        .select_related("partner", "partner__country", "partner__region")
+        .order_by("rank")
+    )
+
+
+def runs_with_progress(limit=20):
+    """The newest runs with their chunk counts and feedback, for the staff runs page."""
+    return (
+        RecommendationRun.objects.select_related("profile")
+        .annotate(
+            chunks_total=Count("chunks", distinct=True),
+            chunks_done=Count("chunks", filter=Q(chunks__state=ChunkState.DONE), distinct=True),
+            chunks_failed=Count("chunks", filter=Q(chunks__state=ChunkState.FAILED), distinct=True),
+        )
+        .order_by("-started_at", "-id")[:limit]
+    )
+
+
+def recent_feedback(limit=50):
+    return RecommendationFeedback.objects.select_related("organisation", "partner", "by")[:limit]
+
+
+def pointer_run_id(organisation_id):
+    return (
+        RecommendationSet.objects.filter(organisation_id=organisation_id)
+        .values_list("run_id", flat=True)
+        .first()
+    )
+
+
+def run_progress_of(run):
+    """(chunks done, chunks failed, chunks in all) of a run."""
+    states = list(run.chunks.values_list("state", flat=True))
+    return states.count(ChunkState.DONE), states.count(ChunkState.FAILED), len(states)

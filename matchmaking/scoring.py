@@ -96,8 +96,11 @@ def top_k(
     chunk_rows=None,
     workers=2,
     eligible=None,
+    rows=None,
 ):
     """Each organisation's k best partners, itself excluded, only `eligible` columns allowed.
+
+    `rows` (indices, all by default) limits whose lists are computed; the others stay -1/NaN.
 
     `eligible` is an optional boolean mask over organisations (e.g. verified ones); rows are
     scored for every organisation either way. Memory is bounded by `chunk_rows` x n float32 per
@@ -119,10 +122,11 @@ def top_k(
         scores=np.full((n, k), np.nan),
         contributions={name: np.zeros((n, k)) for name in (*COMPONENTS, PENALTY)},
     )
-    starts = range(0, n, chunk_rows)
+    rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
+    starts = range(0, len(rows), chunk_rows)
 
     def run(start):
-        _top_k_chunk(plan, np.arange(start, min(start + chunk_rows, n)), k, result)
+        _top_k_chunk(plan, rows[start : start + chunk_rows], k, result)
 
     if workers > 1 and len(starts) > 1:
         # One BLAS thread per worker: nested BLAS threads oversubscribe the cores, and the

@@ -1,30 +1,66 @@
-"""Writes for matchmaking: a run loads profiles, calls the scoring core, stores the result."""
+"""Writes for matchmaking: a run loads profiles, calls the scoring core, stores the result.
+
+Each organisation's set is switched atomically: its rows and its `RecommendationSet` pointer
+are written in one transaction, and readers go through the pointer (see queries.py).
+"""
 
 import io
 import struct
 
 import numpy as np
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from matchmaking.enums import RunState
+from matchmaking.enums import (
+    CHUNK_MAX_ATTEMPTS,
+    ChunkState,
+    FeedbackVerdict,
+    RunKind,
+    RunState,
+    WeightProfileName,
+)
 from matchmaking.features import encode
-from matchmaking.models import WEIGHT_FIELDS, Recommendation, RecommendationRun
-from matchmaking.queries import scoring_profiles, taxonomy_from_db
-from matchmaking.scoring import top_k
+from matchmaking.models import (
+    WEIGHT_FIELDS,
+    Recommendation,
+    RecommendationFeedback,
+    RecommendationRun,
+    RecommendationSet,
+    RunChunk,
+    WeightProfile,
+)
+from matchmaking.queries import (
+    current_recommendations,
+    latest_run,
+    scoring_profiles,
+    taxonomy_from_db,
+)
+from matchmaking.scoring import PENALTY, top_k, validate_weights
 from partnerships.models import Organisation
 from partnerships.services import log_action
 
 DEFAULT_K = 20
+# Organisations per chunk task of a full run: big enough that loading the profiles once per
+# chunk stays a small share of its time, small enough to spread over a few workers.
+CHUNK_SIZE = 2000
+# Changed organisations taken per sweep, so a sweep stays a short task.
+SWEEP_LIMIT = 500
 COPY_COLUMNS = ("run_id", "organisation_id", "partner_id", "rank", "score", *WEIGHT_FIELDS)
 
 
+def default_profile():
+    return WeightProfile.objects.get(slug=WeightProfileName.DEFAULT)
+
+
 def run_recommendations(profile, *, k=DEFAULT_K, workers=2, organisations=None, by=None):
-    """Score organisations with `profile` and store each one's k best verified partners.
+    """Score organisations with `profile` in this process and switch to their new sets.
 
     `organisations` (a queryset, all by default) limits who is scored and recommended.
-    The run is written in one transaction: readers see the previous run until this one is
-    complete. Organisations whose profile did not change since the load lose their
+    Every set is written and switched in one transaction: readers see the previous sets until
+    this run is complete. Organisations whose profile did not change since the load lose their
     "needs rescoring" flag.
     """
     started = timezone.now()
@@ -36,15 +72,14 @@ def run_recommendations(profile, *, k=DEFAULT_K, workers=2, organisations=None, 
         encoded = encode(profiles, taxonomy_from_db())
         result = top_k(encoded, profile.weights, k=k, workers=workers, eligible=eligible)
         with transaction.atomic():
-            write_recommendations(run, encoded.ids, result)
+            switch_sets(run, encoded.ids, result, np.arange(encoded.size))
             run.state = RunState.DONE
             run.organisations = len(profiles)
             run.finished_at = timezone.now()
             run.save(update_fields=["state", "organisations", "finished_at"])
-            Organisation.objects.filter(needs_rescoring=True, updated_at__lt=started).update(
-                needs_rescoring=False
-            )
+            _clear_rescoring(encoded.ids, before=started)
             log_action(run, "scored", actor=by, data={"organisations": len(profiles), "k": k})
+        delete_superseded(encoded.ids)
     except Exception:
         RecommendationRun.objects.filter(pk=run.pk).update(
             state=RunState.FAILED, finished_at=timezone.now()
@@ -53,9 +88,298 @@ def run_recommendations(profile, *, k=DEFAULT_K, workers=2, organisations=None, 
     return run
 
 
-def recommendation_rows(run, ids, result):
-    """Column arrays of every recommendation (rank from 1), skipping missing partners."""
-    source, rank = np.nonzero(result.partners >= 0)
+def switch_sets(run, ids, result, rows):
+    """Write the lists of `rows` and point their organisations at `run`, all or nothing.
+
+    A pointer only moves forward: a run that commits after a newer one has switched an
+    organisation leaves that organisation alone (its rows are deleted as superseded).
+    """
+    organisation_ids = np.asarray(ids)[rows]
+    with transaction.atomic():
+        write_recommendations(run, ids, result, rows=rows)
+        _point_sets(run, organisation_ids)
+
+
+def _point_sets(run, organisation_ids):
+    now = timezone.now()
+    table = connection.ops.quote_name(RecommendationSet._meta.db_table)
+    upsert = (
+        "ON CONFLICT (organisation_id) DO UPDATE SET run_id = excluded.run_id, "
+        f"switched_at = excluded.switched_at WHERE {table}.run_id <= excluded.run_id"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"INSERT INTO {table} (organisation_id, run_id, switched_at) "
+                f"SELECT unnest(%s::bigint[]), %s, %s {upsert}",
+                [[int(pk) for pk in organisation_ids], run.pk, now],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {table} (organisation_id, run_id, switched_at) "
+                f"VALUES (%s, %s, %s) {upsert}",
+                [(int(pk), run.pk, now) for pk in organisation_ids],
+            )
+
+
+def delete_superseded(organisation_ids):
+    """Delete these organisations' rows that their pointer no longer names (after the switch)."""
+    ids = [int(pk) for pk in organisation_ids]
+    if not ids:
+        return 0
+    current = RecommendationSet.objects.filter(organisation_id=OuterRef("organisation_id"))
+    deleted, _counts = (
+        Recommendation.objects.filter(organisation_id__in=ids)
+        .exclude(run_id=Subquery(current.values("run_id")))
+        .delete()
+    )
+    return deleted
+
+
+def _clear_rescoring(ids, *, before):
+    Organisation.objects.filter(
+        pk__in=[int(pk) for pk in ids], needs_rescoring=True, updated_at__lt=before
+    ).update(needs_rescoring=False)
+
+
+# Full re-score, split into chunk tasks -------------------------------------------------------
+
+
+def start_full_run(profile, *, k=DEFAULT_K, chunk_size=CHUNK_SIZE, by=None):
+    """Create a run and its chunks (ranges of organisation ids), queued after the commit.
+
+    Chunks are id ranges rather than row numbers, so an organisation created meanwhile
+    cannot shift which rows a chunk means.
+    """
+    ids = list(Organisation.objects.order_by("id").values_list("id", flat=True))
+    with transaction.atomic():
+        run = RecommendationRun.objects.create(
+            profile=profile, weights=profile.weights, k=k, kind=RunKind.FULL
+        )
+        RunChunk.objects.bulk_create(
+            RunChunk(run=run, first_id=part[0], last_id=part[-1])
+            for part in (ids[i : i + chunk_size] for i in range(0, len(ids), chunk_size))
+        )
+        log_action(run, "run started", actor=by, data={"organisations": len(ids), "k": k})
+        transaction.on_commit(lambda: _queue_chunks(run.pk))
+    return run
+
+
+def _queue_chunks(run_id):
+    from matchmaking.tasks import queue_chunks
+
+    queue_chunks(run_id)
+
+
+def begin_chunk_attempt(chunk):
+    """Count one more try of a pending chunk; give it up (False) once it has had its tries.
+
+    Counted in the database, so a try lost with a killed worker counts too.
+    """
+    with transaction.atomic():
+        chunk = RunChunk.objects.select_for_update().get(pk=chunk.pk)
+        if chunk.state != ChunkState.PENDING:
+            return False
+        if chunk.attempts >= CHUNK_MAX_ATTEMPTS:
+            chunk.state = ChunkState.FAILED
+            chunk.save(update_fields=["state"])
+            transaction.on_commit(lambda: finish_run_if_complete(chunk.run_id))
+            return False
+        chunk.attempts += 1
+        chunk.save(update_fields=["attempts"])
+    return True
+
+
+_ENCODED = {}
+
+
+def _encoded_for(run):
+    """Every organisation encoded once per run and process: each chunk scores against all."""
+    if run.pk not in _ENCODED:
+        profiles, eligible = scoring_profiles()
+        _ENCODED.clear()
+        _ENCODED[run.pk] = (encode(profiles, taxonomy_from_db()), np.asarray(eligible))
+    return _ENCODED[run.pk]
+
+
+def score_run_chunk(chunk, *, workers=1):
+    """Score one chunk of a full run and switch its organisations' sets. Safe to repeat."""
+    run = chunk.run
+    encoded, eligible = _encoded_for(run)
+    inside = (encoded.ids >= chunk.first_id) & (encoded.ids <= chunk.last_id)
+    rows = np.flatnonzero(inside)
+    result = top_k(encoded, run.weights, k=run.k, workers=workers, eligible=eligible, rows=rows)
+    with transaction.atomic():
+        locked = RunChunk.objects.select_for_update().get(pk=chunk.pk)
+        if locked.state != ChunkState.PENDING:
+            return False
+        # Rows, pointers and the chunk's state commit together, so a chunk delivered twice
+        # (acks_late after a lost worker) finds itself done here and writes nothing.
+        switch_sets(run, encoded.ids, result, rows)
+        locked.state = ChunkState.DONE
+        locked.error = ""
+        locked.save(update_fields=["state", "error"])
+    delete_superseded(encoded.ids[rows])
+    finish_run_if_complete(run.pk)
+    return True
+
+
+def record_chunk_error(chunk, error):
+    """Remember why a try failed; give the chunk up when it has used all its tries."""
+    with transaction.atomic():
+        chunk = RunChunk.objects.select_for_update().get(pk=chunk.pk)
+        chunk.error = str(error)[:2000]
+        given_up = chunk.attempts >= CHUNK_MAX_ATTEMPTS and chunk.state == ChunkState.PENDING
+        if given_up:
+            chunk.state = ChunkState.FAILED
+        chunk.save(update_fields=["error", "state"])
+    if given_up:
+        finish_run_if_complete(chunk.run_id)
+    return given_up
+
+
+def finish_run_if_complete(run_id):
+    """Close a full run once no chunk is pending: done, or failed when a chunk gave up."""
+    with transaction.atomic():
+        run = RecommendationRun.objects.select_for_update().get(pk=run_id)
+        if run.state != RunState.RUNNING:
+            return run
+        states = list(run.chunks.values_list("state", flat=True))
+        if ChunkState.PENDING in states:
+            return run
+        run.state = RunState.FAILED if ChunkState.FAILED in states else RunState.DONE
+        run.organisations = run.sets.count()
+        run.finished_at = timezone.now()
+        run.save(update_fields=["state", "organisations", "finished_at"])
+        _clear_rescoring(run.sets.values_list("organisation_id", flat=True), before=run.started_at)
+        log_action(run, "scored", actor=None, data={"organisations": run.organisations, "k": run.k})
+    return run
+
+
+# Incremental: changed organisations -----------------------------------------------------------
+
+
+def rescore_organisations(organisation_ids, *, profile=None, k=None):
+    """Recompute the lists of changed organisations and of those whose lists they enter or leave.
+
+    A list is refreshed when it holds a changed organisation now, or when a changed one now
+    scores at least its current last entry (or the list is not full). `k` is by default the
+    one of the profile's latest finished run. Returns the run, or None when none of the
+    organisations still exists.
+    """
+    profile = profile or default_profile()
+    if k is None:
+        previous = latest_run(profile)
+        k = previous.k if previous else DEFAULT_K
+    started = timezone.now()
+    profiles, eligible = scoring_profiles()
+    encoded = encode(profiles, taxonomy_from_db())
+    eligible = np.asarray(eligible)
+    index = {int(pk): row for row, pk in enumerate(encoded.ids)}
+    changed = np.array(sorted({index[pk] for pk in organisation_ids if pk in index}), np.int64)
+    if len(changed) == 0:
+        return None
+    weights = validate_weights(profile.weights)
+    rows = _affected_rows(encoded, weights, changed, eligible, k)
+    run = RecommendationRun.objects.create(
+        profile=profile, weights=profile.weights, k=k, kind=RunKind.INCREMENTAL
+    )
+    result = top_k(encoded, weights, k=k, workers=1, eligible=eligible, rows=rows)
+    with transaction.atomic():
+        switch_sets(run, encoded.ids, result, rows)
+        run.state = RunState.DONE
+        run.organisations = len(rows)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["state", "organisations", "finished_at"])
+        _clear_rescoring(encoded.ids[changed], before=started)
+    delete_superseded(encoded.ids[rows])
+    return run
+
+
+def _affected_rows(encoded, weights, changed, eligible, k):
+    # Every organisation's score for each changed one as partner: n x c, the columns' side of
+    # the same bilinear forms the scoring core multiplies.
+    score = np.zeros((encoded.size, len(changed)))
+    for block in encoded.blocks:
+        if weights[block.name] > 0:
+            score += weights[block.name] * (block.left @ block.right[changed].T)
+    if weights[PENALTY] > 0:
+        penalty = (encoded.duplicate @ encoded.duplicate[changed].T).toarray()
+        score -= weights[PENALTY] * penalty
+    score[changed, np.arange(len(changed))] = -np.inf
+    score[:, ~eligible[changed]] = -np.inf
+
+    ids = encoded.ids
+    last = dict(
+        Recommendation.objects.filter(
+            run_id=Subquery(
+                RecommendationSet.objects.filter(
+                    organisation_id=OuterRef("organisation_id")
+                ).values("run_id")
+            ),
+            rank=k,
+        ).values_list("organisation_id", "score")
+    )
+    floor = np.array([last.get(int(pk), -np.inf) for pk in ids])
+    enters = (score >= floor[:, None] - 1e-9).any(axis=1)
+    holding = Recommendation.objects.filter(
+        partner_id__in=[int(pk) for pk in ids[changed]],
+        run_id=Subquery(
+            RecommendationSet.objects.filter(organisation_id=OuterRef("organisation_id")).values(
+                "run_id"
+            )
+        ),
+    ).values_list("organisation_id", flat=True)
+    row_of = {int(pk): row for row, pk in enumerate(ids)}
+    affected = set(np.flatnonzero(enters).tolist()) | {row_of[pk] for pk in holding}
+    affected |= set(changed.tolist())
+    return np.array(sorted(affected), dtype=np.int64)
+
+
+def organisations_needing_rescoring(limit=SWEEP_LIMIT):
+    return list(
+        Organisation.objects.filter(needs_rescoring=True)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+# Feedback -------------------------------------------------------------------------------------
+
+
+def give_feedback(organisation, *, partner, verdict, by):
+    """Store a member's verdict on a suggested partner (one row per verdict, the latest kept)."""
+    if verdict not in FeedbackVerdict.values:
+        raise ValidationError(_("Choose useful, not relevant or contacted."))
+    shown = current_recommendations(organisation).filter(partner=partner).first()
+    if shown is None:
+        raise ValidationError(_("This partner is not among your recommended partners."))
+    with transaction.atomic():
+        feedback, _created = RecommendationFeedback.objects.update_or_create(
+            organisation=organisation,
+            partner=partner,
+            verdict=verdict,
+            defaults={"by": by, "run_id": shown.run_id, "score": shown.score},
+        )
+        log_action(
+            organisation,
+            "recommendation feedback",
+            actor=by,
+            data={
+                "partner": partner.pk,
+                "verdict": verdict,
+            },
+        )
+    return feedback
+
+
+def recommendation_rows(run, ids, result, rows=None):
+    """Column arrays of the recommendations of `rows` (all by default; rank from 1), skipping
+    missing partners."""
+    partners = result.partners if rows is None else result.partners[rows]
+    source, rank = np.nonzero(partners >= 0)
+    if rows is not None:
+        source = np.asarray(rows)[source]
     columns = {
         "run_id": np.full(len(source), run.pk, dtype=np.int64),
         "organisation_id": ids[source],
@@ -68,9 +392,9 @@ def recommendation_rows(run, ids, result):
     return columns
 
 
-def write_recommendations(run, ids, result):
+def write_recommendations(run, ids, result, rows=None):
     """Insert a run's recommendations: binary COPY on PostgreSQL, bulk_create elsewhere."""
-    columns = recommendation_rows(run, ids, result)
+    columns = recommendation_rows(run, ids, result, rows)
     if connection.vendor == "postgresql":
         _copy_binary(Recommendation._meta.db_table, columns)
         return
