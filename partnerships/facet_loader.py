@@ -77,7 +77,9 @@ def build_index():
     rows = list(
         public.order_by("name", "id")
         .annotate(members=MEMBERS_TOTAL)
-        .values_list("id", "country_id", "region_id", "type", "members", "created_at")
+        .values_list(
+            "id", "country_id", "region_id", "type", "members", "created_at", "member_employees"
+        )
     )
     in_name_order = np.array([row[0] for row in rows], dtype=np.int64)
     order = np.argsort(in_name_order, kind="stable")
@@ -136,6 +138,7 @@ def build_index():
         region=_codes([row[2] for row in rows], vocab["region"]),
         type=_codes([row[3] for row in rows], vocab["type"]),
         members=np.array([row[4] for row in rows], dtype=np.int64),
+        member_employees=np.array([row[6] for row in rows], dtype=np.int64),
         created=np.array([(row[5] - EPOCH) // MICROSECOND for row in rows], dtype=np.int64),
         name_rank=name_rank,
         label_until={str(level): until for level, until in label_until.items()},

@@ -60,6 +60,7 @@ class FacetIndex:
     region: np.ndarray
     type: np.ndarray
     members: np.ndarray
+    member_employees: np.ndarray
     created: np.ndarray
     name_rank: np.ndarray
     label_until: dict
@@ -199,3 +200,34 @@ class FacetIndex:
         positions = np.minimum(np.searchsorted(self.ids, ids), len(self) - 1)
         found = self.ids[positions] == ids
         return positions[found], found
+
+    def totals(self, group, mask, *, weights=None):
+        """Per value of the single-valued `group`, the rows of `mask` (or their `weights`)."""
+        codes = getattr(self, group)[mask]
+        if weights is None:
+            return np.bincount(codes, minlength=len(self.vocab[group]))
+        # Float sums are exact below 2**53, far beyond any employee total.
+        sums = np.bincount(codes, weights=weights[mask], minlength=len(self.vocab[group]))
+        return sums.astype(np.int64)
+
+    def linked_totals(self, group, mask):
+        """Per value of the many-to-many `group`, the rows of `mask` linked to it."""
+        links = self.links[group]
+        linked = np.repeat(mask, np.diff(links.indptr))
+        return np.bincount(links.indices[linked], minlength=len(self.vocab[group]))
+
+    def best_labels(self, mask, *, today, levels):
+        """Rows of `mask` by their best current label, and those whose labels all ran out.
+
+        `levels` runs from the lowest level to the highest. Returns ({level: count}, expired):
+        a row counts once, under the highest level it holds on `today`; a row with labels but
+        none current counts as expired.
+        """
+        best = np.full(len(self), -1, dtype=np.int8)
+        for rank, level in enumerate(levels):
+            best[self.label_until[level] >= today] = rank
+        chosen = best[mask]
+        counts = {level: int(np.count_nonzero(chosen == rank)) for rank, level in enumerate(levels)}
+        labelled = self.current_until() != NO_LABEL
+        expired = int(np.count_nonzero(mask & labelled & (best < 0)))
+        return counts, expired

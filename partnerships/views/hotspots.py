@@ -4,18 +4,16 @@ organisations, or their member employees, that match the directory's filters."""
 from urllib.parse import urlencode
 
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.generic import TemplateView
 
 from partnerships import hotspots
+from partnerships.directory import hotspot_figures
 from partnerships.enums import HotspotDimension, HotspotMeasure
+from partnerships.facet_loader import directory_index
 from partnerships.forms import HotspotFilterForm
-from partnerships.queries import (
-    hotspot_charts,
-    hotspot_organisations,
-    nuts2_regions,
-    region_totals,
-)
+from partnerships.queries import nuts2_regions
 
 # Until the directory page exists under its name, its path is known from the issue.
 DIRECTORY_PATH = "/organisations/"
@@ -63,15 +61,9 @@ class HotspotsView(TemplateView):
     def get_context_data(self, **kwargs):
         form = HotspotFilterForm(self.request.GET)
         chosen = form.choices()
-        organisations = hotspot_organisations(
-            country=chosen["country"],
-            organisation_type=chosen["type"],
-            label_level=chosen["label_level"],
-            current_label_only=chosen["current_label"],
-            sector=chosen["sector"],
-            emerging=chosen["emerging"],
-        )
-        values = region_totals(organisations, measure=chosen["measure"])
+        # The directory's in-memory index: a pass over 100,000 rows of SQL took half a second.
+        index, names = directory_index()
+        values, charts = hotspot_figures(index, names, chosen, today=timezone.localdate())
         regions = nuts2_regions()
         grid = hotspots.load_grid()
         classes = hotspots.class_breaks(values.values())
@@ -83,7 +75,6 @@ class HotspotsView(TemplateView):
         )
         country_names = {row["country"]: row["country_name"] for row in regions.values()}
         params = form.directory_params()
-        charts = hotspot_charts(organisations)
         query = self.request.GET.copy()
         query.pop("order", None)
         return super().get_context_data(**kwargs) | {

@@ -58,6 +58,7 @@ def random_index(rng, size):
         region=np.array([rng.randrange(15) for _row in range(size)], dtype=np.int32),
         type=np.array([rng.randrange(5) for _row in range(size)], dtype=np.int32),
         members=np.array([rng.choice([0, 50, 51, 150, 151, 300, 301, 999]) for _ in range(size)]),
+        member_employees=np.array([rng.randrange(5000) for _row in range(size)], dtype=np.int64),
         # Few distinct values, so the sorts must break ties.
         created=np.array([rng.randrange(4) for _row in range(size)], dtype=np.int64),
         name_rank=np.array(rng.sample(range(size), size), dtype=np.int64),
