@@ -2,7 +2,8 @@
 
 The directory lists verified organisations only, whoever asks: a manager finds their own
 drafts on the dashboard, never here. On PostgreSQL the search runs on the stored, indexed
-`search_vector` that a trigger keeps up to date; on SQLite it falls back to icontains.
+`search_vector` that a trigger keeps up to date (the page's search on a narrow copy of the
+verified organisations' vectors); on SQLite it falls back to icontains.
 
 A page is served from the in-memory `FacetIndex` (filters, counts, sorts, paging); only the
 text search and the twenty rows of the page come from the database. The queryset filters
@@ -33,6 +34,8 @@ from partnerships.queries import current_label, with_listing_relations
 # Must match the configuration the search trigger of migration 0003 uses.
 SEARCH_CONFIG = "english"
 SEARCH_FIELDS = ("name", "acronym", "keywords", "description")
+# Verified organisations' search vectors only, kept by the triggers of migration 0005.
+SEARCH_TABLE = "partnerships_organisation_search"
 PAGE_SIZE = 20
 
 
@@ -273,10 +276,20 @@ def search_ids(text, *, ranked):
 
     Only the ids travel: the other filters, the counts and the sort run on the index.
     """
-    matches = search(public_organisations(), text).order_by()
     columns = ("id", "rank") if ranked else ("id",)
+    if uses_full_text() and text.strip():
+        # The narrow side table of migration 0005 holds the verified organisations only; the
+        # same ts_rank over the same vector as `search`, so the order is the same.
+        rank = ", ts_rank(vector, query)" if ranked else ""
+        sql = (
+            f"SELECT organisation_id{rank} FROM {SEARCH_TABLE}, "
+            "websearch_to_tsquery(%s::regconfig, %s) AS query WHERE vector @@ query"
+        )
+        params = (SEARCH_CONFIG, text.strip())
+    else:
+        matches = search(public_organisations(), text).order_by()
+        sql, params = matches.values_list(*columns).query.sql_with_params()
     # Thousands of plain number pairs: straight from the cursor, without a model layer per row.
-    sql, params = matches.values_list(*columns).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, len(columns))

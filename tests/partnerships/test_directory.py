@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from partnerships.directory import public_organisations, search, search_ids
 from partnerships.enums import LabelLevel, OrganisationType, ValidationState
 from partnerships.services.organisation import change_validation_state, update_organisation
 from tests.factories import (
@@ -312,3 +313,65 @@ def test_directory_sees_a_newly_verified_organisation_after_its_commit(
     assert names(before) == []
     assert names(after) == ["Pending"]
     assert after.context["page"].paginator.count == 1
+
+
+def found_ids(text, *, ranked=False):
+    ids, ranks = search_ids(text, ranked=ranked)
+    return sorted(zip(ids.tolist(), ranks.tolist(), strict=True))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the side table is PostgreSQL only")
+def test_search_ids_follow_validation_text_changes_and_deletion(places):
+    staff = UserFactory(is_staff=True)
+    verified = OrganisationFactory(name="Hydrogen Valley", region=places["DE21"])
+    pending = OrganisationFactory(
+        name="Hydrogen Port", region=places["FR10"], validation_state=ValidationState.PENDING
+    )
+    before = found_ids("hydrogen")
+
+    change_validation_state(pending, to=ValidationState.VERIFIED, by=staff)
+    both = found_ids("hydrogen")
+    update_organisation(verified, by=staff, name="Solar Valley")
+    renamed = found_ids("hydrogen")
+    change_validation_state(pending, to=ValidationState.REJECTED, by=staff, reason="No members.")
+    rejected = found_ids("hydrogen")
+    solar = found_ids("solar")
+    verified_pk = verified.pk
+    verified.delete()
+
+    assert before == [(verified_pk, 0.0)]
+    assert both == [(verified_pk, 0.0), (pending.pk, 0.0)]
+    assert renamed == [(pending.pk, 0.0)]
+    assert rejected == []
+    assert solar == [(verified_pk, 0.0)]
+    assert found_ids("solar") == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranks with PostgreSQL full text")
+def test_search_ids_ranks_equal_the_organisation_table_search(places):
+    texts = [
+        ("Digital Bridge", "digital, robotics", "Digital services for digital firms."),
+        ("Harbour Cluster", "digital", "Shipping."),
+        ("Food Alliance", "dairy", "Digital farming and digital food chains, digital twins."),
+        ("Robotics Hub", "robotics", "Nothing of the kind."),
+    ]
+    for name, keywords, description in texts:
+        OrganisationFactory(
+            name=name, keywords=keywords, description=description, region=places["DE21"]
+        )
+    OrganisationFactory(
+        name="Digital Draft", region=places["DE21"], validation_state=ValidationState.DRAFT
+    )
+
+    for query in ("digital", "digital robotics", '"digital services"', "digital -dairy"):
+        expected = sorted(
+            search(public_organisations(), query).values_list("id", "rank").order_by()
+        )
+
+        ranked = found_ids(query, ranked=True)
+
+        assert len(ranked) == len(expected) > 0, query
+        assert [pk for pk, _rank in ranked] == [pk for pk, _rank in expected], query
+        assert [rank for _pk, rank in ranked] == pytest.approx(
+            [rank for _pk, rank in expected], abs=1e-6
+        ), query
