@@ -5,9 +5,11 @@ variables at all the portal runs on a SQLite file and executes tasks in-process.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +58,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
+    "csp",
+    "axes",
     "partnerships",
     "matchmaking",
     "events",
@@ -64,6 +68,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -74,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clusterportal.urls"
@@ -108,17 +115,35 @@ USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresq
 
 AUTH_USER_MODEL = "partnerships.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out person is refused before any other backend checks a password.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "12"))},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one e-mail
+# address from one IP address, that pair is locked out for AXES_COOLOFF_MINUTES. allauth
+# signs in by e-mail, so the lockout is keyed on the form's "login" field.
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a reverse proxy every request comes from the proxy's address, so the lockout then
+# holds per e-mail address: stricter, never weaker.
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "clusterportal.security.axes_username"
 LOGIN_REDIRECT_URL = "/"
 
 # Accounts (django-allauth): sign-in by e-mail, which must be verified before the first login.
@@ -197,7 +222,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matchmaking.sweep_needs_rescoring",
         "schedule": 60.0,
     },
+    # /healthz reads the time of the last heartbeat from the cache; one that waited longer than
+    # its interval in the queue says nothing about the workers any more, hence the expiry.
+    "clusterportal-heartbeat": {
+        "task": "clusterportal.heartbeat",
+        "schedule": float(os.environ.get("HEARTBEAT_INTERVAL", "30")),
+        "options": {"expires": float(os.environ.get("HEARTBEAT_INTERVAL", "30"))},
+    },
 }
+# /healthz calls a heartbeat stale after three missed beats, and gives Redis this long to answer.
+HEARTBEAT_STALE_AFTER = int(os.environ.get("HEARTBEAT_STALE_AFTER", "90"))
+HEALTHZ_REDIS_TIMEOUT = float(os.environ.get("HEALTHZ_REDIS_TIMEOUT", "0.5"))
 
 # One cache for every worker on every machine when Redis is there: the directory's index
 # version lives in it, so a write on one machine refreshes the directory on all of them.
@@ -225,6 +260,14 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "clusterportal.api_errors.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "120/min"),
+        "user": os.environ.get("API_THROTTLE_USER", "600/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ClusterPortal API",
@@ -235,6 +278,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set, however many fields use it (check --deploy is clean).
+    "ENUM_NAME_OVERRIDES": {
+        "LabelLevelEnum": "partnerships.enums.LabelLevel",
+        "OrganisationTypeEnum": "partnerships.enums.OrganisationType",
+        "CallTypeEnum": "partnerships.enums.CallType",
+        "EventTypeEnum": "events.enums.EventType",
+    },
 }
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -246,6 +296,22 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (django-csp): our pages load scripts, styles and images from the
+# portal alone and carry no inline script or style. The Swagger UI page relaxes style-src
+# for itself only (see clusterportal/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # Bare domains typed into URL fields are taken as https (Django 6's default).
 FORMS_URLFIELD_ASSUME_HTTPS = True
@@ -258,8 +324,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "clusterportal.jsonlog.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            # LOG_FORMAT=json: one JSON object a line, for the log collector in production.
+            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
