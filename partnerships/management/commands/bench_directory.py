@@ -2,8 +2,9 @@
 
 Seeds demo organisations with seed_demo when the database holds fewer than asked, builds the
 in-memory facet index once (timed on its own: the cold start of a worker), then requests
-typical searches and facet combinations through the Django test client with the index warm.
-The last line printed is one JSON object, for scripts.
+typical searches and facet combinations through the Django test client with the index warm,
+and the regional hotspots map with a few filters. The last line printed is one JSON object,
+for scripts.
 """
 
 import json
@@ -29,6 +30,12 @@ SCENARIOS = [
     "emerging_industry=mobility-technologies&sort=size",
     "country=IT&type=cluster&sort=newest",
     "q=health&sort=name&page=3",
+]
+# The regional hotspots map counts from the same in-memory index.
+HOTSPOT_SCENARIOS = [
+    "",
+    "country=DE&current_label=on&measure=employees",
+    "dimension=emerging&emerging_industry=digital-industries&label_level=gold",
 ]
 
 
@@ -106,6 +113,17 @@ class Command(BaseCommand):
             search_times += searches
             rows.append((query or _("(no filter)"), pages, searches, databases))
 
+        hotspot_times = []
+        for query in HOTSPOT_SCENARIOS:
+            url = f"/regions/hotspots/?{query}"
+            response = client.get(url)
+            if response.status_code != 200:
+                raise CommandError(f"{url} answered {response.status_code}")
+            for _attempt in range(repeats):
+                started = time.perf_counter()
+                client.get(url)
+                hotspot_times.append((time.perf_counter() - started) * 1000)
+
         header = (
             f"{_('scenario'):<52}{_('page p50'):>10}{_('page p95'):>10}"
             f"{_('search p95'):>12}{_('all SQL p95'):>13}"
@@ -123,6 +141,7 @@ class Command(BaseCommand):
                     "organisations": total,
                     "page_p95_ms": round(percentile(page_times, 0.95), 1),
                     "search_db_p95_ms": round(percentile(search_times, 0.95), 1),
+                    "hotspots_p95_ms": round(percentile(hotspot_times, 0.95), 1),
                     "index_build_ms": round(build_ms, 1),
                 }
             )
