@@ -144,6 +144,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "clusterportal.security.axes_username"
+# Per account, axes alone counts failures (recorded, shown to staff, unlocked in the admin);
+# allauth keeps only its per-IP limit against password spraying over many accounts.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 LOGIN_REDIRECT_URL = "/"
 
 # Accounts (django-allauth): sign-in by e-mail, which must be verified before the first login.
