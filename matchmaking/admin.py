@@ -4,7 +4,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking import services
-from matchmaking.models import WEIGHT_FIELDS, RecommendationRun, WeightProfile
+from matchmaking.models import (
+    WEIGHT_FIELDS,
+    RecommendationFeedback,
+    RecommendationRun,
+    WeightProfile,
+)
 
 
 @admin.register(WeightProfile)
@@ -39,6 +44,22 @@ class RecommendationRunAdmin(admin.ModelAdmin):
         "started_at",
         "finished_at",
     )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RecommendationFeedback)
+class RecommendationFeedbackAdmin(admin.ModelAdmin):
+    """Members' verdicts on suggested partners, for staff to judge the weights by."""
+
+    list_display = ("organisation", "partner", "verdict", "score", "by", "created_at")
+    list_filter = ("verdict",)
+    list_select_related = ("organisation", "partner", "by")
+    search_fields = ("organisation__name", "partner__name")
 
     def has_add_permission(self, request):
         return False

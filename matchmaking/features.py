@@ -191,6 +191,8 @@ def tfidf_hashed(texts: Sequence[str], dims: int):
         weights=counts * idf[pair_term],
         minlength=n * dims,
     ).reshape(n, dims)
+    # bincount returns integers when no text has a single term.
+    matrix = matrix.astype(np.float64, copy=False)
     norms = np.linalg.norm(matrix, axis=1)
     np.divide(matrix, norms[:, None], out=matrix, where=norms[:, None] > 0)
     return matrix

@@ -6,6 +6,7 @@ from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 
 from matchmaking.enums import ChunkState, RunState
+from matchmaking.explain import explain
 from matchmaking.features import OrganisationProfile, Taxonomy
 from matchmaking.models import (
     Recommendation,
@@ -25,6 +26,7 @@ from partnerships.models import (
     SectoralIndustry,
     ValueChainPosition,
 )
+from partnerships.queries import organisations_of_member
 
 
 def taxonomy_from_db():
@@ -168,3 +170,55 @@ def run_progress_of(run):
     """(chunks done, chunks failed, chunks in all) of a run."""
     states = list(run.chunks.values_list("state", flat=True))
     return states.count(ChunkState.DONE), states.count(ChunkState.FAILED), len(states)
+
+
+def organisations_with_recommendations_for_user(user):
+    """Organisations whose recommendations `user` may see: their own, and all for staff."""
+    if user.is_authenticated and user.is_active and user.is_staff:
+        return Organisation.objects.all()
+    return organisations_of_member(user)
+
+
+def explained_recommendations(organisation):
+    """The shown set with, on each recommendation, `reasons` (explain.Reason, largest first).
+
+    Reasons are rebuilt from the two profiles and the stored contributions, so they always
+    match the score that was stored.
+    """
+    recommendations = list(current_recommendations(organisation))
+    if not recommendations:
+        return recommendations
+    ids = [organisation.pk, *(rec.partner_id for rec in recommendations)]
+    profiles, _eligible = scoring_profiles(organisations=Organisation.objects.filter(pk__in=ids))
+    by_id = {profile.id: profile for profile in profiles}
+    taxonomy = taxonomy_from_db()
+    source = by_id[organisation.pk]
+    for rec in recommendations:
+        rec.reasons = explain(source, by_id[rec.partner_id], rec.contributions, taxonomy)
+    return recommendations
+
+
+def vocabulary_names():
+    """slug or code -> display name of every vocabulary reasons refer to."""
+    names = {}
+    for model, key in (
+        (SectoralIndustry, "slug"),
+        (EmergingIndustry, "slug"),
+        (Ecosystem, "slug"),
+        (ValueChainPosition, "slug"),
+        (PolicyObjective, "slug"),
+        (Country, "code"),
+    ):
+        names[model._meta.model_name] = dict(model.objects.values_list(key, "name"))
+    names["region"] = dict(Region.objects.filter(level=2).values_list("code", "name"))
+    return names
+
+
+def feedback_given(organisation):
+    """partner id -> verdicts the organisation gave, for marking them on its list."""
+    given = defaultdict(list)
+    for partner_id, verdict in RecommendationFeedback.objects.filter(
+        organisation=organisation
+    ).values_list("partner_id", "verdict"):
+        given[partner_id].append(verdict)
+    return dict(given)

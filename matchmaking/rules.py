@@ -1,0 +1,15 @@
+"""Who may see and act on recommendations. Predicates take (user, organisation)."""
+
+import rules
+
+from partnerships.rules import is_commission_staff, is_organisation_member
+
+# A list of suggested partners says a lot about an organisation's plans: only its own people
+# and the Commission's staff see it, whether or not the profile is public.
+can_view_recommendations = is_organisation_member | is_commission_staff
+can_give_feedback = is_organisation_member | is_commission_staff
+can_manage_runs = is_commission_staff
+
+rules.add_perm("matchmaking.view_recommendations", can_view_recommendations)
+rules.add_perm("matchmaking.give_feedback", can_give_feedback)
+rules.add_perm("matchmaking.manage_runs", can_manage_runs)

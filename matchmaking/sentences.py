@@ -1,0 +1,73 @@
+"""Reasons (explain.Reason codes and params) as plain, translated sentences."""
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from partnerships.enums import LABEL_RANK
+
+LABEL_OF_RANK = {rank: level.label for level, rank in LABEL_RANK.items()}
+
+
+def _names(slugs, vocabulary):
+    return ", ".join(vocabulary.get(slug, slug) for slug in slugs)
+
+
+def sentence(reason, names):
+    """One reason as a sentence; `names` is queries.vocabulary_names()."""
+    params = reason.params
+    if reason.code == "cross_sector":
+        bridges = (
+            names["emergingindustry"] if params["bridge_kind"] == "emerging" else names["ecosystem"]
+        )
+        return _("both in %(bridge)s from different sectors (%(own)s and %(partner)s)") % {
+            "bridge": bridges.get(params["bridge"], params["bridge"]),
+            "own": names["sectoralindustry"].get(params["own_sector"], params["own_sector"]),
+            "partner": names["sectoralindustry"].get(
+                params["partner_sector"], params["partner_sector"]
+            ),
+        }
+    if reason.code == "shared_focus":
+        shared = [names["emergingindustry"].get(s, s) for s in params["emerging"]]
+        shared += [names["ecosystem"].get(s, s) for s in params["ecosystems"]]
+        return _("the same focus on %(names)s") % {"names": ", ".join(shared)}
+    if reason.code == "value_chain":
+        return _("complementary value-chain positions (%(positions)s)") % {
+            "positions": _names(params["partner_positions"], names["valuechainposition"])
+        }
+    if reason.code == "s3_objectives":
+        return _("shared smart-specialisation objectives (%(objectives)s)") % {
+            "objectives": _names(params["objectives"], names["policyobjective"])
+        }
+    if reason.code == "text":
+        if not params["terms"]:
+            return _("similar descriptions")
+        return _("similar activities (%(terms)s)") % {"terms": ", ".join(params["terms"])}
+    if reason.code == "target_country":
+        return _("partner in a target country (%(country)s)") % {
+            "country": names["country"].get(params["country"], params["country"])
+        }
+    if reason.code == "different_country":
+        return _("partner abroad (%(country)s)") % {
+            "country": names["country"].get(params["country"], params["country"])
+        }
+    if reason.code == "strength":
+        members = ngettext("%(count)s member", "%(count)s members", params["members"]) % {
+            "count": params["members"]
+        }
+        label = LABEL_OF_RANK.get(params["label_rank"])
+        if label:
+            return _("established partner (%(label)s label, %(members)s)") % {
+                "label": label,
+                "members": members,
+            }
+        return _("established partner (%(members)s)") % {"members": members}
+    if reason.code == "near_duplicate":
+        return _("same region and sector (%(region)s), which lowers the score") % {
+            "region": names["region"].get(params["region"], params["region"])
+        }
+    raise ValueError(f"Unknown reason code {reason.code!r}")
+
+
+def sentences(reasons, names):
+    """The reasons of one recommendation joined into one line, largest contribution first."""
+    return "; ".join(sentence(reason, names) for reason in reasons)

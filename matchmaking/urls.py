@@ -1,0 +1,21 @@
+from django.urls import path
+
+from matchmaking import views
+
+app_name = "matchmaking"
+
+urlpatterns = [
+    path(
+        "organisations/<int:pk>/recommended-partners/",
+        views.RecommendedPartnersView.as_view(),
+        name="recommended-partners",
+    ),
+    path(
+        "organisations/<int:pk>/recommended-partners/feedback/",
+        views.FeedbackView.as_view(),
+        name="recommendation-feedback",
+    ),
+    path("matching/runs/", views.RunListView.as_view(), name="run-list"),
+    path("matching/runs/progress/", views.RunProgressView.as_view(), name="run-progress"),
+    path("matching/runs/start/", views.StartRunView.as_view(), name="run-start"),
+]
