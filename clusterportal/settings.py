@@ -234,7 +234,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # /healthz calls a heartbeat stale after three missed beats, and gives Redis this long to answer.
-HEARTBEAT_STALE_AFTER = int(os.environ.get("HEARTBEAT_STALE_AFTER", "90"))
+HEARTBEAT_STALE_AFTER = int(
+    os.environ.get("HEARTBEAT_STALE_AFTER")
+    or 3 * CELERY_BEAT_SCHEDULE["clusterportal-heartbeat"]["schedule"]
+)
 HEALTHZ_REDIS_TIMEOUT = float(os.environ.get("HEALTHZ_REDIS_TIMEOUT", "0.5"))
 
 # One cache for every worker on every machine when Redis is there: the directory's index
@@ -322,6 +325,7 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -333,9 +337,11 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             # LOG_FORMAT=json: one JSON object a line, for the log collector in production.
-            "formatter": "json" if os.environ.get("LOG_FORMAT") == "json" else "plain",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+# With JSON logs, Celery workers and beat log through the handlers above, not in their own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = LOG_FORMAT != "json"

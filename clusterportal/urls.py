@@ -1,21 +1,19 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from clusterportal import views
 from events.api import register as register_events_api
-from matchmaking.api import register as register_matchmaking_api
 from partnerships.api import register as register_partnerships_api
 
 router = DefaultRouter()
 register_partnerships_api(router)
 register_events_api(router)
-register_matchmaking_api(router)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -36,9 +34,16 @@ urlpatterns = [
     ),
     path("labels/<int:pk>/certificate/", views.label_certificate, name="label-certificate"),
     path("", include("partnerships.urls")),
-    path("", include("matchmaking.urls")),
     path("", include("events.urls")),
 ]
 
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Development serves uploads itself, but never certificates: drafts' certificates are not
+    # public, and label_certificate checks who asks.
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(?!certificates/).*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

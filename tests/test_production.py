@@ -230,3 +230,23 @@ def test_pages_load_in_chromium_without_policy_violations(page):
         page.wait_for_load_state("networkidle")
 
     assert violations == []
+
+
+def test_workers_log_json_and_heartbeat_staleness_follows_the_interval(tmp_path):
+    code = (
+        "import django, json; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps([s.CELERY_WORKER_HIJACK_ROOT_LOGGER, s.HEARTBEAT_STALE_AFTER, "
+        "s.CELERY_BEAT_SCHEDULE['clusterportal-heartbeat']['schedule']]))"
+    )
+    environment = production_environment(
+        tmp_path,
+        DJANGO_SETTINGS_MODULE="clusterportal.settings",
+        LOG_FORMAT="json",
+        HEARTBEAT_INTERVAL="10",
+        LOG_LEVEL="WARNING",
+    )
+
+    result = run_in_portal(["-c", code], environment)
+
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [False, 30, 10.0]

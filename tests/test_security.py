@@ -1,11 +1,15 @@
+from importlib import reload
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.urls import clear_url_caches
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+import clusterportal.urls
 from partnerships.enums import ValidationState
 from partnerships.models import AuditEntry
 from partnerships.services.audit import log_action
@@ -261,3 +265,26 @@ def test_audit_log_is_read_only_in_the_back_office(client):
 
     assert response.status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.fixture
+def development_urls(settings):
+    settings.DEBUG = True
+    reload(clusterportal.urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    reload(clusterportal.urls)
+    clear_url_caches()
+
+
+def test_development_media_serving_leaves_certificates_out(client, development_urls):
+    label = label_with_certificate()
+    organisation = label.organisation
+    organisation.logo.save("logo.svg", ContentFile(b"<svg/>"))
+
+    logo = client.get(f"/media/{organisation.logo.name}")
+    certificate = client.get(f"/media/{label.certificate.name}")
+
+    assert logo.status_code == 200
+    assert certificate.status_code == 404
