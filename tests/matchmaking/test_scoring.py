@@ -307,7 +307,17 @@ def test_duplicate_penalty_puts_twin_below_complementary_partner_abroad():
 def test_explain_names_the_bridge_and_sums_to_the_score():
     profiles = complementary_instance()
     encoded = encode(profiles, TAXONOMY, text_dims=TEXT_DIMS)
-    weights = PROFILES[0]
+    # Fixed weights, so that tuning the shipped profiles does not reorder the reasons.
+    weights = {
+        "cross_sector": 0.25,
+        "shared_focus": 0.10,
+        "value_chain": 0.15,
+        "s3_objectives": 0.10,
+        "text": 0.15,
+        "international": 0.10,
+        "strength": 0.15,
+        "duplicate": 0.50,
+    }
     result = top_k(encoded, weights, k=2)
     contributions = {name: result.contributions[name][0, 0] for name in (*COMPONENTS, PENALTY)}
 
