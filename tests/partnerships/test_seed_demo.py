@@ -351,7 +351,7 @@ def test_create_demo_users_staff_can_open_the_admin(client):
     call_command("seed_demo", organisations=60, seed=1, stdout=io.StringIO())
     call_command("create_demo_users", stdout=io.StringIO())
     staff = next(login for login in DEMO_LOGINS if login.key == "staff")
-    client.login(email=staff.email, password=staff.password)
+    client.post(reverse("account_login"), {"login": staff.email, "password": staff.password})
 
     response = client.get(reverse("admin:index"))
 
