@@ -9,11 +9,13 @@ from rest_framework.routers import DefaultRouter
 
 from clusterportal import views
 from events.api import register as register_events_api
+from matchmaking.api import register as register_matchmaking_api
 from partnerships.api import register as register_partnerships_api
 
 router = DefaultRouter()
 register_partnerships_api(router)
 register_events_api(router)
+register_matchmaking_api(router)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -34,6 +36,7 @@ urlpatterns = [
     ),
     path("labels/<int:pk>/certificate/", views.label_certificate, name="label-certificate"),
     path("", include("partnerships.urls")),
+    path("", include("matchmaking.urls")),
     path("", include("events.urls")),
 ]
 
