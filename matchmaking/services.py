@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from matchmaking.enums import (
     CHUNK_MAX_ATTEMPTS,
+    DEFAULT_WEIGHT_PROFILES,
     ChunkState,
     FeedbackVerdict,
     RunKind,
@@ -52,7 +53,15 @@ COPY_COLUMNS = ("run_id", "organisation_id", "partner_id", "rank", "score", *WEI
 
 
 def default_profile():
-    return WeightProfile.objects.get(slug=WeightProfileName.DEFAULT)
+    """The default weight profile, recreated from the shipped weights if it was removed."""
+    profile, _created = WeightProfile.objects.get_or_create(
+        slug=WeightProfileName.DEFAULT,
+        defaults={
+            "name": str(WeightProfileName.DEFAULT.label),
+            **DEFAULT_WEIGHT_PROFILES[WeightProfileName.DEFAULT],
+        },
+    )
+    return profile
 
 
 def run_recommendations(profile, *, k=DEFAULT_K, workers=2, organisations=None, by=None):

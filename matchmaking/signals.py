@@ -1,6 +1,21 @@
 """Receivers of the lower app's signals; connected in MatchmakingConfig.ready()."""
 
+import logging
+
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+
+def _queue(ids):
+    from matchmaking.tasks import rescore_organisations
+
+    try:
+        rescore_organisations.delay(ids)
+    except Exception:
+        # The profile change is saved and flagged; a broker outage or a failing in-process
+        # refresh must not undo the manager's save. The periodic sweep picks the flag up.
+        logger.exception("Re-scoring of organisations %s could not run now; the sweep will", ids)
 
 
 def queue_rescoring(sender, organisation_ids, **kwargs):
@@ -9,8 +24,6 @@ def queue_rescoring(sender, organisation_ids, **kwargs):
     The flag set with the change is what guarantees the refresh: if this task is lost, the
     periodic sweep still finds the organisations marked.
     """
-    from matchmaking.tasks import rescore_organisations
-
     ids = sorted(set(organisation_ids))
     if ids:
-        transaction.on_commit(lambda: rescore_organisations.delay(ids))
+        transaction.on_commit(lambda: _queue(ids))
