@@ -1,22 +1,19 @@
 import pytest
+from kombu.exceptions import OperationalError
 
-from clusterportal.celery import app as celery_app
+from matchmaking.tasks import rescore_organisations
 from partnerships import services
 from partnerships.models import Organisation
 from tests.factories import OrganisationFactory, UserFactory
 
 
 @pytest.fixture
-def unreachable_broker():
-    conf = celery_app.conf
-    saved = (conf.task_always_eager, conf.broker_url, conf.broker_transport_options)
-    conf.task_always_eager = False
-    conf.broker_url = "redis://127.0.0.1:1/0"
-    conf.broker_transport_options = {"max_retries": 0}
-    celery_app.pool.force_close_all()
-    yield
-    conf.task_always_eager, conf.broker_url, conf.broker_transport_options = saved
-    celery_app.pool.force_close_all()
+def unreachable_broker(monkeypatch):
+    # What publishing a task raises when Redis does not answer.
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(rescore_organisations, "delay", refuse)
 
 
 @pytest.mark.django_db
