@@ -1,11 +1,11 @@
 """The organisers' back office. Registration decisions go through services so that the
 participant is told and the audit trail matches the portal."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from clusterportal.admin_actions import apply_to_each
 from events import services
 from events.models import (
     CooperationItem,
@@ -60,13 +60,30 @@ class RegistrationAdmin(admin.ModelAdmin):
     actions = ["approve", "reject"]
 
     def _decide(self, request, queryset, *, approve):
-        for registration in queryset:
-            try:
-                services.decide_registration(registration, approve=approve, by=request.user)
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{registration}: {' '.join(error.messages)}", messages.ERROR
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda registration: services.decide_registration(
+                registration, approve=approve, by=request.user
+            ),
+            success=lambda done: (
+                (
+                    ngettext(
+                        "%(count)d registration approved.",
+                        "%(count)d registrations approved.",
+                        done,
+                    )
+                    if approve
+                    else ngettext(
+                        "%(count)d registration rejected.",
+                        "%(count)d registrations rejected.",
+                        done,
+                    )
                 )
+                % {"count": done}
+            ),
+        )
 
     @admin.action(description=_("Approve the selected registrations"))
     def approve(self, request, queryset):

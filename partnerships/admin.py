@@ -2,7 +2,7 @@
 so the admin leaves the same audit trail and re-scoring flags as the portal itself."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from clusterportal.admin_actions import apply_to_each
 from partnerships import services
 from partnerships.enums import (
     CallState,
@@ -392,29 +393,22 @@ class OrganisationAdmin(admin.ModelAdmin):
                     formset.new_objects.append(membership)
 
     def _change_state(self, request, queryset, *, to, reason=""):
-        done, refused = 0, []
-        for organisation in queryset:
-            try:
-                services.change_validation_state(
-                    organisation, to=to, by=request.user, reason=reason
-                )
-            except ValidationError as error:
-                refused.append(f"{organisation}: {' '.join(error.messages)}")
-            else:
-                done += 1
-        if done:
-            self.message_user(
-                request,
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda organisation: services.change_validation_state(
+                organisation, to=to, by=request.user, reason=reason
+            ),
+            success=lambda done: (
                 ngettext(
                     "%(count)d organisation is now “%(state)s”.",
                     "%(count)d organisations are now “%(state)s”.",
                     done,
                 )
-                % {"count": done, "state": ValidationState(to).label},
-                messages.SUCCESS,
-            )
-        for line in refused:
-            self.message_user(request, line, messages.ERROR)
+                % {"count": done, "state": ValidationState(to).label}
+            ),
+        )
 
     @admin.action(description=_("Submit selected organisations for validation"))
     def submit_for_validation(self, request, queryset):
@@ -804,18 +798,20 @@ class CallAdmin(admin.ModelAdmin):
                 formset.new_objects.append(criterion)
 
     def _move(self, request, queryset, to):
-        for call in queryset:
-            try:
-                services.change_call_state(call, to=to, by=request.user)
-            except ValidationError as error:
-                self.message_user(request, f"{call}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    _("%(call)s is now “%(state)s”.")
-                    % {"call": call, "state": CallState(to).label},
-                    messages.SUCCESS,
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda call: services.change_call_state(call, to=to, by=request.user),
+            success=lambda done: (
+                ngettext(
+                    "%(count)d call is now “%(state)s”.",
+                    "%(count)d calls are now “%(state)s”.",
+                    done,
                 )
+                % {"count": done, "state": CallState(to).label}
+            ),
+        )
 
     @admin.action(description=_("Open selected calls"))
     def open_calls(self, request, queryset):
@@ -867,20 +863,20 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
         return False
 
     def _decide(self, request, queryset, to):
-        for expression in queryset:
-            try:
-                services.decide_expression(expression, to=to, by=request.user)
-            except ValidationError as error:
-                self.message_user(
-                    request, f"{expression}: {' '.join(error.messages)}", messages.ERROR
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda expression: services.decide_expression(expression, to=to, by=request.user),
+            success=lambda done: (
+                ngettext(
+                    "%(count)d expression is now “%(state)s”.",
+                    "%(count)d expressions are now “%(state)s”.",
+                    done,
                 )
-            else:
-                self.message_user(
-                    request,
-                    _("%(title)s is now “%(state)s”.")
-                    % {"title": expression, "state": ExpressionState(to).label},
-                    messages.SUCCESS,
-                )
+                % {"count": done, "state": ExpressionState(to).label}
+            ),
+        )
 
     @admin.action(description=_("Mark selected expressions eligible"))
     def mark_eligible(self, request, queryset):

@@ -92,3 +92,21 @@ def test_admin_eligibility_action_refuses_a_draft(admin_client):
 
     expression.refresh_from_db()
     assert expression.state == ExpressionState.DRAFT
+
+
+def test_admin_action_reports_moved_rows_once_and_each_refusal(admin_client):
+    draft = CallFactory(state=CallState.DRAFT, title="Going International")
+    decided = CallFactory(state=CallState.DECIDED, title="INNOSUP-1-2015")
+
+    response = admin_client.post(
+        "/admin/partnerships/call/",
+        {"action": "open_calls", "_selected_action": [draft.pk, decided.pk]},
+        follow=True,
+    )
+
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert shown[0] == ("success", "1 call is now “Open”.")
+    assert [level for level, _text in shown] == ["success", "error"]
+    assert shown[1][1].startswith("INNOSUP-1-2015: ")
+    decided.refresh_from_db()
+    assert decided.state == CallState.DECIDED
