@@ -73,7 +73,8 @@ def profile_findings(organisation):
         findings.append(
             Finding("region", _("The region must lie in the chosen country."), "region")
         )
-    if not organisation.sectoral_industries.exists():
+    # .all() rather than .exists(): lists prefetch the sectors, so this costs no query there.
+    if not organisation.sectoral_industries.all():
         findings.append(
             Finding(
                 "sectors",

@@ -21,6 +21,7 @@ from partnerships.queries import (
     organisations_for_user,
     partner_invitations_for_user,
 )
+from partnerships.rules import is_organisation_owner
 
 
 def attach_errors(form, error):
@@ -147,7 +148,7 @@ class DashboardView(LoginRequiredMixin, TemplateView):
                 if organisation.validation_state
                 in (ValidationState.DRAFT, ValidationState.REJECTED)
                 else [],
-                "is_owner": organisation.user_role == "owner",
+                "is_owner": is_organisation_owner(self.request.user, organisation),
             }
             for organisation in dashboard_organisations(self.request.user)
         ]

@@ -329,3 +329,23 @@ def test_invitation_link_makes_the_invited_person_an_editor(client):
 
     assert response["Location"] == "/dashboard/"
     assert organisation.memberships.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_dashboard_query_count_does_not_grow_with_the_list(
+    count, manager_client, user, bavaria, django_assert_num_queries
+):
+    for number in range(count):
+        OrganisationFactory(
+            name=f"Draft {number}",
+            validation_state=ValidationState.DRAFT,
+            owner=user,
+            region=bavaria,
+            sectoral_industries=[SectoralIndustryFactory()],
+        )
+
+    with django_assert_num_queries(11):
+        response = manager_client.get("/dashboard/")
+
+    assert len(response.context["rows"]) == count
