@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, F, Q, Value
+from django.db.models import F, Q, Value
 from django.utils import timezone
 
 from partnerships.enums import (
@@ -157,110 +157,6 @@ class FacetOption:
     selected: bool
 
 
-def _options(rows, selected, *, keep_empty=False):
-    return [
-        FacetOption(str(value), str(label), count, str(value) in selected)
-        for value, label, count in rows
-        if keep_empty or count or str(value) in selected
-    ]
-
-
-def _grouped(organisations, value_field, label_field):
-    rows = (
-        organisations.order_by()
-        .values_list(value_field, label_field)
-        .annotate(count=Count("pk"))
-        .order_by(label_field)
-    )
-    return list(rows)
-
-
-def _linked(organisations, relation):
-    field = Organisation._meta.get_field(relation)
-    through = field.remote_field.through
-    target = field.m2m_reverse_field_name()
-    rows = (
-        through.objects.filter(organisation_id__in=organisations.order_by().values("pk"))
-        .values_list(f"{target}__slug", f"{target}__name")
-        .annotate(count=Count("organisation_id"))
-        .order_by(f"{target}__name")
-    )
-    return list(rows)
-
-
-def facet_counts(organisations_without, selected, *, on=None):
-    """Counts for every facet group, one aggregate query per group.
-
-    `organisations_without(name)` is the filtered set without facet `name`'s own filter (the
-    usual faceting rule: choosing Germany must not hide the count of France), and `selected`
-    maps each facet to the values chosen in it.
-    """
-    day = on or timezone.localdate()
-
-    def chosen(name):
-        return {str(value) for value in selected.get(name) or ()}
-
-    types = dict(
-        organisations_without("type").order_by().values_list("type").annotate(count=Count("pk"))
-    )
-    sizes = (
-        organisations_without("size")
-        .alias(members_count=MEMBERS_TOTAL)
-        .aggregate(
-            **{band.value: Count("pk", filter=size_band_condition(band)) for band in SizeBand}
-        )
-    )
-    labelled = current_labels(on=day).filter(
-        organisation_id__in=organisations_without("label_level").order_by().values("pk")
-    )
-    levels = dict(
-        labelled.order_by()
-        .values_list("level")
-        .annotate(count=Count("organisation_id", distinct=True))
-    )
-    current = (
-        current_labels(on=day)
-        .filter(organisation_id__in=organisations_without("current_label").order_by().values("pk"))
-        .aggregate(count=Count("organisation_id", distinct=True))["count"]
-    )
-    return {
-        "country": _options(
-            _grouped(organisations_without("country"), "country_id", "country__name"),
-            chosen("country"),
-        ),
-        "region": _options(
-            _grouped(organisations_without("region"), "region_id", "region__name"),
-            chosen("region"),
-        ),
-        "sector": _options(
-            _linked(organisations_without("sector"), "sectoral_industries"), chosen("sector")
-        ),
-        "emerging_industry": _options(
-            _linked(organisations_without("emerging_industry"), "emerging_industries"),
-            chosen("emerging_industry"),
-        ),
-        "ecosystem": _options(
-            _linked(organisations_without("ecosystem"), "ecosystems"), chosen("ecosystem")
-        ),
-        "label_level": _options(
-            [(level.value, level.label, levels.get(level.value, 0)) for level in LabelLevel],
-            chosen("label_level"),
-            keep_empty=True,
-        ),
-        "current_label": current,
-        "type": _options(
-            [(kind.value, kind.label, types.get(kind.value, 0)) for kind in OrganisationType],
-            chosen("type"),
-            keep_empty=True,
-        ),
-        "size": _options(
-            [(band.value, band.label, sizes[band.value]) for band in SizeBand],
-            chosen("size"),
-            keep_empty=True,
-        ),
-    }
-
-
 def listing(organisations):
     """The rows a result page or the CSV export shows, prefetched in a fixed number of queries."""
     return with_listing_relations(organisations)
@@ -334,8 +230,16 @@ def find(index, *, selected, text, sort, today):
     return index.ids[order], counts
 
 
+def _options(rows, selected, *, keep_empty=False):
+    return [
+        FacetOption(str(value), str(label), count, str(value) in selected)
+        for value, label, count in rows
+        if keep_empty or count or str(value) in selected
+    ]
+
+
 def facet_options(index, names, counts, selected):
-    """The index's raw counts as the page's `FacetOption` lists, shaped like `facet_counts`."""
+    """The index's raw counts as the page's `FacetOption` lists, one list per facet group."""
 
     def chosen(name):
         return {str(value) for value in selected.get(name) or ()}
@@ -406,8 +310,8 @@ def _chart_rows(vocab, names, counts):
 def hotspot_figures(index, names, chosen, *, today):
     """The hotspots map's {region code: value} and its charts, from the in-memory index.
 
-    The same numbers as `queries.region_totals` and `queries.hotspot_charts` over
-    `queries.hotspot_organisations`, without a pass over the organisation table.
+    The same numbers as the SQL in tests/partnerships/sql_reference.py over
+    the organisations, without a pass over the organisation table.
     """
     mask = index.mask(hotspot_selection(chosen), today=today.toordinal())
     weights = index.member_employees if chosen["measure"] == HotspotMeasure.EMPLOYEES else None

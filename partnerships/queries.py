@@ -5,23 +5,17 @@ import re
 import unicodedata
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    Max,
     OuterRef,
     Prefetch,
     Q,
-    Sum,
-    Value,
-    When,
 )
 from django.utils import timezone
 
 from partnerships.enums import (
     LABEL_RANK,
     CallState,
-    HotspotMeasure,
     LabelLevel,
     PartnerState,
     ValidationState,
@@ -198,54 +192,6 @@ def likely_duplicates(organisation, *, limit=5):
     return matches[:limit]
 
 
-def hotspot_organisations(
-    *,
-    country=None,
-    organisation_type="",
-    label_level="",
-    current_label_only=False,
-    sector=None,
-    emerging=None,
-    on=None,
-):
-    """Verified organisations narrowed by the directory's filters, for the hotspots map.
-
-    Industry and label filters are EXISTS subqueries rather than joins, so an organisation
-    is never counted twice and the grouped queries on top stay one row per organisation.
-    """
-    organisations = Organisation.objects.filter(validation_state=ValidationState.VERIFIED)
-    if country is not None:
-        organisations = organisations.filter(country=country)
-    if organisation_type:
-        organisations = organisations.filter(type=organisation_type)
-    # As in the directory: a label level means a current label of that level.
-    if label_level or current_label_only:
-        labels = Label.objects.filter(
-            organisation=OuterRef("pk"), valid_until__gte=on or timezone.localdate()
-        )
-        if label_level:
-            labels = labels.filter(level=label_level)
-        organisations = organisations.filter(Exists(labels))
-    if sector is not None:
-        through = Organisation.sectoral_industries.through
-        organisations = organisations.filter(
-            Exists(through.objects.filter(organisation=OuterRef("pk"), sectoralindustry=sector))
-        )
-    if emerging is not None:
-        through = Organisation.emerging_industries.through
-        organisations = organisations.filter(
-            Exists(through.objects.filter(organisation=OuterRef("pk"), emergingindustry=emerging))
-        )
-    return organisations
-
-
-def region_totals(organisations, *, measure):
-    """{NUTS-2 code: value} in one grouped query; regions without any are left out."""
-    value = Sum("member_employees") if measure == HotspotMeasure.EMPLOYEES else Count("pk")
-    rows = organisations.order_by().values("region_id").annotate(value=value)
-    return {row["region_id"]: row["value"] for row in rows if row["value"]}
-
-
 def nuts2_regions():
     """{code: {name, country, country_name}} of every NUTS-2 region, in one query."""
     rows = (
@@ -256,73 +202,6 @@ def nuts2_regions():
     return {
         code: {"name": name, "country": country, "country_name": country_name}
         for code, name, country, country_name in rows
-    }
-
-
-def hotspot_charts(organisations, *, on=None):
-    """Organisations per country, per best current label and per emerging industry.
-
-    Three grouped queries whatever the data. An organisation counts once under its best
-    current label; one whose labels have all run out counts as expired.
-    """
-    day = on or timezone.localdate()
-    countries = (
-        organisations.order_by()
-        .values("country_id", "country__name")
-        .annotate(value=Count("pk"))
-        .order_by("-value", "country__name")
-    )
-    # Grouped over the labels of the chosen organisations rather than an EXISTS per level
-    # and organisation: one pass over the label table, a tenth of the time at 100,000.
-    rank = Case(
-        *(When(level=level, then=Value(value)) for level, value in LABEL_RANK.items()),
-        default=Value(0),
-    )
-    gold, silver, bronze = LabelLevel.GOLD, LabelLevel.SILVER, LabelLevel.BRONZE
-    labels = (
-        Label.objects.filter(organisation__in=organisations.order_by().values("pk"))
-        .order_by()
-        .values("organisation_id")
-        .annotate(best=Max(Case(When(valid_until__gte=day, then=rank), default=Value(0))))
-        .aggregate(
-            **{
-                level.value: Count("organisation_id", filter=Q(best=LABEL_RANK[level]))
-                for level in (gold, silver, bronze)
-            },
-            expired=Count("organisation_id", filter=Q(best=0)),
-        )
-    )
-    through = Organisation.emerging_industries.through
-    emerging = (
-        through.objects.filter(organisation__in=organisations.order_by().values("pk"))
-        .values("emergingindustry__slug", "emergingindustry__name")
-        .annotate(value=Count("organisation_id"))
-        .order_by("-value", "emergingindustry__name")
-    )
-    return {
-        "countries": [
-            {
-                "key": "",
-                "code": row["country_id"],
-                "label": row["country__name"],
-                "value": row["value"],
-            }
-            for row in countries
-        ],
-        "current_labels": [
-            {"key": level.value, "label": level.label, "value": labels[level.value]}
-            for level in (gold, silver, bronze)
-        ],
-        "expired_labels": labels["expired"],
-        "emerging_industries": [
-            {
-                "key": "",
-                "code": row["emergingindustry__slug"],
-                "label": row["emergingindustry__name"],
-                "value": row["value"],
-            }
-            for row in emerging
-        ],
     }
 
 

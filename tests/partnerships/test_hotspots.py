@@ -14,7 +14,6 @@ from partnerships import hotspots
 from partnerships.directory import hotspot_figures
 from partnerships.enums import HotspotMeasure, LabelLevel, OrganisationType, ValidationState
 from partnerships.facet_loader import build_index, bump_directory_version
-from partnerships.queries import hotspot_charts, hotspot_organisations, region_totals
 from partnerships.reference import DATA_DIR
 from tests.factories import (
     CountryFactory,
@@ -24,6 +23,7 @@ from tests.factories import (
     RegionFactory,
     SectoralIndustryFactory,
 )
+from tests.partnerships.sql_reference import hotspot_charts, hotspot_organisations, region_totals
 
 URL = "/regions/hotspots/"
 MAP_LINK = re.compile(
