@@ -182,3 +182,78 @@ class PartnershipPhase(models.TextChoices):
     PREPARATORY = "preparatory", _("Preparatory")
     IMPLEMENTATION = "implementation", _("Implementation")
     INVESTMENT = "investment", _("Investment")
+
+
+# A partnership moves forward through its phases, one at a time.
+PARTNERSHIP_TRANSITIONS = {
+    PartnershipPhase.PREPARATORY: {PartnershipPhase.IMPLEMENTATION},
+    PartnershipPhase.IMPLEMENTATION: {PartnershipPhase.INVESTMENT},
+    PartnershipPhase.INVESTMENT: set(),
+}
+
+
+class OutcomeKind(models.TextChoices):
+    STRATEGY = "strategy", _("Joint strategy adopted")
+    AGREEMENT = "agreement", _("Cooperation agreement signed")
+    PROJECT = "project", _("Joint project launched")
+    INVESTMENT = "investment", _("Investment mobilised")
+    MARKET = "market", _("New market entered")
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+# A submitted review is final: the other reviewers and the moderator have read it by then.
+REVIEW_TRANSITIONS = {
+    ReviewState.DRAFT: {ReviewState.SUBMITTED},
+    ReviewState.SUBMITTED: set(),
+}
+
+
+class AssignmentSource(models.TextChoices):
+    AUTO = "auto", _("Automatic")
+    MANUAL = "manual", _("Manual")
+
+
+class ConflictRule(models.TextChoices):
+    AFFILIATION = "affiliation", _("Manages a consortium organisation")
+    DECLARED = "declared", _("Declared conflict of interest")
+    SAME_COUNTRY = "same_country", _("Same country as a consortium organisation")
+
+
+class ConflictAction(models.TextChoices):
+    SKIPPED = "skipped", _("Skipped by automatic assignment")
+    REFUSED = "refused", _("Manual assignment refused")
+    WITHDRAWN = "withdrawn", _("Assignment withdrawn after a declaration")
+
+
+class DecisionState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    RELEASED = "released", _("Released")
+
+
+# Decisions wait until staff release a whole stage at once; a released one is final.
+DECISION_TRANSITIONS = {
+    DecisionState.PENDING: {DecisionState.RELEASED},
+    DecisionState.RELEASED: set(),
+}
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+
+
+OUTBOX_TRANSITIONS = {
+    OutboxState.PENDING: {OutboxState.SENT},
+    OutboxState.SENT: set(),
+}
+
+# The state an expression must be in to be reviewed at each stage.
+REVIEWABLE_STATES = {1: ExpressionState.ELIGIBLE, 2: ExpressionState.STAGE2_SUBMITTED}
+# What a review can conclude: the first stage of a two-stage call invites to stage 2 or
+# rejects; a final stage selects, puts on the reserve list or rejects.
+SCREENING_OUTCOMES = (ExpressionState.STAGE1_PASSED, ExpressionState.STAGE1_REJECTED)
+FINAL_OUTCOMES = (ExpressionState.SELECTED, ExpressionState.RESERVE, ExpressionState.REJECTED)

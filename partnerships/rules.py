@@ -124,3 +124,72 @@ rules.add_perm("partnerships.respond_to_partnership", can_respond_to_partnership
 rules.add_perm("partnerships.decide_expression", is_commission_staff)
 for _model in ("callstage", "evaluationcriterion"):
     rules.add_perm(f"partnerships.view_{_model}", rules.always_allow)
+
+
+# Reviews. A staff member in a call's reviewer pool reviews; a moderator writes the consensus;
+# other staff manage the review (assignments, decisions, outbox). A plain reviewer of a call
+# never manages it, so nobody reads the others' scores before submitting their own.
+
+
+def _pool_role(user, call):
+    """None, "reviewer" or "moderator": the user's place in the call's reviewer pool."""
+    if call is None or not user.is_authenticated:
+        return None
+    row = call.reviewers.filter(user=user).values_list("is_moderator", flat=True).first()
+    return None if row is None else ("moderator" if row else "reviewer")
+
+
+@rules.predicate
+def is_call_reviewer(user, call):
+    return _pool_role(user, call) == "reviewer"
+
+
+@rules.predicate
+def is_call_moderator(user, call):
+    return _pool_role(user, call) == "moderator"
+
+
+can_manage_review = is_commission_staff & ~is_call_reviewer
+can_moderate_review = is_commission_staff & is_call_moderator
+
+
+@rules.predicate
+def is_own_review(user, review):
+    return review is not None and review.assignment.reviewer_id == user.pk
+
+
+@rules.predicate
+def is_draft_review(user, review):
+    return review is not None and not review.is_submitted
+
+
+@rules.predicate
+def has_submitted_peer_review(user, review):
+    """The user's own review of the same expression and stage is submitted, and so is this."""
+    if review is None or not review.is_submitted:
+        return False
+    assignment = review.assignment
+    return assignment.expression.review_assignments.filter(
+        stage=assignment.stage, reviewer=user, review__state="submitted"
+    ).exists()
+
+
+@rules.predicate
+def manages_review_of(user, review):
+    return review is not None and can_manage_review(user, review.assignment.expression.call)
+
+
+can_view_review = is_commission_staff & (
+    is_own_review | has_submitted_peer_review | manages_review_of
+)
+can_edit_review = is_commission_staff & is_own_review & is_draft_review
+
+rules.add_perm("partnerships.review_calls", is_commission_staff)
+rules.add_perm("partnerships.manage_review", can_manage_review)
+rules.add_perm("partnerships.moderate_review", can_moderate_review)
+rules.add_perm("partnerships.change_review", can_edit_review)
+rules.add_perm("partnerships.view_ranking", can_manage_review | can_moderate_review)
+
+
+# A person's own account: their data, their consent, their deletion.
+rules.add_perm("partnerships.manage_own_account", is_signed_in)

@@ -10,6 +10,12 @@ from .call import (
 )
 from .demo import PlantedPartnership
 from .organisation import Invitation, Label, Organisation, OrganisationMembership
+from .partnership import (
+    PartnershipMember,
+    PartnershipMilestone,
+    PartnershipOutcome,
+    StrategicPartnership,
+)
 from .reference import (
     Country,
     Ecosystem,
@@ -20,12 +26,28 @@ from .reference import (
     SectoralIndustry,
     ValueChainPosition,
 )
+from .review import (
+    CallReviewer,
+    ConflictDeclaration,
+    ConflictLogEntry,
+    ConsensusScore,
+    Decision,
+    OutboxMessage,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+)
 
 __all__ = [
     "AuditEntry",
     "Call",
+    "CallReviewer",
     "CallStage",
+    "ConflictDeclaration",
+    "ConflictLogEntry",
+    "ConsensusScore",
     "Country",
+    "Decision",
     "Ecosystem",
     "EmergingIndustry",
     "EvaluationCriterion",
@@ -36,11 +58,19 @@ __all__ = [
     "Label",
     "Organisation",
     "OrganisationMembership",
+    "OutboxMessage",
+    "PartnershipMember",
+    "PartnershipMilestone",
+    "PartnershipOutcome",
     "PlantedPartnership",
     "PolicyObjective",
     "Region",
+    "Review",
+    "ReviewAssignment",
+    "ReviewScore",
     "S3Priority",
     "SectoralIndustry",
+    "StrategicPartnership",
     "User",
     "UserManager",
     "ValueChainPosition",

@@ -43,6 +43,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # Consent for e-mails that are not strictly needed to run the account (digests, news).
+    email_consent = models.BooleanField(
+        _("I agree to receive news and digests by e-mail"), default=False
+    )
+    email_consent_at = models.DateTimeField(_("consent given or withdrawn"), null=True, blank=True)
+    # Set when the person asked for erasure; the row stays so records can keep their shape.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
 
     objects = UserManager()
 

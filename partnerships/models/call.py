@@ -68,6 +68,11 @@ class Call(RulesModel):
         default=100,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
+    review_same_country_rule = models.BooleanField(
+        _("same-country rule in reviews"),
+        default=False,
+        help_text=_("Reviewers never review consortia with an organisation from their country."),
+    )
     sectoral_industries = models.ManyToManyField(
         SectoralIndustry, related_name="calls", blank=True, verbose_name=_("sectors")
     )
