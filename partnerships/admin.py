@@ -27,8 +27,13 @@ from partnerships.enums import (
 from partnerships.models import (
     AuditEntry,
     Call,
+    CallReviewer,
     CallStage,
+    ConflictDeclaration,
+    ConflictLogEntry,
+    ConsensusScore,
     Country,
+    Decision,
     Ecosystem,
     EmergingIndustry,
     EvaluationCriterion,
@@ -37,16 +42,30 @@ from partnerships.models import (
     Label,
     Organisation,
     OrganisationMembership,
+    OutboxMessage,
+    PartnershipMember,
+    PartnershipMilestone,
+    PartnershipOutcome,
     PlantedPartnership,
     PolicyObjective,
     Region,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
     S3Priority,
     SectoralIndustry,
+    StrategicPartnership,
     User,
     ValueChainPosition,
 )
 from partnerships.services import PROFILE_M2M_FIELDS
 from partnerships.services.call import CALL_M2M_FIELDS
+from partnerships.services.partnership import (
+    PARTNERSHIP_FIELDS,
+    ensure_not_future,
+    ensure_reachable,
+    update_partnership,
+)
 
 # --- People -------------------------------------------------------------------------------
 
@@ -92,12 +111,24 @@ class UserMembershipInline(admin.TabularInline):
         return False
 
 
+class ErasedFilter(admin.SimpleListFilter):
+    title = _("erased")
+    parameter_name = "erased"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(erased_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     form = UserEditForm
     add_form = UserCreationForm
     list_display = ("email", "full_name", "is_staff", "is_active", "last_login", "date_joined")
-    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
     search_fields = ("email", "full_name")
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
@@ -120,9 +151,45 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
+    list_filter = ("is_staff", "is_superuser", "is_active", ErasedFilter, "groups")
+    actions = ["erase_personal_data"]
+
     def get_inlines(self, request, obj):
         # A person being created manages nothing yet.
         return [UserMembershipInline] if obj is not None else []
+
+    @admin.action(description=_("Erase the personal data of the selected people…"))
+    def erase_personal_data(self, request, queryset):
+        """For erasure requests that reach the data protection officer by other channels."""
+        if request.POST.get("confirm") == "yes":
+            apply_to_each(
+                self,
+                request,
+                queryset,
+                lambda user: services.erase_person(user=user, by=request.user),
+                success=lambda count: (
+                    ngettext(
+                        "The personal data of %(count)d person was erased.",
+                        "The personal data of %(count)d people was erased.",
+                        count,
+                    )
+                    % {"count": count}
+                ),
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/partnerships/user/erase_selected.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Erase personal data"),
+                "opts": self.model._meta,
+                "people": queryset,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "selected": request.POST.getlist(ACTION_CHECKBOX_NAME),
+                "select_across": request.POST.get("select_across", "0"),
+            },
+        )
 
 
 # --- Organisations ------------------------------------------------------------------------
@@ -885,3 +952,256 @@ class ExpressionOfInterestAdmin(admin.ModelAdmin):
     @admin.action(description=_("Mark selected expressions ineligible"))
     def mark_ineligible(self, request, queryset):
         self._decide(request, queryset, ExpressionState.INELIGIBLE)
+
+
+# --- Strategic partnerships ---------------------------------------------------------------
+
+
+class PartnershipMemberInline(admin.TabularInline):
+    """Members come from the selected consortium; the admin shows them."""
+
+    model = PartnershipMember
+    extra = 0
+    can_delete = False
+    fields = ("organisation", "is_coordinator")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class MilestoneInlineForm(ExistingRowsFrozenForm):
+    # A saved milestone keeps its plan; only the day it was reached may still be filled in.
+    frozen_fields = ("phase", "title", "due_on")
+
+    class Meta:
+        model = PartnershipMilestone
+        fields = ("phase", "title", "due_on", "reached_on")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.reached_on:
+            self.fields["reached_on"].disabled = True
+
+    def clean(self):
+        data = super().clean()
+        phase = data.get("phase") or self.instance.phase
+        reached_on = data.get("reached_on")
+        if reached_on and "reached_on" in self.changed_data and phase:
+            ensure_reachable(
+                phase=phase, current=self.instance.partnership.phase, reached_on=reached_on
+            )
+        return data
+
+
+class MilestoneInline(admin.TabularInline):
+    model = PartnershipMilestone
+    form = MilestoneInlineForm
+    extra = 1
+    can_delete = False
+    verbose_name_plural = _("milestones (planned ones cannot be edited, only reached)")
+
+
+class OutcomeInlineForm(ExistingRowsFrozenForm):
+    class Meta:
+        model = PartnershipOutcome
+        fields = ("kind", "description", "amount", "achieved_on")
+
+    def clean(self):
+        data = super().clean()
+        if "achieved_on" in self.changed_data:
+            ensure_not_future(data.get("achieved_on"), field="achieved_on")
+        return data
+
+
+class OutcomeInline(admin.TabularInline):
+    model = PartnershipOutcome
+    form = OutcomeInlineForm
+    extra = 1
+    can_delete = False
+    verbose_name_plural = _("outcomes (recorded ones cannot be edited)")
+
+
+@admin.register(StrategicPartnership)
+class StrategicPartnershipAdmin(admin.ModelAdmin):
+    """Partnerships are founded from selected consortia; staff describe them here, move their
+    phase with the action and record milestones and outcomes, all through the services."""
+
+    list_display = ("name", "acronym", "call", "phase", "funded", "started_on")
+    list_filter = ("phase", "funded", "call")
+    list_select_related = ("call",)
+    search_fields = ("name", "acronym", "members__organisation__name")
+    fields = ("call", "expression", "phase", *PARTNERSHIP_FIELDS)
+    readonly_fields = ("call", "expression", "phase")
+    inlines = [PartnershipMemberInline, MilestoneInline, OutcomeInline]
+    actions = ["advance_phase"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if fields:
+            update_partnership(partnership=obj, by=request.user, **fields)
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        partnership = form.instance
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if not row.has_changed():
+                continue
+            data = row.cleaned_data
+            if formset.model is PartnershipMilestone:
+                if row.instance.pk:
+                    milestone = services.reach_milestone(
+                        milestone=row.instance, reached_on=data["reached_on"], by=request.user
+                    )
+                    formset.changed_objects.append((milestone, ["reached_on"]))
+                    continue
+                milestone = services.add_milestone(
+                    partnership=partnership,
+                    phase=data["phase"],
+                    title=data["title"],
+                    due_on=data["due_on"],
+                    by=request.user,
+                )
+                if data.get("reached_on"):
+                    services.reach_milestone(
+                        milestone=milestone, reached_on=data["reached_on"], by=request.user
+                    )
+                formset.new_objects.append(milestone)
+            elif formset.model is PartnershipOutcome and not row.instance.pk:
+                outcome = services.add_outcome(
+                    partnership=partnership,
+                    kind=data["kind"],
+                    description=data["description"],
+                    amount=data.get("amount"),
+                    achieved_on=data["achieved_on"],
+                    by=request.user,
+                )
+                formset.new_objects.append(outcome)
+
+    @admin.action(description=_("Move selected partnerships to their next phase"))
+    def advance_phase(self, request, queryset):
+        apply_to_each(
+            self,
+            request,
+            queryset,
+            lambda partnership: services.advance_phase(partnership=partnership, by=request.user),
+            success=lambda done: (
+                ngettext(
+                    "%(count)d partnership moved to its next phase.",
+                    "%(count)d partnerships moved to their next phase.",
+                    done,
+                )
+                % {"count": done}
+            ),
+        )
+
+
+# --- Review -------------------------------------------------------------------------------
+
+
+class ReviewRecordAdmin(admin.ModelAdmin):
+    """The review is run from the call's review pages, through its services; the admin shows
+    the record and changes nothing."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CallReviewer)
+class CallReviewerAdmin(ReviewRecordAdmin):
+    list_display = ("user", "call", "is_moderator", "country", "max_load")
+    list_filter = ("is_moderator", "call")
+    list_select_related = ("user", "call", "country")
+    search_fields = ("user__email", "user__full_name", "call__title")
+
+
+@admin.register(ConflictDeclaration)
+class ConflictDeclarationAdmin(ReviewRecordAdmin):
+    list_display = ("user", "organisation", "reason", "declared_at")
+    list_select_related = ("user", "organisation")
+    search_fields = ("user__email", "organisation__name")
+
+
+class ReviewScoreInline(admin.TabularInline):
+    model = ReviewScore
+    fields = ("criterion", "score", "comment")
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(ReviewRecordAdmin):
+    list_display = ("assignment", "state", "version", "submitted_at")
+    list_filter = ("state", "assignment__stage", "assignment__expression__call")
+    list_select_related = ("assignment__expression", "assignment__reviewer")
+    search_fields = ("assignment__expression__title", "assignment__reviewer__email")
+    inlines = [ReviewScoreInline]
+
+
+@admin.register(ReviewAssignment)
+class ReviewAssignmentAdmin(ReviewRecordAdmin):
+    list_display = ("expression", "stage", "reviewer", "source", "assigned_by", "created_at")
+    list_filter = ("source", "stage", "expression__call")
+    list_select_related = ("expression", "reviewer", "assigned_by")
+    search_fields = ("expression__title", "reviewer__email")
+
+
+@admin.register(ConsensusScore)
+class ConsensusScoreAdmin(ReviewRecordAdmin):
+    list_display = ("expression", "criterion", "score", "by", "updated_at")
+    list_select_related = ("expression", "criterion", "by")
+    search_fields = ("expression__title",)
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReviewRecordAdmin):
+    list_display = ("expression", "stage", "outcome", "state", "released_at")
+    list_filter = ("state", "outcome", "stage", "expression__call")
+    list_select_related = ("expression",)
+    search_fields = ("expression__title",)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReviewRecordAdmin):
+    list_display = ("subject", "to", "state", "created_at", "sent_at", "sent_by")
+    list_filter = ("state", "expression__call")
+    list_select_related = ("sent_by",)
+    search_fields = ("subject", "to")
+
+
+@admin.register(ConflictLogEntry)
+class ConflictLogEntryAdmin(ReviewRecordAdmin):
+    list_display = (
+        "created_at",
+        "reviewer",
+        "expression",
+        "stage",
+        "organisation",
+        "rule",
+        "action",
+    )
+    list_filter = ("rule", "action", "expression__call")
+    list_select_related = ("reviewer", "expression", "organisation")
+    search_fields = ("expression__title", "reviewer__email", "organisation__name")

@@ -9,8 +9,10 @@ from partnerships.enums import (
     ExpressionState,
     LabelLevel,
     OrganisationType,
+    ReviewState,
     ValidationState,
 )
+from partnerships.filters import PartnershipFilter
 from partnerships.models import (
     Call,
     CallStage,
@@ -22,18 +24,28 @@ from partnerships.models import (
     ExpressionPartner,
     Label,
     Organisation,
+    PartnershipMember,
+    PartnershipMilestone,
+    PartnershipOutcome,
     Region,
+    Review,
+    ReviewScore,
     SectoralIndustry,
+    StrategicPartnership,
 )
 from partnerships.queries import (
     calls_for_user,
     current_label,
     expressions_for_user,
     organisations_for_user,
+    partnerships_for_user,
+    reviews_for_user,
     with_call_relations,
     with_current_label,
     with_expression_relations,
     with_listing_relations,
+    with_partnership_relations,
+    with_review_detail,
 )
 
 
@@ -387,6 +399,138 @@ class ExpressionViewSet(viewsets.ReadOnlyModelViewSet):
         return with_expression_relations(expressions_for_user(self.request.user))
 
 
+class PartnershipMemberSerializer(serializers.ModelSerializer):
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    country = serializers.CharField(source="organisation.country_id", read_only=True)
+
+    class Meta:
+        model = PartnershipMember
+        fields = ["organisation", "organisation_name", "country", "is_coordinator"]
+
+
+class PartnershipMilestoneSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartnershipMilestone
+        fields = ["phase", "title", "due_on", "reached_on"]
+
+
+class PartnershipOutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartnershipOutcome
+        fields = ["kind", "description", "amount", "achieved_on"]
+
+
+class StrategicPartnershipSerializer(serializers.ModelSerializer):
+    call_reference = serializers.CharField(source="call.reference", read_only=True)
+    members = PartnershipMemberSerializer(many=True, read_only=True)
+    milestones = PartnershipMilestoneSerializer(many=True, read_only=True)
+    outcomes = PartnershipOutcomeSerializer(many=True, read_only=True)
+    url = serializers.SerializerMethodField(help_text="The partnership's public page.")
+
+    class Meta:
+        model = StrategicPartnership
+        fields = [
+            "id",
+            "call",
+            "call_reference",
+            "name",
+            "acronym",
+            "summary",
+            "phase",
+            "funded",
+            "started_on",
+            "ends_on",
+            "website",
+            "members",
+            "milestones",
+            "outcomes",
+            "url",
+        ]
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, partnership):
+        request = self.context.get("request")
+        path = partnership.get_absolute_url()
+        return request.build_absolute_uri(path) if request else path
+
+
+class StrategicPartnershipViewSet(viewsets.ReadOnlyModelViewSet):
+    """Strategic partnerships with their members, milestones and outcomes; public."""
+
+    serializer_class = StrategicPartnershipSerializer
+    filterset_class = PartnershipFilter
+    search_fields = ["name", "acronym"]
+    ordering_fields = ["name", "started_on"]
+    ordering = ["name", "id"]
+
+    def get_queryset(self):
+        return with_partnership_relations(partnerships_for_user(self.request.user))
+
+
+class ReviewScoreSerializer(serializers.ModelSerializer):
+    criterion_name = serializers.CharField(source="criterion.name", read_only=True)
+
+    class Meta:
+        model = ReviewScore
+        fields = ["criterion", "criterion_name", "score", "comment"]
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    expression = serializers.IntegerField(source="assignment.expression_id", read_only=True)
+    expression_title = serializers.CharField(source="assignment.expression.title", read_only=True)
+    call = serializers.IntegerField(source="assignment.expression.call_id", read_only=True)
+    stage = serializers.IntegerField(source="assignment.stage", read_only=True)
+    reviewer = serializers.IntegerField(source="assignment.reviewer_id", read_only=True)
+    reviewer_name = serializers.CharField(
+        source="assignment.reviewer.get_full_name", read_only=True
+    )
+    scores = ReviewScoreSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "call",
+            "expression",
+            "expression_title",
+            "stage",
+            "reviewer",
+            "reviewer_name",
+            "state",
+            "version",
+            "submitted_at",
+            "updated_at",
+            "scores",
+        ]
+
+
+class ReviewFilter(django_filters.FilterSet):
+    call = django_filters.NumberFilter(field_name="assignment__expression__call_id")
+    expression = django_filters.NumberFilter(field_name="assignment__expression_id")
+    stage = django_filters.NumberFilter(field_name="assignment__stage")
+    state = django_filters.ChoiceFilter(choices=ReviewState.choices)
+
+    class Meta:
+        model = Review
+        fields = []
+
+
+class ReviewViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reviews of expressions of interest, for Commission staff only. A reviewer sees their own
+    reviews, and the other submitted reviews of an expression once their own is submitted;
+    moderators and the staff managing a call's review see all of that call. Anybody else gets
+    an empty list."""
+
+    serializer_class = ReviewSerializer
+    filterset_class = ReviewFilter
+    ordering_fields = ["updated_at", "submitted_at"]
+    ordering = ["assignment__expression_id", "assignment__stage", "id"]
+    rules_permissions = {"retrieve": "partnerships.view_review"}
+
+    def get_queryset(self):
+        return with_review_detail(reviews_for_user(self.request.user))
+
+
 def register(router):
     router.register("organisations", OrganisationViewSet, basename="organisation")
     router.register("countries", CountryViewSet, basename="country")
@@ -396,3 +540,5 @@ def register(router):
     router.register("ecosystems", EcosystemViewSet, basename="ecosystem")
     router.register("calls", CallViewSet, basename="call")
     router.register("expressions", ExpressionViewSet, basename="expression")
+    router.register("partnerships", StrategicPartnershipViewSet, basename="partnership")
+    router.register("reviews", ReviewViewSet, basename="review")

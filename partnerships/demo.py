@@ -12,8 +12,8 @@ region's organisations and its smart-specialisation priorities share a profile.
 
 Hidden value-chain partnerships are planted on purpose: 3-6 organisations in different
 countries, in different sectoral industries that meet in one emerging industry, with a shared
-S3 policy objective, complementary value-chain positions, each other's countries as targets and
-shared topic words. Matchmaking quality is measured as the recall of those partners.
+S3 policy objective, one unbroken stretch of value-chain positions, each other's countries as
+targets and one joint topic. Matchmaking quality is measured as the recall of those partners.
 """
 
 import datetime as dt
@@ -970,7 +970,9 @@ def _plan_partnerships(ctx, rnd, np_rng, n):
         countries = np_rng.choice(len(ctx.country_codes), size=size, replace=False, p=ctx.country_p)
         sectors = list(ctx.theme_sectors[theme])
         rnd.shuffle(sectors)
-        start = rnd.randrange(len(ctx.positions))
+        # A stretch of the chain, research towards after-sales: wrapping around would put
+        # after-sales next to research, which are the two ends of a chain, not neighbours.
+        start = rnd.randrange(max(len(ctx.positions) - size, 0) + 1)
         topic = rnd.choice(ctx.theme_words[theme])
         members = []
         for m, c_index in enumerate(countries):
@@ -986,7 +988,9 @@ def _plan_partnerships(ctx, rnd, np_rng, n):
             {
                 "theme": theme,
                 "objective": ctx.theme_objective[theme],
-                "topics": ctx.theme_words[theme],
+                # One joint challenge, as a real partnership forms around, rather than every
+                # topic of the emerging industry that all its other clusters share too.
+                "topics": (topic,),
                 "countries": [m["region"].country for m in members],
                 "name": f"{topic.capitalize()} partnership {len(groups) + 1}",
                 "members": members,

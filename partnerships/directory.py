@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import F, Prefetch, Q, Value
 from django.utils import timezone
 
 from partnerships.enums import (
@@ -29,7 +29,7 @@ from partnerships.enums import (
     ValidationState,
 )
 from partnerships.models import Label, Organisation
-from partnerships.queries import current_label, with_listing_relations
+from partnerships.queries import current_label
 
 # Must match the configuration the search trigger of migration 0003 uses.
 SEARCH_CONFIG = "english"
@@ -37,6 +37,8 @@ SEARCH_FIELDS = ("name", "acronym", "keywords", "description")
 # Verified organisations' search vectors only, kept by the triggers of migration 0005.
 SEARCH_TABLE = "partnerships_organisation_search"
 PAGE_SIZE = 20
+
+LISTING_DEFERRED = ("description", "keywords", "search_vector", "rejection_reason")
 
 
 class DirectorySort:
@@ -158,8 +160,20 @@ class FacetOption:
 
 
 def listing(organisations):
-    """The rows a result page or the CSV export shows, prefetched in a fixed number of queries."""
-    return with_listing_relations(organisations)
+    """The rows a result page or the CSV export shows, prefetched in a fixed number of queries.
+
+    Long texts and the search vector stay in the database: neither the page nor the export
+    shows them, and they make up most of a row's bytes.
+    """
+    return (
+        organisations.select_related("country", "region")
+        .defer(*LISTING_DEFERRED)
+        .prefetch_related(
+            "sectoral_industries",
+            "emerging_industries",
+            Prefetch("labels", queryset=Label.objects.order_by("-valid_until", "-id")),
+        )
+    )
 
 
 def with_current_labels(organisations, *, on=None):

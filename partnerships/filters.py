@@ -2,17 +2,23 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from partnerships import directory
-from partnerships.enums import LabelLevel, OrganisationType, SizeBand
+from partnerships.enums import LabelLevel, OrganisationType, PartnershipPhase, SizeBand
 from partnerships.models import (
+    Call,
     Country,
     Ecosystem,
     EmergingIndustry,
     Organisation,
+    PartnershipMember,
     Region,
     SectoralIndustry,
+    StrategicPartnership,
 )
 
 SORT_CHOICES = [
@@ -189,3 +195,65 @@ class DirectoryFilter(django_filters.FilterSet):
             else:
                 chosen[facet] = list(value)
         return chosen
+
+
+class PartnershipFilter(django_filters.FilterSet):
+    """The partnership directory's filters, shared by the page and the API."""
+
+    q = django_filters.CharFilter(label=_("Search by name"), method="filter_q", max_length=200)
+    call = django_filters.ModelChoiceFilter(
+        label=_("Call"), queryset=Call.objects.all(), empty_label=_("Any call")
+    )
+    phase = django_filters.ChoiceFilter(
+        label=_("Phase"), choices=PartnershipPhase.choices, empty_label=_("Any phase")
+    )
+    country = django_filters.ModelChoiceFilter(
+        label=_("Country of a member"),
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        method="filter_country",
+        empty_label=_("Any country"),
+    )
+    funded = django_filters.BooleanFilter(
+        label=_("Funding"),
+        widget=forms.Select(
+            choices=[
+                ("", _("Funded or labelled only")),
+                ("true", _("Funded")),
+                ("false", _("Labelled only")),
+            ]
+        ),
+    )
+
+    class Meta:
+        model = StrategicPartnership
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, **kwargs):
+        super().__init__(data, queryset, request=request, **kwargs)
+        # Only the choices that narrow the list: calls and countries that have partnerships.
+        self.filters["call"].queryset = Call.objects.filter(
+            pk__in=self.queryset.values("call_id")
+        ).order_by("title")
+        self.filters["country"].queryset = (
+            Country.objects.filter(
+                organisations__partnership_memberships__partnership__in=self.queryset.values("pk")
+            )
+            .distinct()
+            .order_by("name")
+        )
+
+    def filter_q(self, partnerships, name, value):
+        value = value.strip()
+        if not value:
+            return partnerships
+        return partnerships.filter(Q(name__icontains=value) | Q(acronym__iexact=value))
+
+    # The schema cannot see through the method to the member's country code.
+    @extend_schema_field(OpenApiTypes.STR)
+    def filter_country(self, partnerships, name, value):
+        return partnerships.filter(
+            pk__in=PartnershipMember.objects.filter(organisation__country=value).values(
+                "partnership_id"
+            )
+        )

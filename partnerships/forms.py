@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.http import QueryDict
 from django.urls import reverse
@@ -11,6 +13,7 @@ from partnerships.enums import (
     OrganisationType,
 )
 from partnerships.models import (
+    Call,
     Country,
     EmergingIndustry,
     ExpressionOfInterest,
@@ -21,6 +24,7 @@ from partnerships.models import (
     SectoralIndustry,
     User,
 )
+from partnerships.services import set_email_consent
 from partnerships.uploads import validate_certificate, validate_logo
 
 
@@ -28,10 +32,20 @@ class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form; allauth calls `signup` once the user exists."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
+    email_consent = forms.BooleanField(
+        label=_("Send me news and digests by e-mail"),
+        required=False,
+        help_text=_(
+            "Optional. Messages you need to use the portal (e-mail confirmation, invitations, "
+            "decisions) come either way; you can change this at any time under My data."
+        ),
+    )
 
     def signup(self, request, user):
         user.full_name = self.cleaned_data["full_name"].strip()
         user.save(update_fields=["full_name"])
+        if self.cleaned_data.get("email_consent"):
+            set_email_consent(user, consent=True, by=user)
 
 
 class OrganisationForm(forms.ModelForm):
@@ -177,9 +191,10 @@ class LabelForm(forms.ModelForm):
             "source_url",
             "certificate",
         ]
+        # <input type="date"> takes ISO dates whatever the page's language.
         widgets = {
-            "assessed_on": forms.DateInput(attrs={"type": "date"}),
-            "valid_until": forms.DateInput(attrs={"type": "date"}),
+            "assessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, **kwargs):
@@ -458,3 +473,311 @@ class AttachmentForm(forms.Form):
     file = forms.FileField(
         label=_("File (PDF, PNG or JPEG, up to 5 MB)"), validators=[validate_certificate]
     )
+
+
+# Reviews
+
+
+class ReviewerAddForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Member of staff"), queryset=User.objects.none())
+    is_moderator = forms.BooleanField(
+        label=_("Moderator (writes the consensus, reviews nothing)"), required=False
+    )
+    country = forms.ModelChoiceField(
+        label=_("Country"),
+        queryset=Country.objects.order_by("name"),
+        required=False,
+        help_text=_("For the same-country rule."),
+    )
+    max_load = forms.IntegerField(
+        label=_("Maximum reviews"), min_value=1, max_value=200, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(is_staff=True, is_active=True).order_by(
+            "full_name", "email"
+        )
+
+
+class SameCountryRuleForm(forms.Form):
+    enabled = forms.BooleanField(
+        label=_("Never assign a reviewer to a consortium with an organisation from their country"),
+        required=False,
+    )
+
+
+class AutoAssignForm(forms.Form):
+    per_expression = forms.IntegerField(
+        label=_("Reviewers per expression"), min_value=1, max_value=10, initial=3
+    )
+
+
+class ManualAssignForm(forms.Form):
+    expression = forms.ModelChoiceField(
+        label=_("Expression of interest"), queryset=ExpressionOfInterest.objects.none()
+    )
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=User.objects.none())
+
+    def __init__(self, *args, expressions, reviewers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["expression"].queryset = expressions
+        self.fields["reviewer"].queryset = reviewers
+
+
+class ConflictDeclarationForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class ScoreSheetForm(forms.Form):
+    """A score (0 to 5 in half points) and a comment per criterion of a stage.
+
+    Fields may stay empty in a draft; the services decide what a submission needs.
+    """
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"score_{criterion.pk}"] = forms.DecimalField(
+                label=_("Score for “%(name)s” (0 to 5)") % {"name": criterion.name},
+                min_value=0,
+                max_value=5,
+                step_size=Decimal("0.5"),
+                decimal_places=1,
+                required=False,
+            )
+            self.fields[f"comment_{criterion.pk}"] = forms.CharField(
+                label=_("Comment on “%(name)s”") % {"name": criterion.name},
+                widget=forms.Textarea(attrs={"rows": 3}),
+                required=False,
+                max_length=5000,
+            )
+
+    def rows(self):
+        return [
+            (criterion, self[f"score_{criterion.pk}"], self[f"comment_{criterion.pk}"])
+            for criterion in self.criteria
+        ]
+
+    def scores(self):
+        return {
+            criterion.pk: (
+                self.cleaned_data[f"score_{criterion.pk}"],
+                self.cleaned_data[f"comment_{criterion.pk}"],
+            )
+            for criterion in self.criteria
+        }
+
+
+class ReviewForm(ScoreSheetForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ConsensusForm(ScoreSheetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for criterion in self.criteria:
+            self.fields[f"version_{criterion.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=0
+            )
+
+    def versions(self):
+        return {c.pk: self.cleaned_data[f"version_{c.pk}"] for c in self.criteria}
+
+
+class DecisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=())
+    reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
+
+    def __init__(self, *args, outcomes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes]
+
+
+class EmailConsentForm(forms.Form):
+    email_consent = forms.BooleanField(
+        label=_("Send me news and digests by e-mail"),
+        required=False,
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account cannot be undone, so it asks for the password once more."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    understood = forms.BooleanField(
+        label=_("I understand that my account and my personal data will be erased for good."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+        return password
+
+
+# --- Calls, for Commission staff ----------------------------------------------------------
+
+
+class CallForm(forms.ModelForm):
+    """A call's text, rules and themes; stages and criteria come in their own formsets."""
+
+    eligible_types = forms.MultipleChoiceField(
+        label=_("Who may apply"),
+        choices=OrganisationType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked means any type of organisation."),
+    )
+
+    class Meta:
+        model = Call
+        fields = (
+            "type",
+            "reference",
+            "title",
+            "description",
+            "eligible_types",
+            "min_partners",
+            "min_countries",
+            "verified_required",
+            "label_required",
+            "budget",
+            "funding_rate",
+            "sectoral_industries",
+            "emerging_industries",
+            "policy_objectives",
+        )
+        widgets = {
+            "sectoral_industries": forms.CheckboxSelectMultiple,
+            "emerging_industries": forms.CheckboxSelectMultiple,
+            "policy_objectives": forms.CheckboxSelectMultiple,
+        }
+
+    THEMES = ("sectoral_industries", "emerging_industries", "policy_objectives")
+
+    def main_fields(self):
+        return [self[name] for name in self.fields if name not in self.THEMES]
+
+    def call_fields(self, *, changed_only=False):
+        names = self.changed_data if changed_only else self.Meta.fields
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+
+
+class CallStageForm(forms.Form):
+    """One stage of a call; the stage number follows from the form's position."""
+
+    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    deadline = forms.DateTimeField(
+        label=_("Deadline (Brussels time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class BaseCallStageFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        first, *rest = [form.cleaned_data.get("deadline") for form in self.forms]
+        second = rest[0] if rest else None
+        if second and first and second <= first:
+            raise forms.ValidationError(_("Stage 2 must close after stage 1."))
+
+    def stages(self):
+        """(number, deadline, title) of every stage filled in, stage 1 first."""
+        return [
+            (number, form.cleaned_data["deadline"], form.cleaned_data.get("title", ""))
+            for number, form in enumerate(self.forms, start=1)
+            if form.cleaned_data.get("deadline")
+        ]
+
+
+# Stage 1 must be given; stage 2 only for a two-stage call.
+CallStageFormSet = forms.formset_factory(
+    CallStageForm,
+    formset=BaseCallStageFormSet,
+    extra=1,
+    min_num=1,
+    max_num=2,
+    validate_min=True,
+    validate_max=True,
+)
+
+
+class CriterionForm(forms.Form):
+    stage = forms.TypedChoiceField(
+        label=_("Stage"), choices=[(1, _("Stage 1")), (2, _("Stage 2"))], coerce=int, initial=1
+    )
+    name = forms.CharField(label=_("Criterion"), max_length=120)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    weight = forms.DecimalField(
+        label=_("Weight"), max_digits=5, decimal_places=2, min_value=Decimal("0.01"), initial=1
+    )
+    pass_mark = forms.DecimalField(
+        label=_("Pass mark (0-5)"),
+        max_digits=3,
+        decimal_places=1,
+        min_value=0,
+        max_value=5,
+        initial=3,
+    )
+
+
+class BaseCriterionFormSet(forms.BaseFormSet):
+    """New criteria; saved ones are kept as they are, so scores already given stay valid."""
+
+    def __init__(self, *args, existing=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.existing = {(c.stage, c.name.strip().lower()) for c in existing}
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        seen = set(self.existing)
+        for form in self.forms:
+            data = form.cleaned_data
+            if not data:
+                continue
+            key = (data["stage"], data["name"].strip().lower())
+            if key in seen:
+                form.add_error(
+                    "name", _("Stage %(stage)d already has this criterion.") % {"stage": key[0]}
+                )
+            seen.add(key)
+
+    def check_stages(self, numbers):
+        """Mark criteria of a stage the call does not have; True when there are none."""
+        fine = True
+        for form in self.forms:
+            stage = form.cleaned_data.get("stage")
+            if stage and stage not in numbers:
+                form.add_error("stage", _("The call has no stage %(stage)d.") % {"stage": stage})
+                fine = False
+        return fine
+
+    def criteria(self):
+        return [form.cleaned_data for form in self.forms if form.cleaned_data]
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, formset=BaseCriterionFormSet, extra=3)

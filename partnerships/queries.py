@@ -13,16 +13,23 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from partnerships import ranking
 from partnerships.enums import (
     LABEL_RANK,
+    REVIEWABLE_STATES,
     CallState,
     LabelLevel,
     PartnerState,
+    ReviewState,
     ValidationState,
 )
 from partnerships.models import (
     Call,
+    CallReviewer,
     CallStage,
+    ConflictLogEntry,
+    ConsensusScore,
+    Decision,
     EmergingIndustry,
     EvaluationCriterion,
     ExpressionOfInterest,
@@ -30,7 +37,14 @@ from partnerships.models import (
     Label,
     Organisation,
     OrganisationMembership,
+    OutboxMessage,
+    PartnershipMember,
+    PartnershipMilestone,
     Region,
+    Review,
+    ReviewAssignment,
+    ReviewScore,
+    StrategicPartnership,
 )
 
 
@@ -290,3 +304,188 @@ def invitable_organisations(expression, name=""):
     if name:
         organisations = organisations.filter(Q(name__icontains=name) | Q(acronym__iexact=name))
     return organisations
+
+
+def partnerships_for_user(user):
+    """Strategic partnerships are public, except those of a call still in draft (staff only)."""
+    return StrategicPartnership.objects.filter(call__in=calls_for_user(user))
+
+
+def with_partnership_relations(partnerships):
+    """What a partnership list or page shows: the call, members (coordinator first) with their
+    countries, milestones and outcomes, in a fixed number of queries."""
+    return partnerships.select_related("call").prefetch_related(
+        Prefetch(
+            "members",
+            queryset=PartnershipMember.objects.select_related(
+                "organisation", "organisation__country"
+            ).order_by("-is_coordinator", "organisation__name", "id"),
+        ),
+        Prefetch("milestones", queryset=PartnershipMilestone.objects.order_by("due_on", "id")),
+        "outcomes",
+    )
+
+
+# Reviews
+
+
+def review_pool(call):
+    """The call's reviewer pool with each member's number of assignments in the call."""
+    return (
+        call.reviewers.select_related("user", "country")
+        .annotate(
+            load=Count(
+                "user__review_assignments",
+                filter=Q(user__review_assignments__expression__call=call),
+            )
+        )
+        .order_by("-is_moderator", "user__full_name", "user__email", "id")
+    )
+
+
+def stage_expressions(call, stage):
+    """Expressions under review at `stage`: reviewable now, assigned or decided at the stage."""
+
+    return (
+        call.expressions.filter(
+            Q(state=REVIEWABLE_STATES[stage])
+            | Q(review_assignments__stage=stage)
+            | Q(decisions__stage=stage)
+        )
+        .distinct()
+        .select_related("lead", "lead__country")
+        .order_by("submitted_at", "id")
+    )
+
+
+def with_review_relations(expressions, stage):
+    """Assignments with their reviews and reviewers, and the stage's decision, prefetched."""
+
+    return expressions.prefetch_related(
+        Prefetch(
+            "review_assignments",
+            queryset=ReviewAssignment.objects.filter(stage=stage)
+            .select_related("reviewer", "review")
+            .order_by("created_at", "id"),
+            to_attr="stage_assignments",
+        ),
+        Prefetch(
+            "decisions", queryset=Decision.objects.filter(stage=stage), to_attr="stage_decisions"
+        ),
+        Prefetch(
+            "partners",
+            queryset=ExpressionPartner.objects.select_related(
+                "organisation", "organisation__country"
+            ).order_by("organisation__name", "id"),
+        ),
+    )
+
+
+def reviews_for_user(user):
+    """Reviews a person may read: their own; the others' of an expression and stage once their
+    own is submitted (and only submitted ones); every review of a call they manage.
+
+    Only staff review. A plain reviewer of a call never manages it (see rules.py).
+    """
+    reviews = Review.objects.all()
+    if not _is_staff(user):
+        return reviews.none()
+    reviewing = CallReviewer.objects.filter(user=user, is_moderator=False).values("call_id")
+    own_submitted = Review.objects.filter(
+        assignment__reviewer=user,
+        state=ReviewState.SUBMITTED,
+        assignment__expression=OuterRef("assignment__expression"),
+        assignment__stage=OuterRef("assignment__stage"),
+    )
+    return reviews.filter(
+        Q(assignment__reviewer=user)
+        | Q(Exists(own_submitted), state=ReviewState.SUBMITTED)
+        | ~Q(assignment__expression__call_id__in=reviewing)
+    )
+
+
+def with_review_detail(reviews):
+    """What a review page or the API shows: the assignment, expression, call and scores."""
+    return reviews.select_related(
+        "assignment__reviewer",
+        "assignment__expression__call",
+        "assignment__expression__lead",
+    ).prefetch_related(
+        Prefetch(
+            "scores",
+            queryset=ReviewScore.objects.select_related("criterion").order_by(
+                "criterion__order", "criterion_id"
+            ),
+        )
+    )
+
+
+def assignments_for_reviewer(user):
+    """The person's own review assignments, newest call first."""
+
+    return (
+        ReviewAssignment.objects.filter(reviewer=user)
+        .select_related("expression", "expression__call", "expression__lead", "review")
+        .order_by("-expression__call__created_at", "expression__title", "stage", "id")
+    )
+
+
+def stage_ranking(call, stage):
+    """The ranking of one stage (see partnerships.ranking), from a fixed number of queries."""
+    from partnerships.enums import ReviewState
+
+    criteria = [
+        ranking.Criterion(id=c.pk, name=c.name, weight=c.weight, pass_mark=c.pass_mark)
+        for c in call.criteria.filter(stage=stage).order_by("order", "id")
+    ]
+    expressions = list(stage_expressions(call, stage))
+    candidates = {
+        e.pk: ranking.Candidate(
+            id=e.pk,
+            title=e.title,
+            budget_requested=e.budget_requested,
+            submitted_at=e.stage2_submitted_at if stage == 2 else e.submitted_at,
+        )
+        for e in expressions
+    }
+    scores = ReviewScore.objects.filter(
+        review__assignment__expression_id__in=candidates,
+        review__assignment__stage=stage,
+        review__state=ReviewState.SUBMITTED,
+        criterion__stage=stage,
+    ).order_by("review_id", "criterion_id")
+    for expression_id, criterion_id, score in scores.values_list(
+        "review__assignment__expression_id", "criterion_id", "score"
+    ):
+        if score is not None:
+            candidates[expression_id].individual.setdefault(criterion_id, []).append(score)
+    for expression_id, criterion_id, score in ConsensusScore.objects.filter(
+        expression_id__in=candidates, criterion__stage=stage, criterion__call=call
+    ).values_list("expression_id", "criterion_id", "score"):
+        candidates[expression_id].consensus[criterion_id] = score
+    result = ranking.rank(candidates.values(), criteria, budget=call.budget)
+    by_id = {e.pk: e for e in expressions}
+    for row in result.rows:
+        row.expression = by_id[row.id]
+    result.criteria = criteria
+    return result
+
+
+def conflict_log(call):
+    """Every reviewer kept away from an expression of `call` by a conflict, newest first."""
+
+    return (
+        ConflictLogEntry.objects.filter(expression__call=call)
+        .select_related("expression", "reviewer", "organisation", "by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def outbox_for_call(call):
+    """The decision e-mails of `call`: waiting ones first, each group oldest first."""
+
+    return (
+        OutboxMessage.objects.filter(expression__call=call)
+        .select_related("expression", "sent_by")
+        .order_by("state", "created_at", "id")
+    )

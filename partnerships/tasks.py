@@ -14,3 +14,12 @@ def send_email(subject, body, recipients):
     """Deliver one rendered e-mail; the service that queued it already committed its change."""
     if recipients:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+
+@shared_task(name="partnerships.prune_sign_in_records")
+def prune_sign_in_records():
+    """Daily: sign-in records older than their retention time go, as the privacy notice says."""
+    # Imported here: the services import this module for send_email.
+    from partnerships.services.privacy import prune_sign_in_records as prune
+
+    return prune()

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from partnerships.views import calls, directory, expressions, manage, organisation, validation
+from partnerships.views import (
+    account,
+    call_manage,
+    call_statistics,
+    calls,
+    directory,
+    expressions,
+    manage,
+    organisation,
+    partnerships,
+    review,
+    review_exports,
+    validation,
+)
 from partnerships.views.hotspots import HotspotsView
 
 app_name = "partnerships"
@@ -32,6 +45,11 @@ urlpatterns = [
         "organisations/region-options/", manage.RegionOptionsView.as_view(), name="region-options"
     ),
     path("dashboard/", manage.DashboardView.as_view(), name="dashboard"),
+    path("privacy/", account.PrivacyView.as_view(), name="privacy"),
+    path("my-account/data/", account.MyDataView.as_view(), name="my-data"),
+    path("my-account/data/export/", account.MyDataExportView.as_view(), name="my-data-export"),
+    path("my-account/consent/", account.EmailConsentView.as_view(), name="email-consent"),
+    path("my-account/delete/", account.AccountDeleteView.as_view(), name="account-delete"),
     path(
         "invitations/<uuid:token>/",
         manage.InvitationAcceptView.as_view(),
@@ -45,7 +63,20 @@ urlpatterns = [
     ),
     path("regions/hotspots/", HotspotsView.as_view(), name="hotspots"),
     path("calls/", calls.CallListView.as_view(), name="call-list"),
+    path("calls/new/", call_manage.CallCreateView.as_view(), name="call-create"),
     path("calls/<int:pk>/", calls.CallDetailView.as_view(), name="call-detail"),
+    path("calls/<int:pk>/edit/", call_manage.CallEditView.as_view(), name="call-edit"),
+    path(
+        "calls/<int:pk>/statistics/",
+        call_statistics.CallStatisticsView.as_view(),
+        name="call-statistics",
+    ),
+    path("partnerships/", partnerships.PartnershipListView.as_view(), name="partnership-list"),
+    path(
+        "partnerships/<int:pk>/",
+        partnerships.PartnershipDetailView.as_view(),
+        name="partnership-detail",
+    ),
     path(
         "calls/<int:pk>/expressions/new/",
         expressions.ExpressionStartView.as_view(),
@@ -96,4 +127,69 @@ urlpatterns = [
         expressions.ExpressionAttachmentDownloadView.as_view(),
         name="expression-attachment",
     ),
+    path("reviews/", review.MyReviewsView.as_view(), name="my-reviews"),
+    path("reviews/<int:pk>/", review.ReviewDetailView.as_view(), name="review-detail"),
+    path("reviews/<int:pk>/autosave/", review.ReviewAutosaveView.as_view(), name="review-autosave"),
+    path("calls/<int:pk>/review/", review.ReviewOverviewView.as_view(), name="review-overview"),
+    path(
+        "calls/<int:pk>/review/reviewers/",
+        review.ReviewerAddView.as_view(),
+        name="review-reviewer-add",
+    ),
+    path(
+        "calls/<int:pk>/review/reviewers/<int:reviewer_pk>/remove/",
+        review.ReviewerRemoveView.as_view(),
+        name="review-reviewer-remove",
+    ),
+    path(
+        "calls/<int:pk>/review/same-country-rule/",
+        review.SameCountryRuleView.as_view(),
+        name="review-same-country",
+    ),
+    path(
+        "calls/<int:pk>/review/assignments/<int:assignment_pk>/remove/",
+        review.UnassignView.as_view(),
+        name="review-unassign",
+    ),
+    path(
+        "calls/<int:pk>/review/stage/<int:stage>/auto-assign/",
+        review.AutoAssignView.as_view(),
+        name="review-auto-assign",
+    ),
+    path(
+        "calls/<int:pk>/review/stage/<int:stage>/assign/",
+        review.ManualAssignView.as_view(),
+        name="review-assign",
+    ),
+    path(
+        "calls/<int:pk>/review/stage/<int:stage>/expressions/<int:expression_pk>/consensus/",
+        review.ConsensusView.as_view(),
+        name="review-consensus",
+    ),
+    path(
+        "calls/<int:pk>/review/stage/<int:stage>/ranking/",
+        review.RankingView.as_view(),
+        name="review-ranking",
+    ),
+    path(
+        "calls/<int:pk>/review/stage/<int:stage>/decisions/",
+        review.DecisionsView.as_view(),
+        name="review-decisions",
+    ),
+    path(
+        "calls/<int:pk>/review/stage/<int:stage>/decisions/propose/",
+        review.ProposeDecisionsView.as_view(),
+        name="review-propose",
+    ),
+    path(
+        "calls/<int:pk>/review/stage/<int:stage>/decisions/release/",
+        review.ReleaseDecisionsView.as_view(),
+        name="review-release",
+    ),
+    path(
+        "calls/<int:pk>/review/stage/<int:stage>/export/<slug:kind>.<slug:fmt>",
+        review_exports.ReviewExportView.as_view(),
+        name="review-export",
+    ),
+    path("calls/<int:pk>/review/outbox/", review.OutboxView.as_view(), name="review-outbox"),
 ]

@@ -1,6 +1,10 @@
 from django import template
 from django.conf import settings
 from django.shortcuts import resolve_url
+from django.utils.formats import date_format, number_format
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -9,3 +13,56 @@ register = template.Library()
 def login_url():
     """settings.LOGIN_URL resolved, so it may be a path or a URL name."""
     return resolve_url(settings.LOGIN_URL)
+
+
+@register.simple_tag
+def facet_checkboxes(group):
+    """A facet group's checkboxes with their counts.
+
+    The directory shows well over a hundred options on every request; rendered node by node
+    in the template they were the largest share of the page's time, so they are joined here.
+    """
+    name = group["name"]
+    return format_html_join(
+        "\n",
+        '<div class="facet"><input type="checkbox" id="facet-{0}-{1}" name="{0}" value="{1}"{2}>'
+        '<label for="facet-{0}-{1}">{3} <span class="facet__count">({4})</span></label></div>',
+        (
+            (
+                name,
+                option.value,
+                mark_safe(" checked") if option.selected else "",
+                option.label,
+                number_format(option.count, force_grouping=True),
+            )
+            for option in group["options"]
+        ),
+    )
+
+
+# Django names no date format with a weekday, so these are translated like messages; each
+# language puts the weekday, day and month in its own order (lundi 4 mai 2026, Montag, 4. Mai 2026).
+@register.filter(expects_localtime=True)
+def weekday_date(value):
+    """Monday 4 May 2026."""
+    return date_format(value, pgettext("date format with weekday", "l j F Y")) if value else ""
+
+
+@register.filter(expects_localtime=True)
+def weekday_datetime(value):
+    """Monday 4 May 2026, 17:00."""
+    return (
+        date_format(value, pgettext("date and time format with weekday", "l j F Y, H:i"))
+        if value
+        else ""
+    )
+
+
+@register.filter(expects_localtime=True)
+def short_weekday_datetime(value):
+    """Mon 4 May, 09:30: a slot in an agenda."""
+    return (
+        date_format(value, pgettext("short date and time format with weekday", "D j M, H:i"))
+        if value
+        else ""
+    )

@@ -8,6 +8,7 @@ from partnerships.queries import (
     organisations_for_user,
     with_profile_relations,
 )
+from partnerships.signals import organisation_profile_sections
 
 
 def sector_linkages(organisation):
@@ -49,4 +50,11 @@ class OrganisationDetailView(DetailView):
                 for member_type in MemberType
             ],
             "keywords": [k.strip() for k in organisation.keywords.split(",") if k.strip()],
+            "extra_sections": [
+                section
+                for _receiver, section in organisation_profile_sections.send(
+                    sender=type(organisation), organisation=organisation, request=self.request
+                )
+                if section
+            ],
         }

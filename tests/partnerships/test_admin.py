@@ -5,7 +5,13 @@ from django.contrib import admin
 from django.contrib.messages import get_messages
 
 from partnerships import services
-from partnerships.enums import AwardingBody, LabelLevel, MembershipRole, ValidationState
+from partnerships.enums import (
+    AwardingBody,
+    ExpressionState,
+    LabelLevel,
+    MembershipRole,
+    ValidationState,
+)
 from partnerships.models import (
     AuditEntry,
     Label,
@@ -15,6 +21,8 @@ from partnerships.models import (
     User,
 )
 from tests.factories import (
+    CallReviewerFactory,
+    ConflictDeclarationFactory,
     EcosystemFactory,
     EmergingIndustryFactory,
     ExpressionFactory,
@@ -23,8 +31,10 @@ from tests.factories import (
     OrganisationFactory,
     PolicyObjectiveFactory,
     RegionFactory,
+    ReviewAssignmentFactory,
     S3PriorityFactory,
     SectoralIndustryFactory,
+    StrategicPartnershipFactory,
     UserFactory,
     ValueChainPositionFactory,
 )
@@ -71,25 +81,65 @@ def data(superuser):
     planted = PlantedPartnership.objects.create(seed=2016, name="Blue value chain", theme=emerging)
     planted.organisations.set([organisation])
     ExpressionFactory(lead=organisation)
+    StrategicPartnershipFactory(coordinator=organisation)
+    _review_records(superuser)
     return organisation
+
+
+def _review_records(staff):
+    """One of each review record, made the way the review services make them."""
+    assignment = ReviewAssignmentFactory()
+    expression = assignment.expression
+    CallReviewerFactory(call=expression.call, user=assignment.reviewer)
+    ConflictDeclarationFactory(user=assignment.reviewer)
+    criterion = expression.call.criteria.get()
+    services.save_review(
+        assignment.review,
+        scores={criterion.pk: ("4", "Convincing")},
+        expected_version=1,
+        by=assignment.reviewer,
+    )
+    services.submit_review(assignment.review, by=assignment.reviewer)
+    services.set_consensus(
+        expression,
+        stage=1,
+        scores={criterion.pk: ("4", "Agreed")},
+        expected_versions={criterion.pk: 0},
+        by=staff,
+    )
+    MembershipFactory(organisation=expression.lead, user=UserFactory())
+    conflicted = CallReviewerFactory(call=expression.call).user
+    MembershipFactory(organisation=expression.lead, user=conflicted)
+    services.auto_assign(expression.call, stage=1, per_expression=2, by=staff)
+    services.record_decision(expression, stage=1, outcome=ExpressionState.REJECTED, by=staff)
+    services.release_decisions(expression.call, stage=1, by=staff)
 
 
 def test_every_partnerships_model_is_in_the_admin():
     assert PARTNERSHIP_MODELS == [
         "auditentry",
         "call",
+        "callreviewer",
+        "conflictdeclaration",
+        "conflictlogentry",
+        "consensusscore",
         "country",
+        "decision",
         "ecosystem",
         "emergingindustry",
         "expressionofinterest",
         "label",
         "organisation",
         "organisationmembership",
+        "outboxmessage",
         "plantedpartnership",
         "policyobjective",
         "region",
+        "review",
+        "reviewassignment",
         "s3priority",
         "sectoralindustry",
+        "strategicpartnership",
         "user",
         "valuechainposition",
     ]
@@ -103,9 +153,28 @@ def test_admin_changelist_loads_with_data(admin_client, data, model_name):
     assert response.context["cl"].result_count >= 1
 
 
-# Audit entries and expressions are written by services and the portal, never added here.
+# The review is run from the call's review pages; the admin only shows its records.
+REVIEW_RECORDS = {
+    "callreviewer",
+    "conflictdeclaration",
+    "conflictlogentry",
+    "consensusscore",
+    "decision",
+    "outboxmessage",
+    "review",
+    "reviewassignment",
+}
+
+
+# Audit entries, expressions and partnerships (founded from selected expressions) are written
+# by services and the portal, never added here.
 @pytest.mark.parametrize(
-    "model_name", sorted(set(PARTNERSHIP_MODELS) - {"auditentry", "expressionofinterest"})
+    "model_name",
+    sorted(
+        set(PARTNERSHIP_MODELS)
+        - {"auditentry", "expressionofinterest", "strategicpartnership"}
+        - REVIEW_RECORDS
+    ),
 )
 def test_admin_add_page_loads(admin_client, data, model_name):
     response = admin_client.get(f"/admin/partnerships/{model_name}/add/")
@@ -114,8 +183,13 @@ def test_admin_add_page_loads(admin_client, data, model_name):
     assert response.context["add"] is True
 
 
+@pytest.mark.parametrize("model_name", sorted(REVIEW_RECORDS))
+def test_admin_cannot_add_review_records(admin_client, data, model_name):
+    assert admin_client.get(f"/admin/partnerships/{model_name}/add/").status_code == 403
+
+
 def test_audit_log_cannot_be_added_or_edited_in_the_admin(admin_client, data):
-    entry = AuditEntry.objects.first()
+    entry = AuditEntry.objects.get(action="organisation.pending")
 
     add = admin_client.get("/admin/partnerships/auditentry/add/")
     change = admin_client.post(

@@ -273,8 +273,9 @@ def test_directory_query_count_does_not_grow_with_results(
 
     client.get(URL)  # builds the in-memory facet index, once per process and data version
 
-    # The search's ids, the page and four prefetches; facets, total and order come from memory.
-    with django_assert_num_queries(6):
+    # The page and three prefetches (sectors, emerging industries, labels) and the search ids;
+    # facets, total and order come from memory.
+    with django_assert_num_queries(5):
         response = client.get(URL, {"q": "org"})
 
     assert len(names(response)) == count

@@ -90,12 +90,12 @@ def test_load_reference_data_creates_every_row_of_the_files():
     assert SectoralIndustry.objects.count() == 51
     assert EmergingIndustry.objects.count() == 10
     assert Ecosystem.objects.count() == 14
-    assert Country.objects.count() == 40
+    assert Country.objects.count() == 43
     assert ValueChainPosition.objects.count() == 7
     assert PolicyObjective.objects.count() == 10
     assert dict(Counter(Region.objects.values_list("level", flat=True))) == dict(region_levels)
     assert {name: (r.in_file, r.created, r.updated) for name, r in results.items()} == {
-        "countries": (40, 40, 0),
+        "countries": (43, 43, 0),
         "regions": (region_levels.total(), region_levels.total(), 0),
         "sectoral_industries": (51, 51, 0),
         "value_chain_positions": (7, 7, 0),
@@ -117,10 +117,25 @@ def test_country_file_marks_exactly_the_eu_27_as_members():
     countries = read_data_file("countries")
 
     assert {row["code"] for row in countries if row["eu_member"]} == EU_27
+    # Partner countries outside Europe (trade-fair destinations) have no NUTS regions.
     assert {row["country"] for row in read_data_file("regions")} == {
         row["code"] for row in countries
-    }
+    } - {"BR", "MX", "TW"}
     assert min(row["population"] for row in countries) > 0
+
+
+@pytest.mark.django_db
+def test_trade_fair_countries_outside_europe_load_without_regions():
+    load_reference_data()
+
+    outside = Country.objects.filter(code__in=["BR", "MX", "TW"]).order_by("code")
+
+    assert [(c.code, c.iso_code, c.name, c.eu_member) for c in outside] == [
+        ("BR", "BR", "Brazil", False),
+        ("MX", "MX", "Mexico", False),
+        ("TW", "TW", "Taiwan", False),
+    ]
+    assert Region.objects.filter(country__in=outside).count() == 0
 
 
 @pytest.mark.django_db
@@ -230,7 +245,7 @@ def test_load_keeps_rows_that_are_not_in_the_files():
     assert list(organisation.sectoral_industries.values_list("slug", flat=True)) == [
         "space-tourism"
     ]
-    assert Country.objects.count() == 41
+    assert Country.objects.count() == 44
     assert SectoralIndustry.objects.count() == 52
 
 
@@ -260,9 +275,9 @@ def test_load_reference_data_command_prints_a_summary_table():
     lines = [line.split() for line in out.getvalue().splitlines()]
     assert ["Sectoral", "industries", "51", "51", "0"] in lines
     assert ["Sectoral", "industries", "51", "0", "0"] in lines
-    assert ["Countries", "40", "40", "0"] in lines
+    assert ["Countries", "43", "43", "0"] in lines
     assert ["Industrial", "ecosystems", "14", "0", "0"] in lines
-    assert Country.objects.count() == 40
+    assert Country.objects.count() == 43
 
 
 def test_build_region_rows_finds_parents_and_drops_extra_regio():

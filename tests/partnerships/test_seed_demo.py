@@ -208,6 +208,7 @@ def test_generate_demo_most_organisations_are_verified(demo):
 def test_generate_demo_planted_partnerships_span_countries_and_related_sectors(demo, taxonomies):
     theme_sectors = {e.slug: set(e.sectors) for e in taxonomies.emerging}
     planted = [index for p in demo.partnerships for index in p.organisations]
+    chain = [position.slug for position in taxonomies.positions]
 
     assert 0.09 <= len(planted) / 2000 <= 0.11
     assert len(planted) == len(set(planted))
@@ -224,6 +225,9 @@ def test_generate_demo_planted_partnerships_span_countries_and_related_sectors(d
         assert all(partnership.theme in o.emerging for o in members)
         assert set.intersection(*objectives)
         assert len({o.positions for o in members}) == len(members)
+        # One unbroken stretch of the chain: no wrapping from after-sales back to research.
+        steps = sorted(chain.index(position) for o in members for position in o.positions)
+        assert steps == list(range(steps[0], steps[0] + len(members)))
         assert all(set(countries) - {o.country} <= set(o.target_countries) for o in members)
         assert set.intersection(*(set(o.keywords.split(", ")) for o in members))
         assert all(o.validation_state == ValidationState.VERIFIED for o in members)
