@@ -7,9 +7,19 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("Matchmaking")
 
     def ready(self):
-        from matchmaking import signals
-        from partnerships.signals import organisation_profile_changed
+        from matchmaking import privacy, signals
+        from partnerships.signals import (
+            organisation_profile_changed,
+            personal_data_erasure,
+            personal_data_export,
+        )
 
         organisation_profile_changed.connect(
             signals.queue_rescoring, dispatch_uid="matchmaking.queue_rescoring"
+        )
+        personal_data_export.connect(
+            privacy.export_personal_data, dispatch_uid="matchmaking.export_personal_data"
+        )
+        personal_data_erasure.connect(
+            privacy.erase_personal_data, dispatch_uid="matchmaking.erase_personal_data"
         )

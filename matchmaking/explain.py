@@ -44,6 +44,8 @@ def explain(
         "s3_objectives": _s3_objectives,
         "text": _text,
         "international": _international,
+        "partner_interest": _partner_interest,
+        "shared_markets": _shared_markets,
         "strength": _strength,
         PENALTY: _duplicate,
     }
@@ -113,6 +115,17 @@ def _international(source, partner, taxonomy):
     if partner.country in source.target_countries and partner.country != source.country:
         return "target_country", {"country": partner.country}
     return "different_country", {"country": partner.country}
+
+
+def _partner_interest(source, partner, taxonomy):
+    return "partner_interest", {"country": partner.country, "own_country": source.country}
+
+
+def _shared_markets(source, partner, taxonomy):
+    shared = (source.target_countries - {source.country}) & (
+        partner.target_countries - {partner.country}
+    )
+    return "shared_markets", {"countries": sorted(shared)}
 
 
 def _strength(source, partner, taxonomy):

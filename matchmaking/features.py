@@ -28,6 +28,10 @@ MAX_LABEL_RANK = 3
 
 # Value-chain positions one step apart complement each other fully, two steps apart half.
 VALUE_CHAIN_STEP_WEIGHTS = {1: 1.0, 2: 0.5}
+# In the shared focus, a shared industrial ecosystem counts for a quarter of a shared emerging
+# industry: the 14 ecosystems are broad (one holds a fifth of all clusters), the emerging
+# industries are the specific cross-sectoral value chains partners build together.
+ECOSYSTEM_FOCUS_WEIGHT = 0.25
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,9 @@ class EncodedProfiles:
     country: np.ndarray
     region: np.ndarray
     strength: np.ndarray
+    # One-hot target countries (own country left out), so the scorer can add the international
+    # components by country instead of multiplying them out (see scoring._Plan).
+    targets: sparse.csr_matrix | None = None
 
     @property
     def size(self):
@@ -145,6 +152,21 @@ def one_hot(sets: Sequence[Iterable[str]], vocabulary: Sequence[str]):
         (np.ones(len(indices)), np.asarray(indices, dtype=np.int64), np.cumsum(lengths)),
         shape=(len(sets), len(vocabulary)),
     )
+
+
+def idf_weights(matrix: sparse.csr_matrix):
+    """Smoothed inverse document frequency of each column: ln((1 + n) / (1 + df)) + 1."""
+    document_frequency = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    return np.log((1 + matrix.shape[0]) / (1 + document_frequency)) + 1
+
+
+def normalise_rows(matrix: sparse.csr_matrix):
+    """Divide each row by its Euclidean norm, so that row products are cosines; empty rows stay
+    zero."""
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    factors = np.zeros_like(norms)
+    np.divide(1.0, norms, out=factors, where=norms > 0)
+    return sparse.diags(factors) @ matrix
 
 
 def scale_rows(matrix: sparse.csr_matrix, power: float):
@@ -211,13 +233,21 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
     cross_sector   mean over sector pairs (s of i, t of j) of M[s, t]: different sectors that
                    meet in an emerging industry or ecosystem. left = S_i M / |S_i|,
                    right = S_j / |S_j|.
-    shared_focus   cosine of the declared emerging industries and ecosystems.
+    shared_focus   cosine of the declared emerging industries and ecosystems, an ecosystem
+                   weighted ECOSYSTEM_FOCUS_WEIGHT.
     value_chain    mean over position pairs (p of i, q of j) of C[p, q]: 1 one step apart,
                    0.5 two steps apart, 0 for the same position.
     s3_objectives  cosine of the S3 policy objectives.
     text           cosine of the hashed TF-IDF vectors of description and keywords.
     international  0.5 * [different country] + 0.5 * [j's country is one of i's targets other
                    than i's own]. left = [0.5, 0.5 (T_i - C_i)], right = [1, C_j].
+    partner_interest
+                   [i's country is one of j's targets]: the partner is looking for partners
+                   where i is; with the above, interest both ways. Targets never hold the
+                   organisation's own country, so left = C_i, right = T_j.
+    shared_markets cosine of the target countries, each weighted by its inverse document
+                   frequency among all organisations' targets: two clusters heading for the same
+                   markets can go together, and a market few aim at says more than Germany.
     strength       the partner's strength (see `strength_of`): left = 1, right = strength_j.
     All lie in [0, 1].
     """
@@ -229,11 +259,11 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
     focus = sparse.hstack(
         [
             one_hot([p.emerging for p in profiles], taxonomy.emerging),
-            one_hot([p.ecosystems for p in profiles], taxonomy.ecosystems),
+            ECOSYSTEM_FOCUS_WEIGHT * one_hot([p.ecosystems for p in profiles], taxonomy.ecosystems),
         ],
         format="csr",
     )
-    focus_cosine = scale_rows(focus, 0.5)
+    focus_cosine = normalise_rows(focus)
 
     chain = scale_rows(one_hot([p.value_chain for p in profiles], taxonomy.value_chain), 1.0)
     chain_link = sparse.csr_matrix(taxonomy.value_chain_matrix())
@@ -247,6 +277,7 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
         [sparse.csr_matrix(np.full((n, 1), 0.5)), 0.5 * (targets - country_hot)]
     )
     international_right = sparse.hstack([sparse.csr_matrix(np.ones((n, 1))), country_hot])
+    markets = normalise_rows(targets @ sparse.diags(idf_weights(targets))).toarray()
 
     strength = np.array([strength_of(p) for p in profiles])
 
@@ -262,6 +293,8 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
         Block("s3_objectives", objectives.toarray(), objectives.toarray()),
         Block("text", text, text),
         Block("international", international_left.toarray(), international_right.toarray()),
+        Block("partner_interest", country_hot.toarray(), targets.toarray()),
+        Block("shared_markets", markets, markets),
         Block("strength", np.ones((n, 1)), strength[:, None]),
     )
     return EncodedProfiles(
@@ -273,6 +306,7 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
         country=country,
         region=region,
         strength=strength,
+        targets=targets,
     )
 
 

@@ -13,6 +13,8 @@ WEIGHT_FIELDS = (
     "s3_objectives",
     "text",
     "international",
+    "partner_interest",
+    "shared_markets",
     "strength",
     "duplicate",
 )
@@ -47,6 +49,13 @@ class WeightProfile(models.Model):
         _("international reach"),
         _("A partner abroad, better still in one of the target countries."),
     )
+    partner_interest = weight_field(
+        _("partner's interest"), _("A partner that has our country among its target countries.")
+    )
+    shared_markets = weight_field(
+        _("shared target markets"),
+        _("The same target countries; a country few organisations target counts more."),
+    )
     strength = weight_field(_("existing strength"), _("The partner's current label and its size."))
     duplicate = weight_field(
         _("near-duplicate penalty"), _("Subtracted for a partner in the same region and sector.")
@@ -66,6 +75,8 @@ class WeightProfile(models.Model):
                     s3_objectives__gte=0,
                     text__gte=0,
                     international__gte=0,
+                    partner_interest__gte=0,
+                    shared_markets__gte=0,
                     strength__gte=0,
                     duplicate__gte=0,
                 ),
@@ -118,8 +129,10 @@ class Recommendation(models.Model):
     # Runs write millions of rows by COPY, and per-row foreign-key checks would cost more than
     # the scoring, so the database holds no constraints here: rows are derived data, written
     # only by run_recommendations with ids it has just read, and deletes cascade through
-    # Django. The run needs no index of its own: the unique (run, organisation, rank) index
-    # starts with it.
+    # Django. Neither the run nor the organisation needs an index of its own: every read names
+    # the run (through the organisation's pointer), and the unique (run, organisation, rank)
+    # index starts with both, while every index costs time on each of the millions of rows a
+    # run writes.
     run = models.ForeignKey(
         RecommendationRun,
         on_delete=models.CASCADE,
@@ -132,6 +145,7 @@ class Recommendation(models.Model):
         on_delete=models.CASCADE,
         related_name="recommendations",
         db_constraint=False,
+        db_index=False,
     )
     # Unindexed: a random-order index on 20 rows per organisation costs a third of a run's
     # write time, and only the rare deletion of an organisation looks rows up by partner.
@@ -150,6 +164,8 @@ class Recommendation(models.Model):
     s3_objectives = models.FloatField(default=0.0)
     text = models.FloatField(default=0.0)
     international = models.FloatField(default=0.0)
+    partner_interest = models.FloatField(default=0.0)
+    shared_markets = models.FloatField(default=0.0)
     strength = models.FloatField(default=0.0)
     duplicate = models.FloatField(default=0.0)
 

@@ -2,14 +2,22 @@
 
 import rules
 
-from partnerships.rules import is_commission_staff, is_organisation_member
+from partnerships.rules import (
+    is_commission_staff,
+    is_expression_lead_manager,
+    is_organisation_member,
+)
 
 # A list of suggested partners says a lot about an organisation's plans: only its own people
 # and the Commission's staff see it, whether or not the profile is public.
 can_view_recommendations = is_organisation_member | is_commission_staff
 can_give_feedback = is_organisation_member | is_commission_staff
 can_manage_runs = is_commission_staff
+# Suggested partners for a consortium (takes (user, expression)): the lead's people build it;
+# staff may look, partners of the consortium may not.
+can_suggest_partners = is_expression_lead_manager | is_commission_staff
 
 rules.add_perm("matchmaking.view_recommendations", can_view_recommendations)
 rules.add_perm("matchmaking.give_feedback", can_give_feedback)
 rules.add_perm("matchmaking.manage_runs", can_manage_runs)
+rules.add_perm("matchmaking.suggest_partners", can_suggest_partners)

@@ -34,6 +34,8 @@ COMPONENTS = (
     "s3_objectives",
     "text",
     "international",
+    "partner_interest",
+    "shared_markets",
     "strength",
 )
 PENALTY = "duplicate"
@@ -44,6 +46,9 @@ CHUNK_PAIRS = 1 << 24
 MAX_CHUNK_ROWS = 128
 # Columns per group when bounding a row's k-th best score from below (see `_candidates`).
 GROUP_COLUMNS = 64
+# Components that depend only on the two countries and the target countries: the plan adds them
+# per country instead of multiplying their 81 one-hot dimensions out (see `_Plan`).
+COUNTRY_COMPONENTS = ("international", "partner_interest")
 
 
 @dataclass(frozen=True)
@@ -123,55 +128,100 @@ def top_k(
         contributions={name: np.zeros((n, k)) for name in (*COMPONENTS, PENALTY)},
     )
     rows = np.arange(n) if rows is None else np.asarray(rows, dtype=np.int64)
-    starts = range(0, len(rows), chunk_rows)
+    chunks = _chunks_by_country(rows, plan.row_key, chunk_rows)
 
-    def run(start):
-        _top_k_chunk(plan, rows[start : start + chunk_rows], k, result)
+    def run(chunk):
+        _top_k_chunk(plan, chunk, k, result)
 
-    if workers > 1 and len(starts) > 1:
+    if workers > 1 and len(chunks) > 1:
         # One BLAS thread per worker: nested BLAS threads oversubscribe the cores, and the
         # selection work after each product is single-threaded anyway.
         with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
-            list(pool.map(run, starts))
+            list(pool.map(run, chunks))
     else:
-        for start in starts:
-            run(start)
+        for chunk in chunks:
+            run(chunk)
     return result
+
+
+def _chunks_by_country(rows, row_key, chunk_rows):
+    """Rows cut into chunks of at most `chunk_rows`, each from one country (see `_Plan`)."""
+    if row_key is None:
+        return [rows[start : start + chunk_rows] for start in range(0, len(rows), chunk_rows)]
+    rows = rows[np.argsort(row_key[rows], kind="stable")]
+    keys = row_key[rows]
+    cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    chunks = []
+    for part in np.split(rows, cuts):
+        chunks.extend(part[start : start + chunk_rows] for start in range(0, len(part), chunk_rows))
+    return chunks
 
 
 @dataclass(frozen=True)
 class _Plan:
+    """What every chunk needs, built once: the weighted product and the country terms.
+
+    The international components depend only on countries: with T the targets (never the own
+    country), international(i, j) = 0.5 [c_i != c_j] + 0.5 T_i[c_j] and partner_interest(i, j)
+    = T_j[c_i]. Multiplied out they would take 81 of the product's dimensions. Instead, the
+    columns are put in country order and every chunk holds rows of one country b, so
+    w_int 0.5 [b != c_j] + w_pi T_j[b] is one vector added to the whole chunk, and
+    w_int 0.5 T_i[c_j] is a constant added to the slice of each target country.
+    """
+
     encoded: EncodedProfiles
     weights: dict
     left: np.ndarray  # n x d float32, every block's left side times its weight
-    right_t: np.ndarray  # d x n float32
+    right_t: np.ndarray  # d x n float32, columns in `order`
     duplicate_t: object  # the sparse duplicate space, transposed, or None when unweighted
     eligible: np.ndarray
     eligible_index: np.ndarray
     margin: float
+    # Country terms, or all None when they are multiplied out (or weigh nothing):
+    order: np.ndarray | None = None  # column position -> organisation, by country
+    position: np.ndarray | None = None  # organisation -> column position
+    row_key: np.ndarray | None = None  # country index, unknown countries last
+    country_vectors: np.ndarray | None = None  # (countries + 1) x n float32, in `order`
+    segments: np.ndarray | None = None  # columns of country a: segments[a]:segments[a + 1]
+    target_step: float = 0.0
 
     @classmethod
     def build(cls, encoded, weights, eligible):
-        active = [block for block in encoded.blocks if weights[block.name] > 0]
+        n = encoded.size
+        by_country = encoded.targets is not None and any(
+            weights[name] > 0 for name in COUNTRY_COMPONENTS
+        )
+        active = [
+            block
+            for block in encoded.blocks
+            if weights[block.name] > 0 and not (by_country and block.name in COUNTRY_COMPONENTS)
+        ]
         if active:
             left = np.hstack([weights[b.name] * b.left for b in active]).astype(np.float32)
             right_t = np.ascontiguousarray(np.hstack([b.right for b in active]).T, np.float32)
         else:
-            left = np.zeros((encoded.size, 1), np.float32)
-            right_t = np.zeros((1, encoded.size), np.float32)
+            left = np.zeros((n, 1), np.float32)
+            right_t = np.zeros((1, n), np.float32)
         if not eligible.all():
             # One more column in the product sinks every ineligible partner far below any real
             # score: cheaper than masking each chunk, and exact, since eligible ones add 0.
             # Scores lie in [-w_duplicate, sum of the other weights], so this clears them all.
             depth = 4 * (sum(weights.values()) + 1)
             sink = np.where(eligible, 0.0, -depth).astype(np.float32)
-            left = np.hstack([left, np.ones((encoded.size, 1), np.float32)])
+            left = np.hstack([left, np.ones((n, 1), np.float32)])
             right_t = np.vstack([right_t, sink[None, :]])
-        # Every component is in [0, 1], so a float32 sum of d products is off by far less than
-        # this; the margin only has to keep every pair whose exact score could make the top k.
+        # Every component is in [0, 1], so a float32 sum of d products (and of the few country
+        # terms) is off by far less than this; the margin only has to keep every pair whose
+        # exact score could make the top k.
         scale = sum(weights.values()) + 1.0
-        margin = 64 * float(np.finfo(np.float32).eps) * left.shape[1] * scale
-        duplicate_t = encoded.duplicate.T.tocsr() if weights[PENALTY] > 0 else None
+        terms = left.shape[1] + (encoded.targets.shape[1] + 2 if by_country else 0)
+        margin = 64 * float(np.finfo(np.float32).eps) * terms * scale
+        country_terms = cls._country_terms(encoded, weights) if by_country else {}
+        order = country_terms.get("order")
+        if order is not None:
+            right_t = np.ascontiguousarray(right_t[:, order])
+        duplicate = encoded.duplicate if order is None else encoded.duplicate[order]
+        duplicate_t = duplicate.T.tocsr() if weights[PENALTY] > 0 else None
         return cls(
             encoded=encoded,
             weights=weights,
@@ -181,22 +231,57 @@ class _Plan:
             eligible=eligible,
             eligible_index=np.flatnonzero(eligible),
             margin=margin,
+            **country_terms,
         )
+
+    @staticmethod
+    def _country_terms(encoded, weights):
+        countries = encoded.targets.shape[1]
+        key = np.where(encoded.country >= 0, encoded.country, countries)
+        order = np.argsort(key, kind="stable")
+        position = np.empty_like(order)
+        position[order] = np.arange(len(order))
+        half = 0.5 * weights["international"]
+        # Row b: what a partner in column j gets from a source in country b (b = countries for
+        # an unknown country, which is never the same as a partner's and never targeted).
+        vectors = np.full((countries + 1, len(key)), half)
+        vectors[:countries] -= half * (key[None, :] == np.arange(countries)[:, None])
+        vectors[:countries] += weights["partner_interest"] * encoded.targets.T.toarray()
+        return {
+            "order": order,
+            "position": position,
+            "row_key": key,
+            "country_vectors": np.ascontiguousarray(vectors[:, order], dtype=np.float32),
+            "segments": np.searchsorted(key[order], np.arange(countries + 1)),
+            "target_step": half,
+        }
 
 
 def _top_k_chunk(plan: _Plan, rows, k, result: TopK):
     block = plan.left[rows] @ plan.right_t
+    columns_of_rows = rows
+    if plan.order is not None:
+        columns_of_rows = plan.position[rows]
+        # Every row of the chunk is from one country (see `_chunks_by_country`).
+        block += plan.country_vectors[plan.row_key[rows[0]]]
+        targets = plan.encoded.targets[rows]
+        step = np.float32(plan.target_step)
+        for m in range(len(rows)):
+            for country in targets.indices[targets.indptr[m] : targets.indptr[m + 1]]:
+                block[m, plan.segments[country] : plan.segments[country + 1]] += step
     if plan.duplicate_t is not None:
         penalty = (plan.encoded.duplicate[rows] @ plan.duplicate_t).tocoo()
         block[penalty.row, penalty.col] -= np.float32(plan.weights[PENALTY]) * penalty.data
-    block[np.arange(len(rows)), rows] = -np.inf
+    block[np.arange(len(rows)), columns_of_rows] = -np.inf
 
-    row_of, column = _candidates(block, k, plan.margin)
+    row_of, at = _candidates(block, k, plan.margin)
+    values = block[row_of, at]
+    column = at if plan.order is None else plan.order[at]
     if len(plan.eligible_index) < plan.encoded.size:
         # Sunk columns only reach the candidates when a row has fewer than k eligible ones.
         eligible = plan.eligible[column]
-        row_of, column = row_of[eligible], column[eligible]
-    row_of, column = _narrow(block[row_of, column], row_of, column, k, plan.margin)
+        row_of, column, values = row_of[eligible], column[eligible], values[eligible]
+    row_of, column = _narrow(values, row_of, column, k, plan.margin)
     contributions = exact_contributions(plan.encoded, plan.weights, rows[row_of], column)
     scores = sum(contributions.values())
 

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from matchmaking.suggest import EMERGING, OBJECTIVE, SECTOR
 from partnerships.enums import LABEL_RANK
 
 LABEL_OF_RANK = {rank: level.label for level, rank in LABEL_RANK.items()}
@@ -46,6 +47,15 @@ def sentence(reason, names):
         return _("partner in a target country (%(country)s)") % {
             "country": names["country"].get(params["country"], params["country"])
         }
+    if reason.code == "partner_interest":
+        return _("a partner in %(country)s looking for partners in %(own)s") % {
+            "country": names["country"].get(params["country"], params["country"]),
+            "own": names["country"].get(params["own_country"], params["own_country"]),
+        }
+    if reason.code == "shared_markets":
+        return _("the same target markets (%(countries)s)") % {
+            "countries": _names(params["countries"], names["country"])
+        }
     if reason.code == "different_country":
         return _("partner abroad (%(country)s)") % {
             "country": names["country"].get(params["country"], params["country"])
@@ -71,3 +81,20 @@ def sentence(reason, names):
 def sentences(reasons, names):
     """The reasons of one recommendation joined into one line, largest contribution first."""
     return "; ".join(sentence(reason, names) for reason in reasons)
+
+
+def gain_sentences(suggestion, names):
+    """What a suggested partner adds to the consortium (suggest.Suggestion), one line each."""
+    lines = [
+        _("adds country %(country)s") % {"country": names["country"].get(code, code)}
+        for code in suggestion.countries
+    ]
+    templates = {
+        SECTOR: (_("covers sector %(name)s"), "sectoralindustry"),
+        EMERGING: (_("covers emerging industry %(name)s"), "emergingindustry"),
+        OBJECTIVE: (_("covers S3 objective %(name)s"), "policyobjective"),
+    }
+    for theme in suggestion.themes:
+        template, vocabulary = templates[theme.kind]
+        lines.append(template % {"name": names[vocabulary].get(theme.slug, theme.slug)})
+    return lines

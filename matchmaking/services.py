@@ -86,9 +86,12 @@ def run_recommendations(profile, *, k=DEFAULT_K, workers=2, organisations=None, 
             run.organisations = len(profiles)
             run.finished_at = timezone.now()
             run.save(update_fields=["state", "organisations", "finished_at"])
-            _clear_rescoring(encoded.ids, before=started)
+            # Every organisation of the queryset that was last changed before the load was
+            # loaded: a subquery says so without sending every id back to the database.
+            scored = Organisation.objects.all() if organisations is None else organisations
+            _clear_rescoring(scored.values("pk"), before=started)
             log_action(run, "scored", actor=by, data={"organisations": len(profiles), "k": k})
-        delete_superseded(encoded.ids)
+        delete_superseded(encoded.ids, run=run)
     except Exception:
         RecommendationRun.objects.filter(pk=run.pk).update(
             state=RunState.FAILED, finished_at=timezone.now()
@@ -131,11 +134,17 @@ def _point_sets(run, organisation_ids):
             )
 
 
-def delete_superseded(organisation_ids):
-    """Delete these organisations' rows that their pointer no longer names (after the switch)."""
+def delete_superseded(organisation_ids, *, run=None):
+    """Delete these organisations' rows that their pointer no longer names (after the switch).
+
+    `run` is the run that has just switched them: its own rows are only looked at when one of
+    the pointers has already moved past it, so a full run does not scan the rows it wrote.
+    """
     ids = [int(pk) for pk in organisation_ids]
     if not ids:
         return 0
+    if run is not None and connection.vendor == "postgresql":
+        return _delete_superseded_by_run(ids, run)
     current = RecommendationSet.objects.filter(organisation_id=OuterRef("organisation_id"))
     deleted, _counts = (
         Recommendation.objects.filter(organisation_id__in=ids)
@@ -145,10 +154,38 @@ def delete_superseded(organisation_ids):
     return deleted
 
 
+def _delete_superseded_by_run(ids, run):
+    table = connection.ops.quote_name(Recommendation._meta.db_table)
+    sets = connection.ops.quote_name(RecommendationSet._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {sets} "
+            "WHERE organisation_id = ANY(%s) AND run_id <> %s)",
+            [ids, run.pk],
+        )
+        [moved] = cursor.fetchone()
+        runs = RecommendationRun.objects.values_list("pk", flat=True)
+        runs = list(runs if moved else runs.exclude(pk=run.pk))
+        if not runs:
+            return 0
+        # run_id first: the unique (run, organisation, rank) index finds the candidate rows,
+        # there being no index on the organisation alone.
+        cursor.execute(
+            f"DELETE FROM {table} r USING {sets} s "
+            "WHERE r.run_id = ANY(%s) AND r.organisation_id = ANY(%s) "
+            "AND s.organisation_id = r.organisation_id AND s.run_id <> r.run_id",
+            [runs, ids],
+        )
+        return cursor.rowcount
+
+
 def _clear_rescoring(ids, *, before):
-    Organisation.objects.filter(
-        pk__in=[int(pk) for pk in ids], needs_rescoring=True, updated_at__lt=before
-    ).update(needs_rescoring=False)
+    """Clear the flag of these organisations (ids, or a queryset of pks) changed before."""
+    if not hasattr(ids, "query"):
+        ids = [int(pk) for pk in ids]
+    Organisation.objects.filter(pk__in=ids, needs_rescoring=True, updated_at__lt=before).update(
+        needs_rescoring=False
+    )
 
 
 # Full re-score, split into chunk tasks -------------------------------------------------------
@@ -228,7 +265,7 @@ def score_run_chunk(chunk, *, workers=1):
         locked.state = ChunkState.DONE
         locked.error = ""
         locked.save(update_fields=["state", "error"])
-    delete_superseded(encoded.ids[rows])
+    delete_superseded(encoded.ids[rows], run=run)
     finish_run_if_complete(run.pk)
     return True
 
@@ -301,7 +338,7 @@ def rescore_organisations(organisation_ids, *, profile=None, k=None):
         run.finished_at = timezone.now()
         run.save(update_fields=["state", "organisations", "finished_at"])
         _clear_rescoring(encoded.ids[changed], before=started)
-    delete_superseded(encoded.ids[rows])
+    delete_superseded(encoded.ids[rows], run=run)
     return run
 
 

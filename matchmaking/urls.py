@@ -15,6 +15,16 @@ urlpatterns = [
         views.FeedbackView.as_view(),
         name="recommendation-feedback",
     ),
+    path(
+        "expressions/<int:pk>/partner-suggestions/",
+        views.ExpressionSuggestionsView.as_view(),
+        name="expression-suggestions",
+    ),
+    path(
+        "calls/<int:pk>/partner-suggestions/",
+        views.CallSuggestionsView.as_view(),
+        name="call-suggestions",
+    ),
     path("matching/runs/", views.RunListView.as_view(), name="run-list"),
     path("matching/runs/progress/", views.RunProgressView.as_view(), name="run-progress"),
     path("matching/runs/start/", views.StartRunView.as_view(), name="run-start"),

@@ -1,6 +1,7 @@
 """Recommended partners for an organisation's people, and the staff page of scoring runs."""
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -9,17 +10,27 @@ from rules.contrib.views import PermissionRequiredMixin
 
 from matchmaking import services
 from matchmaking.enums import FeedbackVerdict, RunState
+from matchmaking.feature_loader import suggestion_pool
 from matchmaking.forms import FeedbackForm, StartRunForm
 from matchmaking.queries import (
+    consortium_ids,
     explained_recommendations,
     feedback_given,
     organisations_with_recommendations_for_user,
+    partner_suggestions,
     recent_feedback,
     runs_with_progress,
     vocabulary_names,
 )
 from matchmaking.sentences import sentences
+from partnerships.enums import EXPRESSION_EDITABLE_STATES
 from partnerships.models import Organisation
+from partnerships.queries import (
+    calls_for_user,
+    expressions_for_user,
+    organisations_of_member,
+    with_expression_relations,
+)
 
 
 class OrganisationScopedMixin(PermissionRequiredMixin):
@@ -134,3 +145,61 @@ class StartRunView(PermissionRequiredMixin, View):
         else:
             messages.error(request, _("Choose a weight profile."))
         return redirect("matchmaking:run-list")
+
+
+class ExpressionSuggestionsView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    """Partners that together cover what the expression's call asks, each with its reasons."""
+
+    permission_required = "matchmaking.suggest_partners"
+
+    def get_permission_object(self):
+        if not hasattr(self, "expression"):
+            expressions = with_expression_relations(expressions_for_user(self.request.user))
+            self.expression = get_object_or_404(expressions, pk=self.kwargs["pk"])
+        return self.expression
+
+    def get(self, request, pk):
+        expression = self.get_permission_object()
+        pool = suggestion_pool()
+        members, _excluded = consortium_ids(expression)
+        if len(pool.rows_of(members)) < len(members):
+            # An organisation newer than the pool: read it again rather than leave it out.
+            pool = suggestion_pool(rebuild=True)
+        context = {
+            "expression": expression,
+            "call": expression.call,
+            "suggested": partner_suggestions(expression, pool=pool),
+            "can_invite": request.user.has_perm("partnerships.invite_partner", expression),
+        }
+        template = (
+            "matchmaking/includes/_partner_suggestions.html"
+            if request.htmx
+            else "matchmaking/expression_suggestions.html"
+        )
+        return render(request, template, context)
+
+
+class CallSuggestionsView(LoginRequiredMixin, View):
+    """On a call's page: where the person's own draft consortia for the call get suggestions."""
+
+    def get(self, request, pk):
+        call = get_object_or_404(calls_for_user(request.user), pk=pk)
+        expressions = (
+            expressions_for_user(request.user)
+            .filter(
+                call=call,
+                lead__in=organisations_of_member(request.user),
+                state__in=EXPRESSION_EDITABLE_STATES,
+            )
+            .select_related("lead")
+            .order_by("title", "id")
+        )
+        return render(
+            request,
+            "matchmaking/includes/_call_suggestions.html",
+            {
+                "call": call,
+                "expressions": expressions,
+                "manages": organisations_of_member(request.user).exists(),
+            },
+        )

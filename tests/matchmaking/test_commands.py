@@ -43,3 +43,18 @@ def test_recompute_matches_runs_every_chunk_in_process(django_capture_on_commit_
     # The test transaction holds the chunks back until the command has printed.
     assert out.getvalue().strip() == f"Run {run.pk}: Running, 0 of 3 chunks done, 0 failed."
     assert RecommendationSet.objects.filter(run=run).count() == len(organisations)
+
+
+def test_bench_matching_times_a_full_run_and_refreshes_and_leaves_no_runs():
+    OrganisationFactory.create_batch(30)
+    output = StringIO()
+
+    call_command("bench_matching", organisations=30, peer_rows=10, refreshes=3, k=5, stdout=output)
+
+    summary = json.loads(output.getvalue().splitlines()[-1])
+    assert summary["organisations"] == 30
+    assert summary["end_to_end_s"] > 0
+    assert summary["refresh_p95_s"] > 0
+    assert "incremental refresh of one organisation" in output.getvalue()
+    assert RecommendationRun.objects.count() == 0
+    assert RecommendationSet.objects.count() == 0

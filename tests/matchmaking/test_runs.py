@@ -2,8 +2,15 @@ import pytest
 
 from matchmaking import services, tasks
 from matchmaking.enums import ChunkState, RunKind, RunState
+from matchmaking.features import encode
 from matchmaking.models import Recommendation, RecommendationRun, RecommendationSet, RunChunk
-from matchmaking.queries import current_recommendations, run_progress_of
+from matchmaking.queries import (
+    current_recommendations,
+    run_progress_of,
+    scoring_profiles,
+    taxonomy_from_db,
+)
+from matchmaking.scoring import top_k
 from matchmaking.services import run_recommendations, start_full_run
 from partnerships.enums import ValidationState
 from partnerships.models import Organisation
@@ -201,3 +208,31 @@ def test_sweep_picks_up_organisations_still_marked(organisations):
 
     assert Organisation.objects.filter(needs_rescoring=True).count() == 0
     assert RecommendationRun.objects.filter(kind=RunKind.INCREMENTAL).count() == 1
+
+
+def test_a_run_that_switches_after_a_newer_one_leaves_no_rows_behind(organisations):
+    profile = default_profile()
+    late = RecommendationRun.objects.create(profile=profile, weights=profile.weights, k=2)
+    newer = run_recommendations(profile, k=2)
+    profiles, eligible = scoring_profiles()
+    encoded = encode(profiles, taxonomy_from_db())
+    result = top_k(encoded, profile.weights, k=2, eligible=eligible)
+    rows = list(range(encoded.size))
+
+    services.switch_sets(late, encoded.ids, result, rows)
+    deleted = services.delete_superseded(encoded.ids, run=late)
+
+    assert deleted == 7 * 2
+    assert set(RecommendationSet.objects.values_list("run_id", flat=True)) == {newer.pk}
+    assert set(Recommendation.objects.values_list("run_id", flat=True)) == {newer.pk}
+    assert Recommendation.objects.count() == 7 * 2
+
+
+def test_a_new_full_run_deletes_the_rows_of_the_previous_one(organisations):
+    first = run_recommendations(default_profile(), k=3)
+
+    second = run_recommendations(default_profile(), k=3)
+
+    assert set(Recommendation.objects.values_list("run_id", flat=True)) == {second.pk}
+    assert Recommendation.objects.count() == 7 * 3
+    assert first.recommendations.count() == 0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from matchmaking.enums import DEFAULT_WEIGHT_PROFILES, WeightProfileName
-from matchmaking.explain import explain
+from matchmaking.explain import Reason, explain
 from matchmaking.features import OrganisationProfile, Taxonomy, encode
 from matchmaking.scoring import (
     COMPONENTS,
@@ -19,6 +19,7 @@ from matchmaking.scoring import (
     total_score,
     validate_weights,
 )
+from matchmaking.sentences import sentence
 from matchmaking.synthetic import generate_profiles, load_taxonomy
 
 TEXT_DIMS = 16
@@ -107,13 +108,29 @@ def cosine(first, second):
     return len(first & second) / math.sqrt(len(first) * len(second))
 
 
+def weighted_cosine(first, second):
+    """Cosine of two sparse vectors given as {item: weight}."""
+    dot = sum(weight * second.get(item, 0.0) for item, weight in first.items())
+    norms = math.sqrt(sum(w * w for w in first.values()) * sum(w * w for w in second.values()))
+    return dot / norms if norms else 0.0
+
+
+def market_vector(profile, idf):
+    return {country: idf[country] for country in profile.target_countries - {profile.country}}
+
+
+def reference_market_idf(profiles):
+    targeted = Counter(c for p in profiles for c in p.target_countries - {p.country})
+    return {c: math.log((1 + len(profiles)) / (1 + df)) + 1 for c, df in targeted.items()}
+
+
 def mean_over_pairs(first, second, value):
     if not first or not second:
         return 0.0
     return sum(value(a, b) for a in first for b in second) / (len(first) * len(second))
 
 
-def reference_components(source, partner, taxonomy, source_text, partner_text):
+def reference_components(source, partner, taxonomy, source_text, partner_text, market_idf):
     """Each component straight from its definition, one pair at a time."""
     order = {slug: k for k, slug in enumerate(taxonomy.value_chain)}
 
@@ -121,13 +138,17 @@ def reference_components(source, partner, taxonomy, source_text, partner_text):
         return own != theirs and bool(taxonomy.bridges(own) & taxonomy.bridges(theirs))
 
     def focus(profile):
-        return {("e", slug) for slug in profile.emerging} | {("c", s) for s in profile.ecosystems}
+        return {("e", slug): 1.0 for slug in profile.emerging} | {
+            ("c", slug): 0.25 for slug in profile.ecosystems
+        }
 
-    in_targets = partner.country in source.target_countries and partner.country != source.country
+    abroad = source.country != partner.country
+    in_targets = partner.country in source.target_countries and abroad
+    targets_source = source.country in partner.target_countries and abroad
     size = min(1.0, math.log1p(partner.members) / math.log1p(500))
     return {
         "cross_sector": mean_over_pairs(source.sectors, partner.sectors, linked),
-        "shared_focus": cosine(focus(source), focus(partner)),
+        "shared_focus": weighted_cosine(focus(source), focus(partner)),
         "value_chain": mean_over_pairs(
             source.value_chain,
             partner.value_chain,
@@ -135,7 +156,11 @@ def reference_components(source, partner, taxonomy, source_text, partner_text):
         ),
         "s3_objectives": cosine(source.objectives, partner.objectives),
         "text": sum(value * partner_text.get(bucket, 0.0) for bucket, value in source_text.items()),
-        "international": 0.5 * (source.country != partner.country) + 0.5 * in_targets,
+        "international": 0.5 * abroad + 0.5 * in_targets,
+        "partner_interest": float(targets_source),
+        "shared_markets": weighted_cosine(
+            market_vector(source, market_idf), market_vector(partner, market_idf)
+        ),
         "strength": 0.5 * partner.label_rank / 3 + 0.5 * size,
         PENALTY: (source.region == partner.region) * cosine(source.sectors, partner.sectors),
     }
@@ -143,11 +168,14 @@ def reference_components(source, partner, taxonomy, source_text, partner_text):
 
 def reference_scores(profiles, taxonomy, weights):
     texts = reference_text_vectors([p.text for p in profiles], TEXT_DIMS)
+    market_idf = reference_market_idf(profiles)
     weights = validate_weights(weights)
     scores = {}
     for i, source in enumerate(profiles):
         for j, partner in enumerate(profiles):
-            components = reference_components(source, partner, taxonomy, texts[i], texts[j])
+            components = reference_components(
+                source, partner, taxonomy, texts[i], texts[j], market_idf
+            )
             scores[i, j] = sum(weights[name] * components[name] for name in COMPONENTS) - (
                 weights[PENALTY] * components[PENALTY]
             )
@@ -400,3 +428,107 @@ def test_explain_names_target_country_and_puts_the_duplicate_penalty_last():
     assert twin_reasons[-1].params == {"region": "DE1", "sectors": ["automotive"]}
     assert twin_reasons[-1].contribution == -weights[PENALTY]
     assert sum(r.contribution for r in twin_reasons) == pytest.approx(result.scores[0, 1])
+
+
+def test_explain_names_interest_both_ways_and_shared_markets():
+    source = OrganisationProfile(
+        id=1, country="DE", region="DE1", target_countries=frozenset({"FR", "PL"})
+    )
+    partner = OrganisationProfile(
+        id=2, country="FR", region="FR1", target_countries=frozenset({"DE", "PL"})
+    )
+    encoded = encode([source, partner], TAXONOMY, text_dims=TEXT_DIMS)
+    weights = {"international": 0.5, "partner_interest": 0.3, "shared_markets": 0.4}
+    result = top_k(encoded, weights, k=1)
+    contributions = {name: result.contributions[name][0, 0] for name in (*COMPONENTS, PENALTY)}
+
+    reasons = explain(source, partner, contributions, TAXONOMY)
+
+    assert [(r.code, r.params) for r in reasons] == [
+        ("target_country", {"country": "FR"}),
+        ("partner_interest", {"country": "FR", "own_country": "DE"}),
+        ("shared_markets", {"countries": ["PL"]}),
+    ]
+    # Poland is aimed at by both (idf 1); France and Germany by one each (idf ln 1.5 + 1).
+    single, shared = math.log(3 / 2) + 1, 1.0
+    cosine = shared * shared / (single**2 + shared**2)
+    assert [r.contribution for r in reasons] == pytest.approx([0.5, 0.3, 0.4 * cosine])
+    assert sum(r.contribution for r in reasons) == pytest.approx(result.scores[0, 0])
+
+
+def test_partner_interest_ranks_a_partner_that_targets_our_country_first():
+    source = OrganisationProfile(id=1, country="DE", region="DE1")
+    home = OrganisationProfile(id=2, country="DE", region="DE2", target_countries=frozenset({"DE"}))
+    indifferent = OrganisationProfile(id=3, country="PL", region="PL1")
+    keen = OrganisationProfile(id=4, country="FR", region="FR1", target_countries=frozenset({"DE"}))
+    encoded = encode([source, home, indifferent, keen], TAXONOMY, text_dims=TEXT_DIMS)
+
+    result = top_k(encoded, {"international": 0.5, "partner_interest": 0.5}, k=3)
+
+    # Its own country is never one of an organisation's targets, so `home` gains nothing.
+    assert result.partners[0].tolist() == [3, 2, 1]
+    assert result.scores[0].tolist() == pytest.approx([0.75, 0.25, 0.0])
+    assert result.contributions["partner_interest"][0].tolist() == [0.5, 0.0, 0.0]
+
+
+def test_shared_markets_count_a_rare_target_country_more_than_a_common_one():
+    source = OrganisationProfile(
+        id=1, country="DE", region="DE1", target_countries=frozenset({"FR", "PL"})
+    )
+    common = OrganisationProfile(
+        id=2, country="DE", region="DE2", target_countries=frozenset({"FR"})
+    )
+    rare = OrganisationProfile(id=3, country="DE", region="DE2", target_countries=frozenset({"PL"}))
+    # Five more organisations aim at France, none at Poland.
+    crowd = [
+        OrganisationProfile(
+            id=10 + k, country="PL", region="PL1", target_countries=frozenset({"FR"})
+        )
+        for k in range(5)
+    ]
+    encoded = encode([source, common, rare, *crowd], TAXONOMY, text_dims=TEXT_DIMS)
+
+    markets = score_chunk(encoded, [0])["shared_markets"][0]
+
+    idf_france, idf_poland = math.log(9 / 8) + 1, math.log(9 / 3) + 1
+    norm = math.hypot(idf_france, idf_poland)
+    assert markets[1] == pytest.approx(idf_france / norm)
+    assert markets[2] == pytest.approx(idf_poland / norm)
+    assert markets[2] > markets[1]
+
+
+def test_sentences_for_international_interest_and_shared_markets():
+    names = {"country": {"DE": "Germany", "FR": "France", "PL": "Poland"}}
+    reasons = [
+        Reason("partner_interest", 0.2, {"country": "PL", "own_country": "DE"}),
+        Reason("shared_markets", 0.1, {"countries": ["FR", "PL"]}),
+    ]
+
+    assert [sentence(reason, names) for reason in reasons] == [
+        "a partner in Poland looking for partners in Germany",
+        "the same target markets (France, Poland)",
+    ]
+
+
+def test_top_k_equals_exhaustive_ranking_with_unknown_countries_and_targets():
+    # Countries outside the taxonomy: never the same as anyone's, never a target; the scorer
+    # adds the international terms by country, so it must treat them as the product does.
+    profiles = [
+        replace(p, country="XX", region="XX1") if p.id % 5 == 0 else p
+        for p in random_profiles(300, 11)
+    ]
+    eligible = np.arange(300) % 3 != 0
+    encoded = encode(profiles, TAXONOMY, text_dims=TEXT_DIMS)
+    weights = {**PROFILES[0], "partner_interest": 0.4, "international": 0.3}
+    rows = np.arange(300)
+    exhaustive = total_score(score_chunk(encoded, rows), weights)
+    exhaustive[rows, rows] = -np.inf
+    exhaustive[:, ~eligible] = -np.inf
+    expected = [np.lexsort((rows, -np.round(row, 9)))[:15].tolist() for row in exhaustive]
+
+    result = top_k(encoded, weights, k=15, chunk_rows=7, eligible=eligible)
+
+    assert result.partners.tolist() == expected
+    assert np.abs(result.scores - np.take_along_axis(exhaustive, np.array(expected), 1)).max() < (
+        1e-9
+    )

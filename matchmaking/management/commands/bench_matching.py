@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from matchmaking.enums import DEFAULT_WEIGHT_PROFILES, WeightProfileName
 from matchmaking.features import encode
-from matchmaking.models import WeightProfile
+from matchmaking.models import RecommendationRun, WeightProfile
 from matchmaking.scoring import PENALTY, top_k, validate_weights
-from matchmaking.services import run_recommendations
+from matchmaking.services import rescore_organisations, run_recommendations
 from matchmaking.synthetic import generate_profiles, load_taxonomy
 from partnerships.models import Organisation
 
@@ -58,8 +58,19 @@ class Command(BaseCommand):
             default=2048,
             help=_("Rows the peer scores against all organisations (its cost is per pair)."),
         )
+        parser.add_argument(
+            "--refreshes",
+            type=int,
+            default=20,
+            help=_(
+                "Single changed organisations re-scored after the full run, when the database "
+                "holds exactly N organisations (a refresh always scores against all of them)."
+            ),
+        )
 
-    def handle(self, *args, organisations, k, workers, seed, profile, peer_rows, **options):
+    def handle(
+        self, *args, organisations, k, workers, seed, profile, peer_rows, refreshes, **options
+    ):
         if organisations < 2:
             raise CommandError(_("At least two organisations are needed."))
         weights = dict(DEFAULT_WEIGHT_PROFILES[profile])
@@ -92,25 +103,31 @@ class Command(BaseCommand):
             _("ours %(ours).3g pairs/s; peer %(peer).3g pairs/s over %(rows)d rows")
             % {"ours": pairs_per_s, "peer": peer_pairs_per_s, "rows": len(rows)}
         )
-        end_to_end = self.end_to_end(organisations, profile, k, workers)
+        end_to_end, refresh_times = self.end_to_end(organisations, profile, k, workers, refreshes)
         summary = {
             "organisations": organisations,
             "pairs_per_s": round(pairs_per_s),
             "peer_pairs_per_s": round(peer_pairs_per_s),
             "ratio": round(pairs_per_s / peer_pairs_per_s, 2),
             "end_to_end_s": None if end_to_end is None else round(end_to_end, 2),
+            "refresh_p95_s": (
+                round(float(np.percentile(refresh_times, 95)), 2) if refresh_times else None
+            ),
         }
         self.stdout.write(json.dumps(summary))
 
-    def end_to_end(self, organisations, profile, k, workers):
-        """Seconds for a full run over the first N organisations of the database, or None.
+    def end_to_end(self, organisations, profile, k, workers, refreshes):
+        """Seconds for a full run over the first N organisations of the database (or None), and
+        the seconds of each incremental refresh after it.
 
-        Load, encode, score and write to PostgreSQL, as `run_recommendations` does it; the
-        run is deleted afterwards so that benchmarking leaves no recommendations behind.
+        Load, encode, score and write to PostgreSQL, as `run_recommendations` does it; then, if
+        the database holds just these organisations, `refreshes` single organisations re-scored
+        as after a profile edit. The runs are deleted afterwards so that benchmarking leaves no
+        recommendations behind.
         """
         if connection.vendor != "postgresql":
             self.stdout.write(_("end-to-end: skipped, the database is not PostgreSQL."))
-            return None
+            return None, []
         ids = Organisation.objects.order_by("id").values_list("id", flat=True)
         cutoff = ids[organisations - 1 : organisations].first()
         weight_profile = WeightProfile.objects.filter(slug=profile).first()
@@ -119,7 +136,7 @@ class Command(BaseCommand):
                 _("end-to-end: skipped, the database holds fewer than %(n)d organisations.")
                 % {"n": organisations}
             )
-            return None
+            return None, []
         started = time.perf_counter()
         run = run_recommendations(
             weight_profile,
@@ -129,9 +146,23 @@ class Command(BaseCommand):
         )
         elapsed = time.perf_counter() - started
         written = run.recommendations.count()
-        run.delete()
         self.stdout.write(
             _("end-to-end: %(s).2f s for %(n)d organisations, %(rows)d recommendations written")
             % {"s": elapsed, "n": organisations, "rows": written}
         )
-        return elapsed
+        refresh_times = []
+        if refreshes > 0 and len(ids) == organisations:
+            # Evenly spread over the ids, so that the same organisations are timed every time.
+            for pk in list(ids)[:: max(1, organisations // refreshes)][:refreshes]:
+                refresh_started = time.perf_counter()
+                rescore_organisations([pk], profile=weight_profile, k=k)
+                refresh_times.append(time.perf_counter() - refresh_started)
+            self.stdout.write(
+                _("incremental refresh of one organisation: p50 %(p50).2f s, p95 %(p95).2f s")
+                % {
+                    "p50": float(np.percentile(refresh_times, 50)),
+                    "p95": float(np.percentile(refresh_times, 95)),
+                }
+            )
+        RecommendationRun.objects.filter(pk__gte=run.pk, profile=weight_profile).delete()
+        return elapsed, refresh_times
