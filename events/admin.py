@@ -12,6 +12,7 @@ from events.models import (
     Event,
     Meeting,
     MeetingPreference,
+    MeetingRating,
     MeetingWindow,
     Registration,
     Slot,
@@ -94,11 +95,25 @@ class RegistrationAdmin(admin.ModelAdmin):
         self._decide(request, queryset, approve=False)
 
 
+class MeetingRatingInline(admin.TabularInline):
+    model = MeetingRating
+    extra = 0
+    fields = ["by", "stars", "comment", "rated_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Meeting)
 class MeetingAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "event", "state", "slot", "table"]
-    list_filter = ["state", "event"]
+    list_display = ["__str__", "event", "state", "slot", "table", "outcome"]
+    list_filter = ["state", "outcome", "event"]
+    inlines = [MeetingRatingInline]
     readonly_fields = [
+        "outcome",
+        "outcome_at",
         "event",
         "requester",
         "recipient",

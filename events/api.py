@@ -89,6 +89,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "starts_at",
             "ends_at",
             "table",
+            "outcome",
             "created_at",
         ]
 

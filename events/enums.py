@@ -72,3 +72,27 @@ class Preference(models.TextChoices):
     MUST_MEET = "must_meet", _("Must meet")
     MEET = "meet", _("Would like to meet")
     NO_THANKS = "no_thanks", _("No thanks")
+
+
+class MeetingOutcome(models.TextChoices):
+    NONE = "none", _("No follow-up yet")
+    NEGOTIATION = "negotiation", _("Negotiation started")
+    AGREEMENT = "agreement", _("Agreement reached")
+    NO_AGREEMENT = "no_agreement", _("No agreement")
+
+
+# What came of a meeting, as either side reports it after the event. An agreement is final;
+# a negotiation ends in an agreement or without one.
+OUTCOME_TRANSITIONS = {
+    MeetingOutcome.NONE: {
+        MeetingOutcome.NEGOTIATION,
+        MeetingOutcome.AGREEMENT,
+        MeetingOutcome.NO_AGREEMENT,
+    },
+    MeetingOutcome.NEGOTIATION: {MeetingOutcome.AGREEMENT, MeetingOutcome.NO_AGREEMENT},
+    MeetingOutcome.AGREEMENT: set(),
+    MeetingOutcome.NO_AGREEMENT: {MeetingOutcome.NEGOTIATION},
+}
+
+# Outcomes shown on both organisations' profiles.
+PROFILE_OUTCOMES = (MeetingOutcome.NEGOTIATION, MeetingOutcome.AGREEMENT)

@@ -1,8 +1,16 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from events.enums import CooperationDirection, CooperationKind, EventType, Preference
+from events.enums import (
+    OUTCOME_TRANSITIONS,
+    CooperationDirection,
+    CooperationKind,
+    EventType,
+    MeetingOutcome,
+    Preference,
+)
 from partnerships.models import Country, EmergingIndustry, SectoralIndustry
 from partnerships.queries import organisations_of_member
 
@@ -33,10 +41,14 @@ class EventFilterForm(forms.Form):
         required=False,
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self):
@@ -152,3 +164,43 @@ class BookingForm(forms.Form):
     def __init__(self, *args, slots, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["slot"].queryset = slots
+
+
+class MeetingRatingForm(forms.Form):
+    STAR_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
+
+    stars = forms.TypedChoiceField(
+        label=_("How useful was this meeting? (5 = very useful)"),
+        choices=STAR_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+    )
+
+
+class MeetingOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("What came of it?"), choices=())
+
+    def __init__(self, *args, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = OUTCOME_TRANSITIONS.get(current, set())
+        self.fields["outcome"].choices = [
+            (value, label) for value, label in MeetingOutcome.choices if value in allowed
+        ]
+
+
+class MeetingMoveForm(forms.Form):
+    slot = forms.ModelChoiceField(label=_("Slot"), queryset=None, empty_label=None)
+    table = forms.IntegerField(label=_("Table"), min_value=1)
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = event.slots.select_related("event")
+        self.fields["table"].max_value = event.tables
+        self.fields["table"].validators.append(MaxValueValidator(event.tables))
+        self.fields["table"].widget.attrs["max"] = event.tables

@@ -13,6 +13,7 @@ from events.enums import (
     CooperationDirection,
     CooperationKind,
     EventType,
+    MeetingOutcome,
     MeetingState,
     Preference,
     RegistrationState,
@@ -250,6 +251,10 @@ class Meeting(models.Model):
     table = models.PositiveSmallIntegerField(_("table"), null=True, blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=MeetingOutcome.choices, default=MeetingOutcome.NONE
+    )
+    outcome_at = models.DateTimeField(_("outcome reported"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("meeting")
@@ -282,6 +287,46 @@ class Meeting(models.Model):
 
     def other_party(self, registration):
         return self.recipient if registration.pk == self.requester_id else self.requester
+
+    def was_held(self, *, at=None):
+        """Accepted and booked into a slot that is over: the two sides have met."""
+        at = at or timezone.now()
+        return (
+            self.state == MeetingState.ACCEPTED
+            and self.slot_id is not None
+            and self.slot.ends_at <= at
+        )
+
+
+class MeetingRating(models.Model):
+    """How useful one side found a meeting they held, from 1 to 5, with a comment."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="ratings")
+    by = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="meeting_ratings",
+        verbose_name=_("rated by"),
+    )
+    stars = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    rated_at = models.DateTimeField(_("rated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting rating")
+        verbose_name_plural = _("meeting ratings")
+        ordering = ["meeting", "rated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "by"], name="rating_once_per_side"),
+            models.CheckConstraint(
+                condition=Q(stars__gte=1, stars__lte=5), name="rating_one_to_five"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.stars}/5"
 
 
 class MeetingSeat(models.Model):

@@ -1,10 +1,10 @@
 """Reads of the events app. Pages and the API start from these."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.utils import timezone
 
-from events.enums import MeetingState, RegistrationState
-from events.models import CooperationItem, Event, Meeting, Registration, Slot
+from events.enums import MeetingOutcome, MeetingState, RegistrationState
+from events.models import CooperationItem, Event, Meeting, MeetingRating, Registration, Slot
 
 
 def events_listing(events=None):
@@ -90,4 +90,77 @@ def free_slots(meeting):
         .annotate(booked=Count("meetings", distinct=True))
         .filter(booked__lt=meeting.event.tables)
         .order_by("starts_at")
+    )
+
+
+def event_statistics(event, *, now=None):
+    """The organiser's figures of `event`, in three queries whatever its size."""
+    now = now or timezone.now()
+    registrations = event.registrations.aggregate(
+        registrations=Count("pk"),
+        approved=Count("pk", filter=Q(state=RegistrationState.APPROVED)),
+        pending=Count("pk", filter=Q(state=RegistrationState.PENDING)),
+    )
+    accepted = Q(state=MeetingState.ACCEPTED)
+    booked = accepted & Q(slot__isnull=False)
+    meetings = event.meetings.aggregate(
+        requests=Count("pk"),
+        accepted=Count("pk", filter=accepted),
+        declined=Count("pk", filter=Q(state=MeetingState.DECLINED)),
+        cancelled=Count("pk", filter=Q(state=MeetingState.CANCELLED)),
+        scheduled=Count("pk", filter=booked),
+        held=Count("pk", filter=booked & Q(slot__ends_at__lte=now)),
+        negotiations=Count("pk", filter=Q(outcome=MeetingOutcome.NEGOTIATION)),
+        agreements=Count("pk", filter=Q(outcome=MeetingOutcome.AGREEMENT)),
+    )
+    ratings = MeetingRating.objects.filter(meeting__event=event).aggregate(
+        ratings=Count("pk"), average_rating=Avg("stars")
+    )
+    return registrations | meetings | ratings
+
+
+def organisation_outcomes(organisation, *, with_negotiations):
+    """Meetings of `organisation`'s people that led somewhere, newest first, with the partner.
+
+    Agreements always; negotiations still going only when `with_negotiations`.
+    """
+    outcomes = [MeetingOutcome.AGREEMENT]
+    if with_negotiations:
+        outcomes.append(MeetingOutcome.NEGOTIATION)
+    meetings = (
+        Meeting.objects.filter(
+            Q(requester__organisation=organisation) | Q(recipient__organisation=organisation),
+            outcome__in=outcomes,
+        )
+        .select_related("event", "requester__organisation", "recipient__organisation")
+        .order_by("-outcome_at", "-pk")
+    )
+    meetings = list(meetings)
+    for meeting in meetings:
+        sides = (meeting.requester.organisation, meeting.recipient.organisation)
+        meeting.partner = sides[1] if sides[0].pk == organisation.pk else sides[0]
+    return meetings
+
+
+def held_meetings(user, event):
+    """The user's meetings at `event` that took place, with the ratings of both sides."""
+    return (
+        booked_meetings(user, event)
+        .filter(slot__ends_at__lte=timezone.now())
+        .prefetch_related("ratings")
+    )
+
+
+def event_meetings(event):
+    """Every accepted meeting of `event` with both sides, booked ones in time and table order."""
+    return (
+        Meeting.objects.filter(event=event, state=MeetingState.ACCEPTED)
+        .select_related(
+            "slot",
+            "requester__user",
+            "requester__organisation",
+            "recipient__user",
+            "recipient__organisation",
+        )
+        .order_by("slot__starts_at", "table", "pk")
     )

@@ -3,7 +3,7 @@
 import rules
 
 from events.enums import RegistrationState
-from partnerships.rules import is_commission_staff, is_signed_in
+from partnerships.rules import is_commission_staff, is_organisation_member, is_signed_in
 
 
 @rules.predicate
@@ -43,3 +43,7 @@ rules.add_perm("events.answer_meeting", is_meeting_recipient)
 rules.add_perm("events.book_meeting", is_meeting_party | is_commission_staff)
 rules.add_perm("events.cancel_meeting", is_meeting_party)
 rules.add_perm("events.view_meeting", is_meeting_party | is_commission_staff)
+rules.add_perm("events.follow_up_meeting", is_meeting_party)
+rules.add_perm("events.view_statistics", can_manage_event)
+# Negotiations in progress are the business of the organisation; agreements are public.
+rules.add_perm("events.view_negotiations", is_organisation_member | is_commission_staff)

@@ -29,6 +29,10 @@ urlpatterns = [
     path("events/<int:pk>/schedule/", views.ScheduleRunView.as_view(), name="schedule-run"),
     path("events/<int:pk>/agenda/", views.AgendaView.as_view(), name="agenda"),
     path("events/<int:pk>/agenda.ics", views.AgendaFeedView.as_view(), name="agenda-ics"),
+    path("events/<int:pk>/agenda/print/", views.AgendaPrintView.as_view(), name="agenda-print"),
+    path("events/<int:pk>/suggestions/", views.SuggestionsView.as_view(), name="suggestions"),
+    path("events/<int:pk>/statistics/", views.EventStatisticsView.as_view(), name="statistics"),
+    path("events/<int:pk>/meetings/", views.EventMeetingsView.as_view(), name="event-meetings"),
     path(
         "events/registrations/<int:pk>/decide/",
         views.RegistrationDecisionView.as_view(),
@@ -41,4 +45,10 @@ urlpatterns = [
         "events/meetings/<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="meeting-cancel"
     ),
     path("events/meetings/<int:pk>/book/", views.MeetingBookView.as_view(), name="meeting-book"),
+    path("events/meetings/<int:pk>/move/", views.MeetingMoveView.as_view(), name="meeting-move"),
+    path(
+        "events/meetings/<int:pk>/follow-up/",
+        views.MeetingFollowUpView.as_view(),
+        name="meeting-follow-up",
+    ),
 ]

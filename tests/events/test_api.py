@@ -55,3 +55,14 @@ def test_meetings_api_foreign_meeting_is_404(api_client):
     response = api_client.get(f"/api/v1/meetings/{foreign.pk}/")
 
     assert response.status_code == 404
+
+
+def test_meetings_api_reports_the_outcome(api_client):
+    meeting = MeetingFactory(outcome="negotiation")
+    api_client.force_authenticate(meeting.recipient.user)
+
+    response = api_client.get("/api/v1/meetings/")
+
+    assert [(m["id"], m["outcome"]) for m in response.json()["results"]] == [
+        (meeting.pk, "negotiation")
+    ]

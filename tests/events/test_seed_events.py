@@ -2,7 +2,8 @@ import pytest
 from django.core.management import call_command
 
 from events.enums import MeetingState
-from events.models import Event, Meeting, Registration
+from events.models import Event, Meeting, MeetingRating, MeetingSeat, Registration
+from partnerships.reference import load_reference_data
 from tests.factories import MembershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,8 @@ def test_seed_events_is_idempotent_and_books_a_demo_meeting():
     upcoming_open = [e for e in Event.objects.all() if not e.is_past and not e.requires_approval]
     assert first == second
     assert first[0] == 11
-    assert first[1] == 11 * 3
+    # The three members plus a demo delegate for each of their three organisations' countries.
+    assert first[1] == 11 * 6
     assert first[2] == len(upcoming_open)
     assert set(Meeting.objects.values_list("state", flat=True)) == {MeetingState.ACCEPTED}
     assert Meeting.objects.filter(slot__isnull=True).count() == 0
@@ -31,3 +33,44 @@ def test_seed_events_is_idempotent_and_books_a_demo_meeting():
         .starts_on.isoformat()
         == "2016-11-30"
     )
+
+
+def test_seed_events_places_the_trade_fairs_outside_europe_in_their_countries():
+    StaffFactory()
+    load_reference_data()
+
+    call_command("seed_events")
+
+    places = dict(Event.objects.filter(title__contains="2016").values_list("title", "country_id"))
+    assert places["Computex Taiwan 2016: cluster delegation"] == "TW"
+    assert places["Mexico City Green Expo 2016: cluster delegation"] == "MX"
+    assert places["Pollutec Lyon 2016: Brazilian and European clusters"] == "FR"
+
+
+def test_seed_events_gives_an_earlier_seeded_event_its_country():
+    StaffFactory()
+    call_command("seed_events")
+    load_reference_data()
+
+    call_command("seed_events")
+
+    computex = Event.objects.get(title="Computex Taiwan 2016: cluster delegation")
+    assert (computex.country_id, computex.city) == ("TW", "Taipei")
+
+
+def test_seed_events_gives_past_events_held_meetings_with_ratings_and_outcomes():
+    StaffFactory()
+    for _ in range(4):
+        MembershipFactory()
+
+    call_command("seed_events")
+    call_command("seed_events")
+
+    pollutec = Event.objects.get(title="Pollutec Lyon 2016: Brazilian and European clusters")
+    meetings = list(pollutec.meetings.order_by("pk"))
+    assert [m.outcome for m in meetings] == ["agreement", "negotiation", "none", "none"]
+    assert all(m.was_held() for m in meetings)
+    assert sorted(
+        MeetingRating.objects.filter(meeting__event=pollutec).values_list("stars", flat=True)
+    ) == [3, 4, 4, 4, 5]
+    assert MeetingSeat.objects.filter(event=pollutec).count() == 8

@@ -12,16 +12,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import services
-from events.enums import EventType, MeetingState, RegistrationState
-from events.models import Event, Meeting, MeetingWindow, Registration
-from partnerships.enums import ValidationState
+from events.enums import EventType, MeetingOutcome, MeetingState, RegistrationState
+from events.models import (
+    Event,
+    Meeting,
+    MeetingRating,
+    MeetingSeat,
+    MeetingWindow,
+    Registration,
+)
+from partnerships.enums import MembershipRole, ValidationState
 from partnerships.models import (
     Country,
     EmergingIndustry,
+    Organisation,
     OrganisationMembership,
     SectoralIndustry,
     User,
 )
+from partnerships.services import add_member
 
 
 @dataclass(frozen=True)
@@ -64,9 +73,9 @@ EVENTS = (
         EventType.TRADE_FAIR,
         D(2016, 5, 31),
         D(2016, 6, 4),
-        "Taipei, Taiwan",
+        "Taipei",
         "Taipei Nangang Exhibition Center",
-        None,
+        "TW",
         "Asia/Taipei",
         "European ICT clusters meet Taiwanese hardware makers.",
         ("communications-equipment-services", "information-technology-analytical-instruments"),
@@ -77,9 +86,9 @@ EVENTS = (
         EventType.TRADE_FAIR,
         D(2016, 9, 27),
         D(2016, 9, 29),
-        "Mexico City, Mexico",
+        "Mexico City",
         "World Trade Center Mexico City",
-        None,
+        "MX",
         "America/Mexico_City",
         "Environmental-technology clusters meet Mexican buyers and agencies.",
         ("environmental-services", "electric-power-generation-transmission"),
@@ -205,6 +214,37 @@ def _organiser():
     return organiser
 
 
+# Demo delegates with no password (they cannot sign in), so that the demo logins meet people.
+DELEGATE_NAMES = (
+    "Ana Ribeiro",
+    "Jonas Becker",
+    "Marta Kowalska",
+    "Luca Bianchi",
+    "Sofia Lindqvist",
+    "Pieter de Vries",
+    "Elena Popescu",
+    "Tomás García",
+    "Aoife Byrne",
+    "Nikos Papadakis",
+)
+
+
+def _delegates(organiser):
+    """One delegate for each of the first verified organisations of different countries."""
+    by_country = {}
+    for organisation in Organisation.objects.filter(
+        validation_state=ValidationState.VERIFIED
+    ).order_by("country_id", "pk"):
+        by_country.setdefault(organisation.country_id, organisation)
+    for number, (name, organisation) in enumerate(
+        zip(DELEGATE_NAMES, by_country.values(), strict=False), start=1
+    ):
+        email = f"delegate{number:02d}@clusterportal.example"
+        if not User.objects.filter(email=email).exists():
+            user = User.objects.create_user(email, None, full_name=name)
+            add_member(organisation, user=user, role=MembershipRole.EDITOR, by=organiser)
+
+
 def _representatives(limit=12):
     """Members of verified organisations, one membership each, demo logins first."""
     memberships = (
@@ -245,6 +285,11 @@ def _event(spec, organiser):
             "tables": 30,
         },
     )
+    if not created and event.country_id is None and spec.country:
+        # Demo databases seeded before the country was in the reference data catch up.
+        event.country = Country.objects.filter(code=spec.country).first()
+        if event.country is not None:
+            event.save(update_fields=["country"])
     if created:
         event.sectoral_industries.set(SectoralIndustry.objects.filter(slug__in=spec.sectors))
         event.emerging_industries.set(EmergingIndustry.objects.filter(slug__in=spec.emerging))
@@ -296,11 +341,60 @@ def _demo_meeting(event):
         services.book_slot(Meeting.objects.get(pk=meeting.pk), slot=slot, by=first.user)
 
 
+# (first participant, second participant, slot index, table, outcome, stars of each side)
+HISTORY_MEETINGS = (
+    (0, 1, 0, 1, MeetingOutcome.AGREEMENT, (5, 4)),
+    (2, 3, 0, 2, MeetingOutcome.NEGOTIATION, (4, 4)),
+    (0, 3, 1, 1, MeetingOutcome.NONE, (3, None)),
+    (1, 2, 1, 2, MeetingOutcome.NONE, (None, None)),
+)
+
+
+def _history_meetings(event):
+    """Held meetings of a past event, with ratings and outcomes, as they were recorded then."""
+    people = []
+    for registration in event.registrations.filter(state=RegistrationState.APPROVED).order_by("pk"):
+        if registration.organisation_id not in {p.organisation_id for p in people}:
+            people.append(registration)
+    slots = list(event.slots.order_by("starts_at")[:2])
+    if len(people) < 4 or len(slots) < 2 or event.meetings.exists():
+        return
+    for first, second, slot_index, table, outcome, stars in HISTORY_MEETINGS:
+        requester, recipient, slot = people[first], people[second], slots[slot_index]
+        meeting = Meeting.objects.create(
+            event=event,
+            requester=requester,
+            recipient=recipient,
+            message=_("We look for partners for a joint project on this event's theme."),
+            state=MeetingState.ACCEPTED,
+            responded_at=slot.starts_at,
+            slot=slot,
+            table=table,
+            outcome=outcome,
+            outcome_at=slot.ends_at if outcome != MeetingOutcome.NONE else None,
+        )
+        MeetingSeat.objects.bulk_create(
+            [
+                MeetingSeat(event=event, slot=slot, participant=side, meeting=meeting)
+                for side in (requester, recipient)
+            ]
+        )
+        MeetingRating.objects.bulk_create(
+            [
+                MeetingRating(meeting=meeting, by=side, stars=given)
+                for side, given in zip((requester, recipient), stars, strict=True)
+                if given is not None
+            ]
+        )
+
+
 class Command(BaseCommand):
     help = "Create the demo matchmaking events with registrations; safe to run again."
 
     def handle(self, *args, **options):
         organiser = _organiser()
+        with transaction.atomic():
+            _delegates(organiser)
         representatives = _representatives()
         created_count = 0
         with transaction.atomic():
@@ -308,7 +402,9 @@ class Command(BaseCommand):
                 event, created = _event(spec, organiser)
                 created_count += created
                 _register_all(event, representatives)
-                if not event.is_past and not event.requires_approval:
+                if event.is_past:
+                    _history_meetings(event)
+                elif not event.requires_approval:
                     _demo_meeting(event)
         self.stdout.write(
             _("%(created)s events created, %(total)s demo events in all, %(people)s participants.")

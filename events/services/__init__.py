@@ -1,0 +1,30 @@
+"""Every write in the events app: registrations, meeting requests, bookings, follow-ups."""
+
+from events.services.booking import (
+    TABLE_ATTEMPTS,
+    BookingConflict,
+    book_slot,
+    generate_slots,
+    move_meeting,
+    run_scheduler,
+)
+from events.services.follow_up import rate_meeting, report_outcome
+from events.services.meetings import answer_meeting, cancel_meeting, request_meeting
+from events.services.registrations import decide_registration, register, set_preference
+
+__all__ = [
+    "TABLE_ATTEMPTS",
+    "BookingConflict",
+    "answer_meeting",
+    "book_slot",
+    "cancel_meeting",
+    "decide_registration",
+    "generate_slots",
+    "move_meeting",
+    "rate_meeting",
+    "register",
+    "report_outcome",
+    "request_meeting",
+    "run_scheduler",
+    "set_preference",
+]

@@ -1,0 +1,295 @@
+"""Slots and tables: cutting slots, booking, the organiser's moves and the scheduler run."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from events import scheduling
+from events.enums import MeetingState, Preference
+from events.models import Meeting, MeetingPreference, MeetingSeat, Slot
+from events.services.notices import notify
+from partnerships.services import log_action
+
+# Bookings of different meetings may race for the same free table; the loser tries the next.
+TABLE_ATTEMPTS = 5
+
+
+def generate_slots(event, *, by):
+    """Cut the event's meeting windows into slots of the meeting length; keeps booked slots."""
+    length = dt.timedelta(minutes=event.meeting_minutes)
+    wanted = []
+    for window in event.windows.all():
+        start = dt.datetime.combine(window.day, window.start, tzinfo=event.zone)
+        end = dt.datetime.combine(window.day, window.end, tzinfo=event.zone)
+        while start + length <= end:
+            wanted.append((start, start + length))
+            start += length
+    with transaction.atomic():
+        existing = {slot.starts_at: slot for slot in event.slots.all()}
+        keep = {start for start, _end in wanted}
+        event.slots.exclude(starts_at__in=keep).filter(meetings__isnull=True).delete()
+        Slot.objects.bulk_create(
+            [
+                Slot(event=event, starts_at=start, ends_at=end)
+                for start, end in wanted
+                if start not in existing
+            ]
+        )
+        log_action(event, "slots_generated", actor=by, data={"slots": len(wanted)})
+    return event.slots.count()
+
+
+class BookingConflict(ValidationError):
+    """A slot was taken by somebody else; the message says by what."""
+
+
+def _constraint_of(error):
+    cause = error.__cause__
+    diag = getattr(cause, "diag", None)
+    return getattr(diag, "constraint_name", None) or str(cause or error)
+
+
+def book_slot(meeting, *, slot, by):
+    """Put an accepted meeting into a free slot at the first free table.
+
+    The database decides races: a person's seat per slot and a table per slot are unique, so of
+    many simultaneous bookings exactly one wins and the others get a `BookingConflict`.
+    """
+    if slot.event_id != meeting.event_id:
+        raise ValidationError(_("This slot belongs to another event."), code="slot")
+    for _attempt in range(TABLE_ATTEMPTS):
+        try:
+            return _book_once(meeting.pk, slot=slot, by=by)
+        except IntegrityError as error:
+            constraint = _constraint_of(error)
+            if "seat_one_meeting_per_slot" in constraint:
+                raise BookingConflict(
+                    _("You or your partner already have another meeting in this slot."),
+                    code="person_busy",
+                ) from error
+            if "meeting_one_per_table_and_slot" not in constraint:
+                raise
+    raise BookingConflict(_("Every table is taken in this slot."), code="tables_full")
+
+
+def _book_once(meeting_pk, *, slot, by):
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update()
+            .select_related("event", "requester__user", "recipient__user")
+            .get(pk=meeting_pk)
+        )
+        if meeting.state != MeetingState.ACCEPTED:
+            raise ValidationError(
+                _("Only an accepted meeting can be booked into a slot."), code="not_accepted"
+            )
+        parties = (meeting.requester_id, meeting.recipient_id)
+        busy = MeetingSeat.objects.filter(slot=slot, participant_id__in=parties).exclude(
+            meeting=meeting
+        )
+        if busy.exists():
+            raise BookingConflict(
+                _("You or your partner already have another meeting in this slot."),
+                code="person_busy",
+            )
+        taken = set(
+            Meeting.objects.filter(slot=slot).exclude(pk=meeting.pk).values_list("table", flat=True)
+        )
+        free = [n for n in range(1, meeting.event.tables + 1) if n not in taken]
+        if not free:
+            raise BookingConflict(_("Every table is taken in this slot."), code="tables_full")
+        moved = meeting.slot_id is not None
+        meeting.seats.all().delete()
+        meeting.slot = slot
+        meeting.table = free[0]
+        meeting.save(update_fields=["slot", "table"])
+        MeetingSeat.objects.bulk_create(
+            [
+                MeetingSeat(event=meeting.event, slot=slot, participant_id=p, meeting=meeting)
+                for p in parties
+            ]
+        )
+        log_action(
+            meeting,
+            "meeting_moved" if moved else "meeting_booked",
+            actor=by,
+            data={"slot": slot.pk, "table": meeting.table},
+        )
+        # Both people are told, whoever booked: a slot change nobody hears about is a no-show.
+        notify(
+            subject=_("Meeting booked at %(event)s") % {"event": meeting.event.title},
+            text=_("Your meeting %(meeting)s is at %(slot)s, table %(table)s.")
+            % {"meeting": meeting, "slot": slot, "table": meeting.table},
+            url=reverse("events:agenda", args=[meeting.event_id]),
+            recipients=[meeting.requester.user.email, meeting.recipient.user.email],
+        )
+    return meeting
+
+
+def move_meeting(meeting, *, slot, table, by):
+    """The organiser puts an accepted meeting into a given slot and table; both sides are told.
+
+    Refused, with the reason, when a table number does not exist, the table is taken in that
+    slot or one of the two people has another meeting then. The database decides races.
+    """
+    if slot.event_id != meeting.event_id:
+        raise ValidationError(_("This slot belongs to another event."), code="slot")
+    try:
+        return _move_once(meeting.pk, slot=slot, table=table, by=by)
+    except IntegrityError as error:
+        constraint = _constraint_of(error)
+        if "seat_one_meeting_per_slot" in constraint:
+            raise BookingConflict(
+                _("One of the two people already has another meeting in this slot."),
+                code="person_busy",
+            ) from error
+        if "meeting_one_per_table_and_slot" in constraint:
+            raise BookingConflict(
+                _("Table %(table)s is taken in this slot.") % {"table": table}, code="table_taken"
+            ) from error
+        raise
+
+
+def _move_once(meeting_pk, *, slot, table, by):
+    with transaction.atomic():
+        meeting = (
+            Meeting.objects.select_for_update()
+            .select_related("event", "requester__user", "recipient__user")
+            .get(pk=meeting_pk)
+        )
+        if meeting.state != MeetingState.ACCEPTED:
+            raise ValidationError(
+                _("Only an accepted meeting can be put into a slot."), code="not_accepted"
+            )
+        if not 1 <= table <= meeting.event.tables:
+            raise ValidationError(
+                _("Choose a table from 1 to %(tables)s.") % {"tables": meeting.event.tables},
+                code="table",
+            )
+        if meeting.slot_id == slot.pk and meeting.table == table:
+            return meeting
+        parties = (meeting.requester_id, meeting.recipient_id)
+        if (
+            MeetingSeat.objects.filter(slot=slot, participant_id__in=parties)
+            .exclude(meeting=meeting)
+            .exists()
+        ):
+            raise BookingConflict(
+                _("One of the two people already has another meeting in this slot."),
+                code="person_busy",
+            )
+        if Meeting.objects.filter(slot=slot, table=table).exclude(pk=meeting.pk).exists():
+            raise BookingConflict(
+                _("Table %(table)s is taken in this slot.") % {"table": table}, code="table_taken"
+            )
+        before = {"slot": meeting.slot_id, "table": meeting.table}
+        meeting.seats.all().delete()
+        meeting.slot = slot
+        meeting.table = table
+        meeting.save(update_fields=["slot", "table"])
+        MeetingSeat.objects.bulk_create(
+            [
+                MeetingSeat(event=meeting.event, slot=slot, participant_id=p, meeting=meeting)
+                for p in parties
+            ]
+        )
+        log_action(
+            meeting,
+            "meeting_moved_by_organiser",
+            actor=by,
+            data={"before": before, "slot": slot.pk, "table": table},
+        )
+        notify(
+            subject=_("Your meeting at %(event)s was moved") % {"event": meeting.event.title},
+            text=_("The organiser moved your meeting %(meeting)s to %(slot)s, table %(table)s.")
+            % {"meeting": meeting, "slot": slot, "table": table},
+            url=reverse("events:agenda", args=[meeting.event_id]),
+            recipients=[meeting.requester.user.email, meeting.recipient.user.email],
+        )
+    return meeting
+
+
+def _priority(meeting, levels):
+    pair = {
+        levels.get((meeting.requester_id, meeting.recipient_id)),
+        levels.get((meeting.recipient_id, meeting.requester_id)),
+    }
+    if Preference.NO_THANKS in pair:
+        return scheduling.Priority.NO_THANKS
+    if Preference.MUST_MEET in pair:
+        return scheduling.Priority.MUST
+    return scheduling.Priority.MEET
+
+
+def run_scheduler(event, *, by, time_budget=scheduling.DEFAULT_TIME_BUDGET):
+    """Place every accepted, unbooked meeting of `event` with the scheduler core.
+
+    Bookings participants already made stay where they are. Each person with a newly placed
+    meeting is told. Returns the core's `Schedule`.
+    """
+    with transaction.atomic():
+        meetings = list(
+            Meeting.objects.select_for_update()
+            .filter(event=event, state=MeetingState.ACCEPTED)
+            .select_related("requester__user", "recipient__user")
+            .order_by("pk")
+        )
+        levels = {
+            (p.registration_id, p.target_id): p.level
+            for p in MeetingPreference.objects.filter(registration__event=event)
+        }
+        instance = scheduling.Instance(
+            slots=list(event.slots.order_by("starts_at").values_list("pk", flat=True)),
+            tables=event.tables,
+            meetings=[
+                scheduling.Meeting(
+                    id=m.pk,
+                    participants=(m.requester_id, m.recipient_id),
+                    priority=_priority(m, levels),
+                )
+                for m in meetings
+            ],
+            fixed={m.pk: (m.slot_id, m.table) for m in meetings if m.slot_id is not None},
+        )
+        result = scheduling.schedule(instance, time_budget=time_budget)
+        placed = [m for m in meetings if m.slot_id is None and m.pk in result.placements]
+        for meeting in placed:
+            meeting.slot_id, meeting.table = result.placements[meeting.pk]
+        try:
+            with transaction.atomic():
+                Meeting.objects.bulk_update(placed, ["slot", "table"])
+                MeetingSeat.objects.bulk_create(
+                    [
+                        MeetingSeat(event=event, slot_id=m.slot_id, participant_id=p, meeting=m)
+                        for m in placed
+                        for p in (m.requester_id, m.recipient_id)
+                    ]
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                _("Someone booked a slot while the schedule was made. Run it again."),
+                code="changed",
+            ) from error
+        log_action(
+            event,
+            "schedule_run",
+            actor=by,
+            data={"placed": len(placed), "unplaced": len(result.unplaced)},
+        )
+        touched = {}
+        for meeting in placed:
+            for registration in (meeting.requester, meeting.recipient):
+                touched.setdefault(registration.user.email, 0)
+                touched[registration.user.email] += 1
+        for email, count in touched.items():
+            notify(
+                subject=_("Your meeting schedule for %(event)s") % {"event": event.title},
+                text=_("The organiser placed %(count)s of your meetings into slots.")
+                % {"count": count},
+                url=reverse("events:agenda", args=[event.pk]),
+                recipients=[email],
+            )
+    return result
