@@ -7,6 +7,7 @@ variables at all the portal runs on a SQLite file and executes tasks in-process.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -73,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads the input: NUL characters and invalid UTF-8 get a 400.
+    "clusterportal.middleware.MalformedInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -83,7 +86,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "clusterportal.urls"
+# bench_web serves the portal with one extra, bare view through its own URLconf.
+ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "clusterportal.urls")
 WSGI_APPLICATION = "clusterportal.wsgi.application"
 
 TEMPLATES = [
@@ -149,6 +153,45 @@ AXES_USERNAME_CALLABLE = "clusterportal.security.axes_username"
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
 LOGIN_REDIRECT_URL = "/"
 
+# Optional sign-in through an OpenID Connect provider (EU Login is one), on when OIDC_PROVIDER_ID
+# is set. The provider's discovery document is read from OIDC_SERVER_URL; people who sign in
+# there get an account with the e-mail address the provider vouches for.
+OIDC_PROVIDER_ID = os.environ.get("OIDC_PROVIDER_ID", "")
+if OIDC_PROVIDER_ID:
+    _oidc_missing = [
+        name
+        for name in ("OIDC_SERVER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
+        if not os.environ.get(name)
+    ]
+    if _oidc_missing:
+        raise ImproperlyConfigured(
+            f"OIDC_PROVIDER_ID is set, so {', '.join(_oidc_missing)} must be set too."
+        )
+    INSTALLED_APPS += [
+        "allauth.socialaccount",
+        "allauth.socialaccount.providers.openid_connect",
+    ]
+    SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": OIDC_PROVIDER_ID,
+                    "name": os.environ.get("OIDC_NAME") or OIDC_PROVIDER_ID,
+                    "client_id": os.environ["OIDC_CLIENT_ID"],
+                    "secret": os.environ["OIDC_CLIENT_SECRET"],
+                    "settings": {"server_url": os.environ["OIDC_SERVER_URL"]},
+                }
+            ],
+        }
+    }
+    # The provider is one the Commission trusts: an address it reports as verified is not
+    # checked again, and it reaches the local account with that address instead of making a
+    # second one. An address it does not vouch for is verified by e-mail, as at sign-up.
+    SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+    SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+    SOCIALACCOUNT_STORE_TOKENS = False
+
 # Accounts (django-allauth): sign-in by e-mail, which must be verified before the first login.
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -162,9 +205,23 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ClusterPortal] "
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 
+# Data protection, shown on the privacy notice (/privacy/): who is responsible for the
+# personal data on this installation and how to reach its data protection officer.
+# Production sets the operator's legal name and postal address.
+PRIVACY_CONTROLLER = os.environ.get("PRIVACY_CONTROLLER", "ClusterPortal")
+DATA_PROTECTION_OFFICER_EMAIL = os.environ.get(
+    "DATA_PROTECTION_OFFICER_EMAIL", "data-protection@clusterportal.eu"
+)
+# Days for which sign-in records (time, IP address, browser) are kept against account abuse.
+SIGN_IN_RECORD_RETENTION_DAYS = int(os.environ.get("SIGN_IN_RECORD_RETENTION_DAYS", "90"))
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("de", _("German"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/: the portal's catalogues (make messages); locale/allauth/: our formal German (Sie)
+# for the django-allauth pages and e-mails, which makemessages leaves alone.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "allauth"]
+# Dates in English as the EU writes them (24 November 2026, 14:30); see clusterportal/formats.
+FORMAT_MODULE_PATH = ["clusterportal.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Brussels")
 USE_I18N = True
 USE_TZ = True
@@ -228,9 +285,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # Periodic tasks (celery beat): organisations still marked for re-scoring after a lost task.
 CELERY_BEAT_SCHEDULE = {
+    # After a broker outage the sweep is what refreshes the lists of organisations changed
+    # meanwhile: they are up to date within this interval plus the scoring time.
     "matchmaking-sweep-needs-rescoring": {
         "task": "matchmaking.sweep_needs_rescoring",
-        "schedule": 60.0,
+        "schedule": float(os.environ.get("RESCORING_SWEEP_INTERVAL", "30")),
     },
     # /healthz reads the time of the last heartbeat from the cache; one that waited longer than
     # its interval in the queue says nothing about the workers any more, hence the expiry.
@@ -239,6 +298,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("HEARTBEAT_INTERVAL", "30")),
         "options": {"expires": float(os.environ.get("HEARTBEAT_INTERVAL", "30"))},
     },
+}
+# Sign-in records and expired sessions older than their retention time are deleted daily.
+CELERY_BEAT_SCHEDULE["partnerships-prune-sign-in-records"] = {
+    "task": "partnerships.prune_sign_in_records",
+    "schedule": 24 * 60 * 60.0,
 }
 # /healthz calls a heartbeat stale after three missed beats, and gives Redis this long to answer.
 HEARTBEAT_STALE_AFTER = int(
@@ -251,8 +315,18 @@ HEALTHZ_REDIS_TIMEOUT = float(os.environ.get("HEALTHZ_REDIS_TIMEOUT", "0.5"))
 # version lives in it, so a write on one machine refreshes the directory on all of them.
 CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
 if CACHE_URL:
+    # A Redis outage makes the cache miss instead of failing requests; a Redis that hangs is
+    # given up on after CACHE_TIMEOUT seconds.
+    _cache_timeout = float(os.environ.get("CACHE_TIMEOUT", "0.5"))
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "clusterportal.cache.ResilientRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": _cache_timeout,
+                "socket_timeout": _cache_timeout,
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -312,6 +386,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+_oidc_origins = (
+    [urlsplit(os.environ["OIDC_SERVER_URL"])._replace(path="", query="", fragment="").geturl()]
+    if OIDC_PROVIDER_ID
+    else []
+)
 # Content Security Policy (django-csp): our pages load scripts, styles and images from the
 # portal alone and carry no inline script or style. The Swagger UI page relaxes style-src
 # for itself only (see clusterportal/urls.py).
@@ -321,7 +400,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        # Signing in through the OpenID Connect provider posts a form that redirects there.
+        "form-action": [SELF, *_oidc_origins],
         "frame-ancestors": [NONE],
     }
 }

@@ -4,7 +4,9 @@ import shutil
 import socket
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from tests.factories import StaffFactory, UserFactory
@@ -55,6 +57,15 @@ def _media_root(settings, tmp_path):
 def _empty_cache():
     # Rate limits (sign-up e-mails, logins) live in the cache; no test inherits another's.
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware activates a request's language for the thread and never resets it,
+    # so a test that renders French would leak French into the next test's plain calls.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from partnerships.enums import (
     ExpressionState,
     LabelLevel,
     MembershipRole,
+    OutcomeKind,
+    PartnershipPhase,
     PartnerState,
     ValidationState,
 )
@@ -29,10 +31,14 @@ from partnerships.models import (
     Label,
     Organisation,
     OrganisationMembership,
+    PartnershipMember,
+    PartnershipMilestone,
+    PartnershipOutcome,
     PolicyObjective,
     Region,
     S3Priority,
     SectoralIndustry,
+    StrategicPartnership,
     User,
     ValueChainPosition,
 )
@@ -331,3 +337,105 @@ class ExpressionPartnerFactory(DjangoModelFactory):
     expression = factory.SubFactory(ExpressionFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     state = PartnerState.INVITED
+
+
+class StrategicPartnershipFactory(DjangoModelFactory):
+    """A funded partnership in its preparatory phase with one coordinating organisation."""
+
+    class Meta:
+        model = StrategicPartnership
+        skip_postgeneration_save = True
+
+    call = factory.SubFactory(CallFactory, state=CallState.DECIDED)
+    name = factory.Sequence(lambda n: f"Partnership {n}")
+    acronym = factory.Sequence(lambda n: f"SP{n}")
+    summary = "Joint internationalisation strategy for advanced manufacturing clusters."
+    phase = PartnershipPhase.PREPARATORY
+    funded = True
+    started_on = dt.date(2024, 1, 1)
+
+    @factory.post_generation
+    def coordinator(self, create, extracted, **kwargs):
+        if create and extracted is not False:
+            PartnershipMember.objects.create(
+                partnership=self,
+                organisation=extracted or OrganisationFactory(),
+                is_coordinator=True,
+            )
+
+
+class PartnershipMemberFactory(DjangoModelFactory):
+    class Meta:
+        model = PartnershipMember
+
+    partnership = factory.SubFactory(StrategicPartnershipFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    is_coordinator = False
+
+
+class PartnershipMilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = PartnershipMilestone
+
+    partnership = factory.SubFactory(StrategicPartnershipFactory)
+    phase = PartnershipPhase.PREPARATORY
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    due_on = dt.date(2024, 6, 30)
+
+
+class PartnershipOutcomeFactory(DjangoModelFactory):
+    class Meta:
+        model = PartnershipOutcome
+
+    partnership = factory.SubFactory(StrategicPartnershipFactory)
+    kind = OutcomeKind.AGREEMENT
+    description = "Cooperation agreement signed with a cluster in Japan."
+    achieved_on = dt.date(2024, 9, 1)
+
+
+class CooperationItemFactory(DjangoModelFactory):
+    class Meta:
+        model = "events.CooperationItem"
+
+    registration = factory.SubFactory(RegistrationFactory)
+    direction = "offer"
+    kind = "technology"
+    title = factory.Sequence(lambda n: f"Cooperation topic {n}")
+
+
+class CallReviewerFactory(DjangoModelFactory):
+    class Meta:
+        model = "partnerships.CallReviewer"
+
+    call = factory.SubFactory(CallFactory)
+    user = factory.SubFactory(StaffFactory)
+    is_moderator = False
+
+
+class ConflictDeclarationFactory(DjangoModelFactory):
+    class Meta:
+        model = "partnerships.ConflictDeclaration"
+
+    user = factory.SubFactory(StaffFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    reason = "Former employee"
+
+
+class ReviewAssignmentFactory(DjangoModelFactory):
+    """An assignment with its draft review, as the review services make them."""
+
+    class Meta:
+        model = "partnerships.ReviewAssignment"
+        skip_postgeneration_save = True
+
+    expression = factory.SubFactory(ExpressionFactory, state=ExpressionState.ELIGIBLE)
+    stage = 1
+    reviewer = factory.SubFactory(StaffFactory)
+    source = "manual"
+
+    @factory.post_generation
+    def review(self, create, extracted, **kwargs):
+        if create:
+            from partnerships.models import Review
+
+            Review.objects.create(assignment=self)

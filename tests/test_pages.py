@@ -371,8 +371,9 @@ def _full_profile(size):
 
 
 # One query for the organisation, one per relation it shows, one for the people behind its
-# memberships, one for the sectors of its emerging industries, one for S3 policy objectives.
-PROFILE_QUERIES = 12
+# memberships, one for the sectors of its emerging industries, one for S3 policy objectives,
+# one for the results of its matchmaking meetings (the events app's section).
+PROFILE_QUERIES = 13
 
 
 def test_organisation_page_query_count_does_not_grow_with_the_profile(

@@ -52,17 +52,18 @@ def test_partner_registers_requests_meeting_and_slot_shows_in_agenda(page, brows
     log_in(page, alice.user.email)
     page.goto("/events/")
     page.select_option("#id_type", "trade_fair")
-    page.click("main button[type=submit]")
+    # The results update in place and the address keeps the filter.
+    page.wait_for_url("**type=trade_fair**")
     assert page.locator("#event-results h3").all_inner_texts() == ["Pollutec Lyon"]
+    assert page.inner_text("#event-count") == "1 event found"
     page.click("text=Pollutec Lyon")
     page.click("main a:text('Register')")
     page.fill("#id_offer", "Water reuse pilots")
     page.click("main button[type=submit]")
     assert "You are registered." in page.inner_text(".messages")
 
-    # She asks Bruno for a meeting.
-    page.click("main a:text('Participants')")
-    page.click("text=Ask Bruno Costa for a meeting")
+    # The event page suggests Bruno, and she asks him for a meeting from there.
+    page.click("#event-suggestions a:text('Request a meeting with Bruno Costa')")
     page.fill("#id_message", "Shall we talk about water reuse in São Paulo?")
     page.click("main button[type=submit]")
     assert "Your meeting request is sent." in page.inner_text(".messages")
