@@ -10,6 +10,7 @@ is the near-duplicate penalty, which lives in a sparse (region x sector) space w
 product stays sparse and cheap.
 """
 
+import itertools
 import math
 import re
 import zlib
@@ -196,11 +197,11 @@ def tfidf_hashed(texts: Sequence[str], dims: int):
     """
     n = len(texts)
     per_text = [tokens(text) for text in texts]
-    index = {}
-    term_ids = np.fromiter(
-        (index.setdefault(term, len(index)) for terms in per_text for term in terms),
-        dtype=np.int64,
-    )
+    # Term ids in order of first appearance; C-level dict and map calls, as this runs over
+    # millions of tokens on a full run.
+    all_terms = list(itertools.chain.from_iterable(per_text))
+    index = {term: number for number, term in enumerate(dict.fromkeys(all_terms))}
+    term_ids = np.fromiter(map(index.__getitem__, all_terms), dtype=np.int64, count=len(all_terms))
     text_ids = np.repeat(np.arange(n, dtype=np.int64), [len(terms) for terms in per_text])
     # One entry per distinct (text, term) with its count; df counts texts, not occurrences.
     pairs, counts = np.unique(text_ids * max(len(index), 1) + term_ids, return_counts=True)

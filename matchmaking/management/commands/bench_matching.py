@@ -1,5 +1,6 @@
 """Benchmark the matchmaking scorer against a plain NumPy peer on the same features."""
 
+import gc
 import json
 import time
 
@@ -103,6 +104,10 @@ class Command(BaseCommand):
             _("ours %(ours).3g pairs/s; peer %(peer).3g pairs/s over %(rows)d rows")
             % {"ours": pairs_per_s, "peer": peer_pairs_per_s, "rows": len(rows)}
         )
+        # The synthetic set is not part of a run: a real worker starts without it, and its
+        # gigabytes would only slow the run's allocations and garbage collection.
+        del profiles, encoded
+        gc.collect()
         end_to_end, refresh_times = self.end_to_end(organisations, profile, k, workers, refreshes)
         summary = {
             "organisations": organisations,
