@@ -4,7 +4,7 @@ import functools
 import logging
 
 import redis
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,25 @@ def _missing_when_unreachable(name, miss):
     return call
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client, keeping one Redis client per connection pool.
+
+    Django builds a new redis.Redis for every operation, and building one costs about as much
+    as the round trip of a small GET; a client over a pool is safe to share between threads.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache, answering as an empty cache while Redis is unreachable.
 
@@ -48,6 +67,10 @@ class ResilientRedisCache(RedisCache):
     missing key raises ValueError as Django's backends do, so callers fall back as they would
     after an eviction.
     """
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
 
     def incr(self, key, delta=1, version=None):
         try:

@@ -332,6 +332,11 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Seconds after which a directory index is rebuilt even if no write announced a change.
 DIRECTORY_INDEX_MAX_AGE = int(os.environ.get("DIRECTORY_INDEX_MAX_AGE", "300"))
+# Seconds a directory page or API list is kept for visitors who are not signed in (0: never);
+# a write through the services replaces the data version, and with it every stored page.
+PUBLIC_PAGE_CACHE_SECONDS = int(
+    os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", str(DIRECTORY_INDEX_MAX_AGE))
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -351,9 +356,13 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    # "off" lifts a limit (DRF lets every request through a throttle without a rate).
     "DEFAULT_THROTTLE_RATES": {
-        "anon": os.environ.get("API_THROTTLE_ANON", "120/min"),
-        "user": os.environ.get("API_THROTTLE_USER", "600/min"),
+        scope: None if rate == "off" else rate
+        for scope, rate in (
+            ("anon", os.environ.get("API_THROTTLE_ANON", "120/min")),
+            ("user", os.environ.get("API_THROTTLE_USER", "600/min")),
+        )
     },
 }
 SPECTACULAR_SETTINGS = {

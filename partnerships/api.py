@@ -3,6 +3,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from partnerships import page_cache
 from partnerships.enums import (
     CallState,
     CallType,
@@ -208,6 +209,18 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return with_listing_relations(organisations_for_user(self.request.user))
+
+    def list(self, request, *args, **kwargs):
+        return page_cache.serve(
+            request,
+            variant=request.accepted_media_type,
+            build=lambda: self.rendered_list(request, *args, **kwargs),
+        )
+
+    def rendered_list(self, request, *args, **kwargs):
+        # The cache stores bytes: render now what dispatch would render after this returns.
+        response = super().list(request, *args, **kwargs)
+        return self.finalize_response(request, response, *args, **kwargs).render()
 
 
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):

@@ -60,6 +60,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_public_page_cache(settings):
+    # Factories write without the services that announce a change to the directory; the
+    # page cache's own tests turn it back on.
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     # LocaleMiddleware activates a request's language for the thread and never resets it,
     # so a test that renders French would leak French into the next test's plain calls.

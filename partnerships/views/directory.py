@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from partnerships import directory
+from partnerships import directory, page_cache
 from partnerships.facet_loader import directory_index
 from partnerships.filters import DirectoryFilter
 from partnerships.queries import current_label
@@ -71,6 +71,10 @@ class OrganisationListView(View):
     partial_name = "partnerships/includes/_directory_results.html"
 
     def get(self, request):
+        variant = "htmx" if request.htmx else "page"
+        return page_cache.serve(request, variant=variant, build=lambda: self.build(request))
+
+    def build(self, request):
         filters = DirectoryFilter(request.GET)
         selected = filters.selected()
         index, names = directory_index()
