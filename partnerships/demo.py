@@ -17,10 +17,12 @@ targets and one joint topic. Matchmaking quality is measured as the recall of th
 """
 
 import datetime as dt
+import json
 import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -44,476 +46,46 @@ class SectorWords:
     ecosystem: str  # a fragment of the matching industrial ecosystem's slug or name
 
 
-# Keyed by the slug of the sector's name, so it does not depend on how the fixtures key them.
-SECTOR_WORDS = {
-    "aerospace-vehicles-and-defence": SectorWords(
-        ("Aerospace", "Aviation", "Space"),
-        ("aircraft", "avionics", "satellites", "composites", "drones", "defence systems"),
-        "manufactur",
-        ENGINEERING,
-        "aerospace",
-    ),
-    "agricultural-inputs-and-services": SectorWords(
-        ("AgriTech", "Farming", "Agri"),
-        ("precision farming", "crop protection", "fertilisers", "seeds", "soil health"),
-        "agri",
-        AGRICULTURAL,
-        "agri",
-    ),
-    "apparel": SectorWords(
-        ("Fashion", "Apparel"),
-        ("clothing", "fashion design", "garments", "sustainable fashion", "knitwear"),
-        "manufactur",
-        HUMANITIES,
-        "textile",
-    ),
-    "appliances": SectorWords(
-        ("Appliance", "Smart Home"),
-        ("household appliances", "smart home", "energy efficiency", "white goods"),
-        "manufactur",
-        ENGINEERING,
-        "electronic",
-    ),
-    "automotive": SectorWords(
-        ("Automotive", "Mobility", "Car"),
-        ("vehicles", "powertrains", "electric vehicles", "batteries", "autonomous driving"),
-        "mobility",
-        ENGINEERING,
-        "mobility",
-    ),
-    "biopharmaceuticals": SectorWords(
-        ("BioPharma", "Life Sciences", "Biotech"),
-        ("drug discovery", "biologics", "clinical trials", "vaccines", "biomanufacturing"),
-        "health",
-        MEDICAL,
-        "health",
-    ),
-    "business-services": SectorWords(
-        ("Business Services", "Consulting"),
-        ("consulting", "business support", "engineering services", "outsourcing"),
-        "digital",
-        SOCIAL,
-        "proximity",
-    ),
-    "coal-mining": SectorWords(
-        ("Mining", "Coal Region"),
-        ("coal", "mine reclamation", "just transition", "mining equipment"),
-        "energy",
-        ENGINEERING,
-        "energy-intensive",
-    ),
-    "communications-equipment-and-services": SectorWords(
-        ("Telecom", "Connectivity", "5G"),
-        ("5g", "telecommunications", "networks", "fibre optics", "iot connectivity"),
-        "digital",
-        ENGINEERING,
-        "digital",
-    ),
-    "construction-products-and-services": SectorWords(
-        ("Construction", "Building"),
-        ("construction", "building materials", "bim", "renovation", "energy-efficient buildings"),
-        "green",
-        ENGINEERING,
-        "construction",
-    ),
-    "distribution-and-electronic-commerce": SectorWords(
-        ("E-Commerce", "Retail"),
-        ("e-commerce", "wholesale", "retail", "omnichannel", "last-mile delivery"),
-        "digital",
-        SOCIAL,
-        "retail",
-    ),
-    "downstream-chemical-products": SectorWords(
-        ("Chemistry", "Coatings"),
-        ("specialty chemicals", "coatings", "cosmetics", "detergents", "green chemistry"),
-        "green",
-        NATURAL,
-        "energy-intensive",
-    ),
-    "downstream-metal-products": SectorWords(
-        ("Metal", "Metalworks"),
-        ("metal products", "fasteners", "tooling", "surface treatment"),
-        "manufactur",
-        ENGINEERING,
-        "energy-intensive",
-    ),
-    "education-and-knowledge-creation": SectorWords(
-        ("Knowledge", "Science", "Education"),
-        ("higher education", "research", "training", "skills", "technology transfer"),
-        "social",
-        SOCIAL,
-        "proximity",
-    ),
-    "electric-power-generation-and-transmission": SectorWords(
-        ("Energy", "Power", "Smart Grid"),
-        ("renewable energy", "smart grids", "energy storage", "wind power", "solar power"),
-        "energy",
-        ENGINEERING,
-        "renewable",
-    ),
-    "environmental-services": SectorWords(
-        ("CleanTech", "Environment", "Circular"),
-        ("waste management", "recycling", "water treatment", "circular economy"),
-        "green",
-        NATURAL,
-        "proximity",
-    ),
-    "financial-services": SectorWords(
-        ("FinTech", "Finance"),
-        ("fintech", "banking", "payments", "green finance"),
-        "digital",
-        SOCIAL,
-        "digital",
-    ),
-    "fishing-and-fishing-products": SectorWords(
-        ("Seafood", "Fisheries", "Blue"),
-        ("fisheries", "aquaculture", "seafood processing", "marine resources"),
-        "blue",
-        AGRICULTURAL,
-        "agri",
-    ),
-    "food-processing-and-manufacturing": SectorWords(
-        ("Food", "FoodTech", "Nutrition"),
-        ("food processing", "nutrition", "food safety", "functional food", "alternative proteins"),
-        "agri",
-        AGRICULTURAL,
-        "agri",
-    ),
-    "footwear": SectorWords(
-        ("Footwear", "Shoe"),
-        ("footwear", "shoe design", "leather goods", "sustainable materials"),
-        "manufactur",
-        ENGINEERING,
-        "textile",
-    ),
-    "forestry": SectorWords(
-        ("Forest", "Timber"),
-        ("forestry", "bioeconomy", "forest management", "biomass"),
-        "green",
-        AGRICULTURAL,
-        "agri",
-    ),
-    "furniture": SectorWords(
-        ("Furniture", "Interior"),
-        ("furniture", "interior design", "wood processing", "ergonomics"),
-        "manufactur",
-        HUMANITIES,
-        "construction",
-    ),
-    "hospitality-and-tourism": SectorWords(
-        ("Tourism", "Hospitality", "Travel"),
-        ("tourism", "hospitality", "cultural heritage", "sustainable tourism", "gastronomy"),
-        "tourism",
-        SOCIAL,
-        "tourism",
-    ),
-    "information-technology-and-analytical-instruments": SectorWords(
-        ("Digital", "ICT", "Data", "Photonics"),
-        ("software", "artificial intelligence", "cybersecurity", "sensors", "data analytics"),
-        "digital",
-        ENGINEERING,
-        "digital",
-    ),
-    "insurance-services": SectorWords(
-        ("InsurTech", "Insurance"),
-        ("insurance", "risk management", "insurtech", "actuarial analytics"),
-        "digital",
-        SOCIAL,
-        "digital",
-    ),
-    "jewellery-and-precious-metals": SectorWords(
-        ("Jewellery", "Goldsmith"),
-        ("jewellery", "precious metals", "goldsmithing", "luxury design"),
-        "cultur",
-        HUMANITIES,
-        "cultural",
-    ),
-    "lighting-and-electrical-equipment": SectorWords(
-        ("Lighting", "Electrotech"),
-        ("lighting", "led", "electrical equipment", "power electronics"),
-        "energy",
-        ENGINEERING,
-        "electronic",
-    ),
-    "livestock-processing": SectorWords(
-        ("Meat", "Livestock", "Dairy"),
-        ("livestock", "meat processing", "animal welfare", "dairy"),
-        "agri",
-        AGRICULTURAL,
-        "agri",
-    ),
-    "marketing-design-and-publishing": SectorWords(
-        ("Design", "Creative", "Media"),
-        ("design", "advertising", "publishing", "branding", "content creation"),
-        "cultur",
-        HUMANITIES,
-        "cultural",
-    ),
-    "medical-devices": SectorWords(
-        ("MedTech", "Health", "Medical"),
-        ("medical devices", "diagnostics", "e-health", "implants", "medical imaging"),
-        "health",
-        MEDICAL,
-        "health",
-    ),
-    "metal-mining": SectorWords(
-        ("Raw Materials", "Mining"),
-        ("metal ores", "critical raw materials", "mining technology", "exploration"),
-        "manufactur",
-        ENGINEERING,
-        "energy-intensive",
-    ),
-    "metalworking-technology": SectorWords(
-        ("Metalworking", "Machining"),
-        ("machine tools", "machining", "welding", "additive manufacturing"),
-        "manufactur",
-        ENGINEERING,
-        "energy-intensive",
-    ),
-    "music-and-sound-recording": SectorWords(
-        ("Music", "Sound"),
-        ("music", "audio production", "sound recording", "live events"),
-        "cultur",
-        HUMANITIES,
-        "cultural",
-    ),
-    "non-metal-mining": SectorWords(
-        ("Minerals", "Stone"),
-        ("industrial minerals", "quarrying", "natural stone", "aggregates"),
-        "manufactur",
-        NATURAL,
-        "energy-intensive",
-    ),
-    "oil-and-gas-production-and-transportation": SectorWords(
-        ("Hydrogen", "Energy", "Offshore"),
-        ("oil and gas", "pipelines", "hydrogen", "carbon capture", "offshore"),
-        "energy",
-        ENGINEERING,
-        "energy-intensive",
-    ),
-    "paper-and-packaging": SectorWords(
-        ("Packaging", "Paper"),
-        ("packaging", "paper", "bio-based materials", "recyclable packaging"),
-        "green",
-        ENGINEERING,
-        "energy-intensive",
-    ),
-    "performing-arts": SectorWords(
-        ("Arts", "Culture", "Stage"),
-        ("performing arts", "theatre", "festivals", "cultural events"),
-        "cultur",
-        HUMANITIES,
-        "cultural",
-    ),
-    "plastics": SectorWords(
-        ("Plastics", "Polymer"),
-        ("plastics", "polymers", "injection moulding", "bioplastics", "recycling"),
-        "green",
-        ENGINEERING,
-        "energy-intensive",
-    ),
-    "printing-services": SectorWords(
-        ("Print", "Printing"),
-        ("printing", "printed electronics", "3d printing", "labels"),
-        "manufactur",
-        ENGINEERING,
-        "cultural",
-    ),
-    "production-technology-and-heavy-machinery": SectorWords(
-        ("Machinery", "Industry 4.0", "Manufacturing"),
-        ("machinery", "automation", "robotics", "industry 4.0", "mechatronics"),
-        "manufactur",
-        ENGINEERING,
-        "electronic",
-    ),
-    "recreational-and-small-electric-goods": SectorWords(
-        ("Sports", "Consumer Goods"),
-        ("sporting goods", "toys", "consumer electronics", "leisure products"),
-        "manufactur",
-        ENGINEERING,
-        "retail",
-    ),
-    "textile-manufacturing": SectorWords(
-        ("Textile", "Fibre"),
-        ("textiles", "technical textiles", "fibres", "smart textiles"),
-        "manufactur",
-        ENGINEERING,
-        "textile",
-    ),
-    "tobacco": SectorWords(
-        ("Tobacco",),
-        ("tobacco processing", "agricultural products"),
-        "agri",
-        AGRICULTURAL,
-        "agri",
-    ),
-    "transportation-and-logistics": SectorWords(
-        ("Logistics", "Transport", "Supply Chain"),
-        ("logistics", "freight", "supply chain", "intermodal transport", "warehousing"),
-        "mobility",
-        ENGINEERING,
-        "mobility",
-    ),
-    "upstream-chemical-products": SectorWords(
-        ("Chemical", "Process Industry"),
-        ("basic chemicals", "petrochemicals", "process engineering", "bio-based chemicals"),
-        "green",
-        NATURAL,
-        "energy-intensive",
-    ),
-    "upstream-metal-manufacturing": SectorWords(
-        ("Steel", "Metals"),
-        ("steel", "aluminium", "metallurgy", "low-carbon steel"),
-        "manufactur",
-        ENGINEERING,
-        "energy-intensive",
-    ),
-    "video-production-and-distribution": SectorWords(
-        ("Film", "Screen", "Games"),
-        ("film", "animation", "video games", "broadcasting", "visual effects"),
-        "digital",
-        HUMANITIES,
-        "cultural",
-    ),
-    "vulcanised-and-fired-materials": SectorWords(
-        ("Ceramics", "Materials"),
-        ("ceramics", "glass", "rubber", "advanced materials"),
-        "manufactur",
-        ENGINEERING,
-        "energy-intensive",
-    ),
-    "water-transportation": SectorWords(
-        ("Maritime", "Port", "Blue"),
-        ("shipping", "ports", "shipbuilding", "maritime logistics", "inland waterways"),
-        "blue",
-        ENGINEERING,
-        "mobility",
-    ),
-    "wood-products": SectorWords(
-        ("Wood", "Timber"),
-        ("wood products", "timber construction", "sawmills", "engineered wood"),
-        "green",
-        ENGINEERING,
-        "construction",
-    ),
-    "leather-and-related-products": SectorWords(
-        ("Leather",),
-        ("leather", "tanning", "leather goods", "luxury products"),
-        "manufactur",
-        ENGINEERING,
-        "textile",
-    ),
-}
+# The word lists (names, topics, text patterns) are data: they live in data/demo_words.json,
+# read once at import. The tuning parameters (shares, weights, dates) stay below.
+WORDS_FILE = Path(__file__).resolve().parent / "data" / "demo_words.json"
+SCIENCE_FIELDS = (NATURAL, ENGINEERING, MEDICAL, AGRICULTURAL, SOCIAL, HUMANITIES)
 
+
+def _load_words():
+    with open(WORDS_FILE, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _sector_words(entry):
+    if entry["science"] not in SCIENCE_FIELDS:
+        raise ValueError(f"Unknown field of science in {WORDS_FILE.name}: {entry['science']!r}")
+    return SectorWords(
+        tuple(entry["stems"]),
+        tuple(entry["topics"]),
+        entry["objective"],
+        entry["science"],
+        entry["ecosystem"],
+    )
+
+
+_WORDS = _load_words()
+# Keyed by the slug of the sector's name, so it does not depend on how the fixtures key them.
+SECTOR_WORDS = {slug: _sector_words(entry) for slug, entry in _WORDS["sector_words"].items()}
 # Emerging industries by the slug of their name: shared topic words and the S3 objective
 # that a partnership on this theme pursues.
 THEME_WORDS = {
-    "advanced-packaging": (
-        ("smart packaging", "bio-based packaging", "packaging innovation"),
-        "green",
-    ),
-    "biopharmaceuticals": (("personalised medicine", "bioprocessing", "biotechnology"), "health"),
-    "blue-growth-industries": (
-        ("blue economy", "offshore renewables", "marine biotechnology"),
-        "blue",
-    ),
-    "creative-industries": (("creative economy", "design thinking", "digital content"), "cultur"),
-    "digital-industries": (
-        ("digital transformation", "artificial intelligence", "industrial data platforms"),
-        "digital",
-    ),
-    "environmental-industries": (
-        ("circular economy", "clean technologies", "resource efficiency"),
-        "green",
-    ),
-    "experience-industries": (
-        ("experience economy", "cultural tourism", "immersive experiences"),
-        "tourism",
-    ),
-    "logistical-services": (
-        ("smart logistics", "supply chain resilience", "green freight"),
-        "mobility",
-    ),
-    "medical-devices": (("medical technology", "digital health", "health innovation"), "health"),
-    "mobility-technologies": (
-        ("clean mobility", "electromobility", "connected vehicles"),
-        "mobility",
-    ),
+    slug: (tuple(entry["topics"]), entry["objective"])
+    for slug, entry in _WORDS["theme_words"].items()
 }
-
 # Used only when the reference data does not say which sectors an emerging industry spans.
-THEME_SECTORS = {
-    "advanced-packaging": (
-        "paper-and-packaging",
-        "plastics",
-        "printing-services",
-        "food-processing-and-manufacturing",
-        "marketing-design-and-publishing",
-    ),
-    "biopharmaceuticals": (
-        "biopharmaceuticals",
-        "upstream-chemical-products",
-        "education-and-knowledge-creation",
-        "medical-devices",
-    ),
-    "blue-growth-industries": (
-        "water-transportation",
-        "fishing-and-fishing-products",
-        "oil-and-gas-production-and-transportation",
-        "hospitality-and-tourism",
-        "electric-power-generation-and-transmission",
-    ),
-    "creative-industries": (
-        "marketing-design-and-publishing",
-        "video-production-and-distribution",
-        "music-and-sound-recording",
-        "performing-arts",
-        "apparel",
-        "furniture",
-    ),
-    "digital-industries": (
-        "information-technology-and-analytical-instruments",
-        "communications-equipment-and-services",
-        "business-services",
-        "financial-services",
-        "distribution-and-electronic-commerce",
-    ),
-    "environmental-industries": (
-        "environmental-services",
-        "electric-power-generation-and-transmission",
-        "construction-products-and-services",
-        "forestry",
-        "downstream-chemical-products",
-    ),
-    "experience-industries": (
-        "hospitality-and-tourism",
-        "performing-arts",
-        "music-and-sound-recording",
-        "food-processing-and-manufacturing",
-        "recreational-and-small-electric-goods",
-    ),
-    "logistical-services": (
-        "transportation-and-logistics",
-        "water-transportation",
-        "distribution-and-electronic-commerce",
-        "information-technology-and-analytical-instruments",
-    ),
-    "medical-devices": (
-        "medical-devices",
-        "information-technology-and-analytical-instruments",
-        "plastics",
-        "biopharmaceuticals",
-        "metalworking-technology",
-    ),
-    "mobility-technologies": (
-        "automotive",
-        "aerospace-vehicles-and-defence",
-        "lighting-and-electrical-equipment",
-        "production-technology-and-heavy-machinery",
-        "information-technology-and-analytical-instruments",
-        "transportation-and-logistics",
-    ),
+THEME_SECTORS = {slug: tuple(sectors) for slug, sectors in _WORDS["theme_sectors"].items()}
+REJECTION_REASONS = tuple(_WORDS["rejection_reasons"])
+NAME_PATTERNS = {
+    OrganisationType(kind): tuple(patterns) for kind, patterns in _WORDS["name_patterns"].items()
 }
+PRIORITY_PATTERNS = tuple(_WORDS["priority_patterns"])
+DESCRIPTION_OPENERS = tuple(_WORDS["description_openers"])
 
 TYPE_SHARES = (
     (OrganisationType.CLUSTER, 0.80),
@@ -528,11 +100,6 @@ STATE_SHARES = (
     (ValidationState.DRAFT, 0.04),
     (ValidationState.REJECTED, 0.02),
 )
-REJECTION_REASONS = (
-    "Fewer than 15 committed members could be documented.",
-    "The website shows no cluster activity in English.",
-    "The cluster management staff is below 0.5 full-time equivalent.",
-)
 # Bronze : Silver : Gold as counted in 2016; the rest of the organisations hold no label.
 LABEL_LEVEL_WEIGHTS = ((LabelLevel.BRONZE, 871), (LabelLevel.SILVER, 57), (LabelLevel.GOLD, 78))
 LABELLED_SHARE = 0.47
@@ -546,40 +113,6 @@ NON_EU_WEIGHT = 0.2
 MEMBER_MIX_ALPHA = np.array([7.0, 1.2, 1.6, 0.7, 0.3])
 # Typical employees in one member organisation of each type.
 EMPLOYEES_PER_MEMBER = np.array([35.0, 2500.0, 400.0, 150.0, 20.0])
-
-NAME_PATTERNS = {
-    OrganisationType.CLUSTER: (
-        "{stem} Valley {place}",
-        "{place} {stem} Cluster",
-        "{stem} Cluster {place}",
-        "{stem} Alliance {place}",
-        "{place} {stem} Hub",
-        "{stem} Network {place}",
-    ),
-    OrganisationType.BUSINESS_NETWORK: ("{place} {stem} Business Network", "{stem} Forum {place}"),
-    OrganisationType.TECHNOLOGY_CENTRE: (
-        "{stem} Competence Centre {place}",
-        "{place} {stem} Technology Centre",
-    ),
-    OrganisationType.SCIENCE_PARK: ("{stem} Science Park {place}", "{place} {stem} Campus"),
-    OrganisationType.OTHER: ("{stem} Initiative {place}", "{place} {stem} Platform"),
-}
-PRIORITY_PATTERNS = (
-    "Smart and sustainable {topic}",
-    "Advanced {topic} and {other}",
-    "{Topic} for a green and digital transition",
-    "Next-generation {topic}",
-    "{Topic} and {other} value chains",
-    "Resilient {topic} ecosystem",
-)
-DESCRIPTION_OPENERS = (
-    "{name} brings together {smes} SMEs, {large} large companies and {research} research and "
-    "education organisations in {place}.",
-    "Founded in {year}, {name} is the meeting point of {total} members from industry, research "
-    "and the public sector in {place}.",
-    "{name} connects {total} companies, universities and public bodies in {place} around "
-    "shared innovation projects.",
-)
 
 
 @dataclass(frozen=True)
