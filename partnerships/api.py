@@ -1,9 +1,9 @@
 import django_filters
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
-from partnerships import page_cache
+from partnerships import directory, page_cache
 from partnerships.enums import (
     CallState,
     CallType,
@@ -13,7 +13,7 @@ from partnerships.enums import (
     ReviewState,
     ValidationState,
 )
-from partnerships.filters import PartnershipFilter
+from partnerships.filters import OrganisationFacetFilter, PartnershipFilter
 from partnerships.models import (
     Call,
     CallStage,
@@ -42,7 +42,6 @@ from partnerships.queries import (
     partnerships_for_user,
     reviews_for_user,
     with_call_relations,
-    with_current_label,
     with_expression_relations,
     with_listing_relations,
     with_partnership_relations,
@@ -157,42 +156,23 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return label.level if label else None
 
 
-class OrganisationFilter(django_filters.FilterSet):
-    country = django_filters.CharFilter(field_name="country_id")
-    region = django_filters.CharFilter(field_name="region_id")
-    sector = django_filters.CharFilter(field_name="sectoral_industries__slug", distinct=True)
-    emerging_industry = django_filters.CharFilter(
-        field_name="emerging_industries__slug", distinct=True
+class OrganisationFilter(OrganisationFacetFilter):
+    """The directory's facets, with a three-way label filter and, for staff, the state."""
+
+    current_label = django_filters.BooleanFilter(
+        label=_("Holds a current label (true) or none (false)"),
+        method="filter_current_label",
     )
-    ecosystem = django_filters.CharFilter(field_name="ecosystems__slug", distinct=True)
-    label_level = django_filters.ChoiceFilter(
-        choices=LabelLevel.choices, method="filter_label_level"
-    )
-    current_label = django_filters.BooleanFilter(method="filter_current_label")
-    type = django_filters.ChoiceFilter(choices=OrganisationType.choices)
     validation_state = django_filters.ChoiceFilter(
-        choices=ValidationState.choices, method="filter_validation_state"
+        label=_("Validation state"), choices=ValidationState.choices, method="filter_state"
     )
-
-    class Meta:
-        model = Organisation
-        fields = []
-
-    def filter_label_level(self, organisations, name, value):
-        today = timezone.localdate()
-        return organisations.filter(
-            pk__in=Label.objects.filter(level=value, valid_until__gte=today).values(
-                "organisation_id"
-            )
-        )
 
     def filter_current_label(self, organisations, name, value):
-        labelled = with_current_label(Organisation.objects.all()).values("pk")
         if value:
-            return organisations.filter(pk__in=labelled)
-        return organisations.exclude(pk__in=labelled)
+            return directory.holding_current_label(organisations)
+        return organisations.exclude(pk__in=directory.current_labels().values("organisation_id"))
 
-    def filter_validation_state(self, organisations, name, value):
+    def filter_state(self, organisations, name, value):
         # Others only ever see verified organisations and their own; the filter narrows
         # within what the scoped queryset already allows.
         return organisations.filter(validation_state=value)

@@ -35,10 +35,13 @@ class CheckboxFilter(django_filters.BooleanFilter):
     field_class = forms.BooleanField
 
 
-class DirectoryFilter(django_filters.FilterSet):
-    """Facets combine with AND between groups and OR inside a group."""
+class OrganisationFacetFilter(django_filters.FilterSet):
+    """The organisation facets, shared by the directory page and the organisations API.
 
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
+    Facets combine with AND between groups and OR inside a group (`?country=FR&country=DE`);
+    a value that names nothing is an error, never an empty list.
+    """
+
     country = django_filters.ModelMultipleChoiceFilter(
         label=_("Country"),
         queryset=Country.objects.all(),
@@ -81,6 +84,61 @@ class DirectoryFilter(django_filters.FilterSet):
     size = django_filters.MultipleChoiceFilter(
         label=_("Members"), choices=SizeBand.choices, method="filter_size"
     )
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+    # An empty model multiple choice is an empty queryset, which django-filter passes on.
+    def filter_country(self, organisations, name, value):
+        if not value:
+            return organisations
+        return directory.in_countries(organisations, [country.code for country in value])
+
+    def filter_region(self, organisations, name, value):
+        if not value:
+            return organisations
+        return directory.in_regions(organisations, [region.code for region in value])
+
+    @extend_schema_field(OpenApiTypes.STR)  # slugs, which the schema cannot see
+    def filter_sector(self, organisations, name, value):
+        if not value:
+            return organisations
+        return directory.with_taxonomy(
+            organisations, "sectoral_industries", [item.pk for item in value]
+        )
+
+    @extend_schema_field(OpenApiTypes.STR)  # slugs, which the schema cannot see
+    def filter_emerging_industry(self, organisations, name, value):
+        if not value:
+            return organisations
+        return directory.with_taxonomy(
+            organisations, "emerging_industries", [item.pk for item in value]
+        )
+
+    @extend_schema_field(OpenApiTypes.STR)  # slugs, which the schema cannot see
+    def filter_ecosystem(self, organisations, name, value):
+        if not value:
+            return organisations
+        return directory.with_taxonomy(organisations, "ecosystems", [item.pk for item in value])
+
+    def filter_label_level(self, organisations, name, value):
+        return directory.holding_current_label(organisations, levels=value)
+
+    def filter_current_label(self, organisations, name, value):
+        return directory.holding_current_label(organisations) if value else organisations
+
+    def filter_type(self, organisations, name, value):
+        return directory.of_types(organisations, value)
+
+    def filter_size(self, organisations, name, value):
+        return directory.in_size_bands(organisations, value)
+
+
+class DirectoryFilter(OrganisationFacetFilter):
+    """The directory page's form: a search box, the facets and a sort order."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
     # Validated here with the rest of the input; applied by `ordered`, after the filters.
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=SORT_CHOICES, empty_label=None, method="keep"
@@ -98,57 +156,11 @@ class DirectoryFilter(django_filters.FilterSet):
         "size",
     )
 
-    class Meta:
-        model = Organisation
-        fields = []
-
     def __init__(self, data=None, *args, **kwargs):
         super().__init__(data, *args, queryset=directory.public_organisations(), **kwargs)
 
     def filter_q(self, organisations, name, value):
         return directory.search(organisations, value)
-
-    # An empty model multiple choice is an empty queryset, which django-filter passes on.
-    def filter_country(self, organisations, name, value):
-        if not value:
-            return organisations
-        return directory.in_countries(organisations, [country.code for country in value])
-
-    def filter_region(self, organisations, name, value):
-        if not value:
-            return organisations
-        return directory.in_regions(organisations, [region.code for region in value])
-
-    def filter_sector(self, organisations, name, value):
-        if not value:
-            return organisations
-        return directory.with_taxonomy(
-            organisations, "sectoral_industries", [item.pk for item in value]
-        )
-
-    def filter_emerging_industry(self, organisations, name, value):
-        if not value:
-            return organisations
-        return directory.with_taxonomy(
-            organisations, "emerging_industries", [item.pk for item in value]
-        )
-
-    def filter_ecosystem(self, organisations, name, value):
-        if not value:
-            return organisations
-        return directory.with_taxonomy(organisations, "ecosystems", [item.pk for item in value])
-
-    def filter_label_level(self, organisations, name, value):
-        return directory.holding_current_label(organisations, levels=value)
-
-    def filter_current_label(self, organisations, name, value):
-        return directory.holding_current_label(organisations) if value else organisations
-
-    def filter_type(self, organisations, name, value):
-        return directory.of_types(organisations, value)
-
-    def filter_size(self, organisations, name, value):
-        return directory.in_size_bands(organisations, value)
 
     def keep(self, organisations, name, value):
         return organisations

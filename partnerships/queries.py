@@ -85,13 +85,6 @@ def with_profile_relations(organisations):
     )
 
 
-def with_current_label(organisations, *, on=None):
-    """Only organisations holding a label that is valid on `on` (today by default)."""
-    day = on or timezone.localdate()
-    current = Label.objects.filter(organisation=OuterRef("pk"), valid_until__gte=day)
-    return organisations.filter(Exists(current))
-
-
 def current_label(organisation, *, on=None):
     """The highest label valid on `on`, from prefetched labels when they are there."""
     day = on or timezone.localdate()

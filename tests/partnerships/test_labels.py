@@ -4,10 +4,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from partnerships import services
+from partnerships import directory, services
 from partnerships.enums import AwardingBody, LabelLevel
 from partnerships.models import Label, Organisation
-from partnerships.queries import current_label, with_current_label
+from partnerships.queries import current_label
 from tests.factories import LabelFactory, OrganisationFactory
 
 TODAY = dt.date(2026, 11, 24)
@@ -42,16 +42,20 @@ def test_current_label_is_computed_from_the_date_not_stored():
 
 
 @pytest.mark.django_db
-def test_with_current_label_keeps_only_holders_of_a_valid_label():
+def test_holding_current_label_keeps_only_holders_of_a_label_valid_that_day():
     holder = OrganisationFactory()
     expired = OrganisationFactory()
     OrganisationFactory()
     LabelFactory(organisation=holder, valid_until=TODAY + dt.timedelta(days=1))
     LabelFactory(organisation=expired, valid_until=TODAY - dt.timedelta(days=1))
 
-    found = with_current_label(Organisation.objects.all(), on=TODAY)
+    found = directory.holding_current_label(Organisation.objects.all(), on=TODAY)
+    on_the_last_day = directory.holding_current_label(
+        Organisation.objects.all(), on=TODAY + dt.timedelta(days=1)
+    )
 
     assert list(found) == [holder]
+    assert list(on_the_last_day) == [holder]
 
 
 @pytest.mark.django_db

@@ -89,6 +89,33 @@ def test_filters_by_country_region_sector_emerging_industry_and_label(api_client
 
 
 @pytest.mark.django_db
+def test_filters_take_several_values_and_members_size_bands(api_client):
+    german = OrganisationFactory(name="A", region=RegionFactory(code="DE21", country__code="DE"))
+    french = OrganisationFactory(
+        name="B", region=RegionFactory(code="FR10", country__code="FR"), members_smes=300
+    )
+    italian = OrganisationFactory(name="C", region=RegionFactory(code="ITC4", country__code="IT"))
+
+    assert ids(api_client.get(URL, {"country": ["DE", "FR"]})) == [german.pk, french.pk]
+    assert ids(api_client.get(URL, {"country": ["DE", "FR"], "size": "very_large"})) == [french.pk]
+    assert ids(api_client.get(URL, {"size": ["medium", "very_large"]})) == [
+        german.pk,
+        french.pk,
+        italian.pk,
+    ]
+
+
+@pytest.mark.django_db
+def test_a_filter_value_that_names_nothing_is_a_400_not_an_empty_list(api_client):
+    OrganisationFactory(region=RegionFactory(code="DE21", country__code="DE"))
+
+    response = api_client.get(URL, {"country": ["DE", "XX"], "sector": "no-such-sector"})
+
+    assert response.status_code == 400
+    assert sorted(response.json()) == ["country", "sector"]
+
+
+@pytest.mark.django_db
 def test_search_and_ordering(api_client):
     OrganisationFactory(name="Photonics Valley", year_established=2010)
     OrganisationFactory(name="Agrifood Hub", year_established=1995, keywords="photonics, food")
