@@ -1,4 +1,5 @@
-"""Admin actions that move each selected row through a service, shared by every app's admin."""
+"""Admin helpers shared by every app's admin: actions that move each selected row through a
+service, and adopting the row a service created."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -23,3 +24,17 @@ def apply_to_each(model_admin, request, queryset, change, *, success):
     for line in refused:
         model_admin.message_user(request, line, messages.ERROR)
     return done
+
+
+def adopt_created(obj, created, *fields):
+    """Point the admin's unsaved `obj` at the row a service created as `created`.
+
+    The admin goes on to save the inlines and write its log entry against `obj`, so `obj`
+    must become that row; `fields` are the values the service set that the admin shows
+    afterwards (a state, timestamps).
+    """
+    obj.pk = created.pk
+    for name in fields:
+        setattr(obj, name, getattr(created, name))
+    obj._state.adding = False
+    obj._state.db = created._state.db

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clusterportal.admin_actions import apply_to_each
+from clusterportal.admin_actions import adopt_created, apply_to_each
 from partnerships import services
 from partnerships.admin.organisations import ExistingRowsFrozenForm
 from partnerships.enums import CallState, ExpressionState, OrganisationType
@@ -98,11 +98,7 @@ class CallAdmin(admin.ModelAdmin):
             name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data
         }
         created = services.create_call(by=request.user, **every_field)
-        obj.pk = created.pk
-        obj.state = created.state
-        obj.created_at, obj.updated_at = created.created_at, created.updated_at
-        obj._state.adding = False
-        obj._state.db = created._state.db
+        adopt_created(obj, created, "state", "created_at", "updated_at")
 
     def save_related(self, request, form, formsets, change):
         for formset in formsets:

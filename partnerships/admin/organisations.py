@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clusterportal.admin_actions import apply_to_each
+from clusterportal.admin_actions import adopt_created, apply_to_each
 from partnerships import services
 from partnerships.enums import LabelLevel, MemberType, ValidationState
 from partnerships.models import Label, Organisation, OrganisationMembership, PlantedPartnership
@@ -238,12 +238,7 @@ class OrganisationAdmin(admin.ModelAdmin):
             if name not in PROFILE_M2M_FIELDS and name in form.fields
         }
         created = services.create_organisation(by=request.user, **every_field, **relations)
-        # The admin goes on to save the inlines and log against `obj`: point it at the row.
-        obj.pk = created.pk
-        obj.validation_state = created.validation_state
-        obj.created_at, obj.updated_at = created.created_at, created.updated_at
-        obj._state.adding = False
-        obj._state.db = created._state.db
+        adopt_created(obj, created, "validation_state", "created_at", "updated_at")
 
     def save_related(self, request, form, formsets, change):
         # Many-to-many fields were set by the service; only the inlines are left.
@@ -369,8 +364,7 @@ class OrganisationMembershipAdmin(admin.ModelAdmin):
         membership = services.add_member(
             obj.organisation, user=obj.user, role=obj.role, by=request.user
         )
-        obj.pk = membership.pk
-        obj._state.adding = False
+        adopt_created(obj, membership, "created_at")
 
     def delete_model(self, request, obj):
         remove_membership(obj, by=request.user)
@@ -441,8 +435,7 @@ class LabelAdmin(admin.ModelAdmin):
             source_url=obj.source_url,
             by=request.user,
         )
-        obj.pk = label.pk
-        obj._state.adding = False
+        adopt_created(obj, label)
 
 
 @admin.register(PlantedPartnership)

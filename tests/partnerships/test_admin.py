@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.messages import get_messages
 
 from partnerships import services
@@ -388,6 +389,44 @@ def test_admin_inlines_record_labels_and_members_through_services(admin_client, 
         "organisation.member_added",
         "organisation.updated",
     ]
+
+
+def test_admin_add_pages_record_a_label_and_a_member_through_services(admin_client):
+    organisation = OrganisationFactory()
+    editor = UserFactory()
+
+    label_response = admin_client.post(
+        "/admin/partnerships/label/add/",
+        {
+            "organisation": organisation.pk,
+            "level": LabelLevel.SILVER,
+            "awarding_body": AwardingBody.EUCLES,
+            "assessed_on": "2026-02-01",
+            "valid_until": "2028-02-01",
+            "source_url": "",
+        },
+    )
+    member_response = admin_client.post(
+        "/admin/partnerships/organisationmembership/add/",
+        {"organisation": organisation.pk, "user": editor.pk, "role": MembershipRole.EDITOR},
+    )
+
+    assert (label_response.status_code, member_response.status_code) == (302, 302)
+    label = Label.objects.get()
+    membership = OrganisationMembership.objects.get()
+    assert (label.level, membership.user, membership.role) == (
+        LabelLevel.SILVER,
+        editor,
+        MembershipRole.EDITOR,
+    )
+    assert sorted(AuditEntry.objects.values_list("action", flat=True)) == [
+        "label.recorded",
+        "organisation.member_added",
+    ]
+    # The admin's own history points at the rows the services created.
+    assert sorted(
+        LogEntry.objects.filter(action_flag=ADDITION).values_list("object_id", flat=True)
+    ) == sorted([str(label.pk), str(membership.pk)])
 
 
 def test_admin_recorded_label_cannot_be_rewritten(admin_client):
