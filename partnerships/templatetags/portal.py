@@ -2,9 +2,9 @@ from django import template
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.utils.formats import date_format, number_format
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 register = template.Library()
 
@@ -37,6 +37,55 @@ def facet_checkboxes(group):
             )
             for option in group["options"]
         ),
+    )
+
+
+@register.simple_tag
+def directory_item(organisation, label):
+    """One result of the directory: name, type, place, members, current label and sectors.
+
+    Twenty on every page; node by node in the template they took half of its rendering time,
+    so, like the facets, they are joined here. The texts are the template's own messages.
+    """
+    members = organisation.members_total
+    acronym = (
+        format_html(' <span class="profile__acronym">({})</span>', organisation.acronym)
+        if organisation.acronym
+        else ""
+    )
+    badge = (
+        format_html(
+            '<p class="directory-item__label"><span class="badge badge--{}">{}</span></p>',
+            label.level,
+            gettext("%(level)s label") % {"level": label.get_level_display()},
+        )
+        if label
+        else ""
+    )
+    sectors = organisation.sectoral_industries.all()
+    tags = (
+        format_html(
+            '<ul class="tag-list" aria-label="{}">{}</ul>',
+            gettext("Sectoral industries"),
+            format_html_join("", '<li class="tag">{}</li>', ((sector.name,) for sector in sectors)),
+        )
+        if sectors
+        else ""
+    )
+    return format_html(
+        '<li class="directory-item card"><h3 class="directory-item__name"><a href="{}">{}</a>{}'
+        '</h3><p class="directory-item__meta">{} · {}{}, {} · {}</p>{}{}</li>',
+        organisation.get_absolute_url(),
+        organisation.name,
+        acronym,
+        organisation.get_type_display(),
+        f"{organisation.city}, " if organisation.city else "",
+        organisation.region.name,
+        organisation.country.name,
+        ngettext("%(total)s member", "%(total)s members", members)
+        % {"total": number_format(members, force_grouping=True)},
+        badge,
+        tags,
     )
 
 

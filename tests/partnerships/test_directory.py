@@ -376,3 +376,44 @@ def test_search_ids_ranks_equal_the_organisation_table_search(places):
         assert [rank for _pk, rank in ranked] == pytest.approx(
             [rank for _pk, rank in expected], abs=1e-6
         ), query
+
+
+@pytest.mark.parametrize(
+    ("language", "members", "label"),
+    [("en", "1,230 members", "Gold label"), ("fr", "1\xa0230 membres", "Label Or")],
+)
+def test_a_result_row_shows_name_place_members_label_and_sectors(
+    client, places, language, members, label
+):
+    automotive = SectoralIndustryFactory(name="Automotive")
+    organisation = OrganisationFactory(
+        name="Bits & <Bolts>",
+        acronym="B&B",
+        city="Munich",
+        region=places["DE21"],
+        type=OrganisationType.CLUSTER,
+        members_smes=1200,
+        members_large=20,
+        members_research=8,
+        members_public=2,
+        sectoral_industries=[automotive],
+    )
+    LabelFactory(organisation=organisation, level=LabelLevel.GOLD)
+    client.cookies["django_language"] = language
+
+    html = client.get(URL).content.decode()
+
+    row = html[html.index('<li class="directory-item card">') :]
+    row = row[: row.index("</li>", row.index('<li class="tag">') + 1) + len("</li>")]
+    place = f"Munich, {places['DE21'].name}, {places['DE'].name}"
+    assert row == (
+        '<li class="directory-item card"><h3 class="directory-item__name">'
+        f'<a href="{organisation.get_absolute_url()}">Bits &amp; &lt;Bolts&gt;</a> '
+        '<span class="profile__acronym">(B&amp;B)</span></h3>'
+        f'<p class="directory-item__meta">{organisation.get_type_display()} · {place} · '
+        f"{members}</p>"
+        f'<p class="directory-item__label"><span class="badge badge--gold">{label}</span></p>'
+        '<ul class="tag-list" aria-label="'
+        + ("Sectoral industries" if language == "en" else "Industries sectorielles")
+        + '"><li class="tag">Automotive</li>'
+    )
