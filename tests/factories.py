@@ -43,6 +43,9 @@ from partnerships.models import (
     ValueChainPosition,
 )
 
+# Every person a factory makes signs in with this password.
+PASSWORD = "correct horse battery staple"
+
 
 class UserFactory(DjangoModelFactory):
     class Meta:
@@ -52,7 +55,7 @@ class UserFactory(DjangoModelFactory):
 
     email = factory.Sequence(lambda n: f"person{n}@example.eu")
     full_name = factory.Sequence(lambda n: f"Person {n}")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def verified_email(self, create, extracted, **kwargs):
@@ -439,3 +442,10 @@ class ReviewAssignmentFactory(DjangoModelFactory):
             from partnerships.models import Review
 
             Review.objects.create(assignment=self)
+
+
+def managed_organisation(name, country_code):
+    """An organisation in a region of `country_code` and the manager (owner) who runs it."""
+    region = RegionFactory(country=CountryFactory(code=country_code))
+    organisation = OrganisationFactory(name=name, region=region)
+    return organisation, MembershipFactory(organisation=organisation, user=UserFactory()).user

@@ -13,11 +13,16 @@ import clusterportal.urls
 from partnerships.enums import ValidationState
 from partnerships.models import AuditEntry
 from partnerships.services.audit import log_action
-from tests.factories import LabelFactory, OrganisationFactory, StaffFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    LabelFactory,
+    OrganisationFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "correct horse battery staple"
 LOGIN = "/accounts/login/"
 
 

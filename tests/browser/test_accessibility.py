@@ -8,6 +8,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from events.enums import MeetingState
+from tests.browser.session import log_in
 from tests.factories import (
     CallFactory,
     EmergingIndustryFactory,
@@ -22,16 +23,7 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
 BLOCKING = {"serious", "critical"}
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def blocking_findings(page, axe):

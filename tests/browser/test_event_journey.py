@@ -7,6 +7,7 @@ import pytest
 
 from events.enums import EventType
 from events.models import Meeting
+from tests.browser.session import log_in
 from tests.factories import (
     CountryFactory,
     EventFactory,
@@ -16,15 +17,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_partner_registers_requests_meeting_and_slot_shows_in_agenda(page, browser, live_server):

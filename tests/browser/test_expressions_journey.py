@@ -5,38 +5,20 @@ import pytest
 
 from partnerships.enums import ExpressionState
 from partnerships.models import ExpressionOfInterest
+from tests.browser.session import log_in
 from tests.factories import (
     CallFactory,
-    CountryFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    RegionFactory,
-    UserFactory,
+    managed_organisation,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def managed(name, code):
-    region = RegionFactory(country=CountryFactory(code=code))
-    organisation = OrganisationFactory(name=name, region=region)
-    return organisation, MembershipFactory(organisation=organisation, user=UserFactory()).user
 
 
 def test_lead_drafts_invites_partners_who_confirm_and_submits(page, browser, live_server):
     call = CallFactory(title="Going International")
-    lead, lead_manager = managed("Mobility Valley Bavaria", "DE")
-    _lyon, lyon_manager = managed("Lyon Urban Trucks", "FR")
-    _turin, turin_manager = managed("Torino Wireless", "IT")
+    lead, lead_manager = managed_organisation("Mobility Valley Bavaria", "DE")
+    _lyon, lyon_manager = managed_organisation("Lyon Urban Trucks", "FR")
+    _turin, turin_manager = managed_organisation("Torino Wireless", "IT")
 
     log_in(page, lead_manager.email)
     page.goto("/calls/")

@@ -6,11 +6,11 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from partnerships.models import User
-from tests.browser.test_accessibility import blocking_findings, log_in
-from tests.factories import OrganisationFactory, UserFactory
+from tests.browser.session import log_in
+from tests.browser.test_accessibility import blocking_findings
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
 EMAIL = "greta.lindqvist@nordic-batteries.example"
 
 

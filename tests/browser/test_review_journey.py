@@ -8,32 +8,14 @@ from django.core import mail
 
 from partnerships.enums import CallState, ExpressionState, OutboxState, ReviewState
 from partnerships.models import ExpressionOfInterest, OutboxMessage, Review
+from tests.browser.session import log_in
 from tests.factories import (
     CallFactory,
-    CountryFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    RegionFactory,
     StaffFactory,
-    UserFactory,
+    managed_organisation,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def managed(name, code):
-    region = RegionFactory(country=CountryFactory(code=code))
-    organisation = OrganisationFactory(name=name, region=region)
-    return organisation, MembershipFactory(organisation=organisation, user=UserFactory()).user
 
 
 def run_admin_action(page, changelist, pk, action):
@@ -48,9 +30,9 @@ def test_call_is_reviewed_ranked_decided_and_mailed(page, browser, live_server):
     criterion = call.criteria.get()
     manager = StaffFactory(full_name="Clara Commission", is_superuser=True)
     reviewers = [StaffFactory(full_name=name) for name in ("Rita Reviewer", "Remy Reviewer")]
-    _lead, lead_manager = managed("Mobility Valley Bavaria", "DE")
-    _lyon, lyon_manager = managed("Lyon Urban Trucks", "FR")
-    _turin, turin_manager = managed("Torino Wireless", "IT")
+    _lead, lead_manager = managed_organisation("Mobility Valley Bavaria", "DE")
+    _lyon, lyon_manager = managed_organisation("Lyon Urban Trucks", "FR")
+    _turin, turin_manager = managed_organisation("Torino Wireless", "IT")
 
     def other_session(user):
         context = browser.new_context(base_url=live_server.url, locale="en-GB")

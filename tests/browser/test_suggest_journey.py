@@ -6,6 +6,7 @@ import pytest
 from matchmaking import feature_loader
 from partnerships.enums import CallType, PartnerState
 from partnerships.models import ExpressionPartner
+from tests.browser.session import log_in
 from tests.factories import (
     CallFactory,
     CountryFactory,
@@ -18,15 +19,6 @@ from tests.factories import (
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page, email):
-    page.goto("/accounts/login/")
-    page.fill("input[name=login]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url("**/")
 
 
 def test_lead_gets_suggestions_in_place_and_invites_one_with_a_click(page, monkeypatch):
