@@ -25,6 +25,7 @@ from partnerships.models import (
     User,
 )
 from partnerships.services import set_email_consent
+from partnerships.services.call import CALL_M2M_FIELDS
 from partnerships.uploads import validate_certificate, validate_logo
 
 
@@ -660,20 +661,12 @@ class CallForm(forms.ModelForm):
             "label_required",
             "budget",
             "funding_rate",
-            "sectoral_industries",
-            "emerging_industries",
-            "policy_objectives",
+            *CALL_M2M_FIELDS,
         )
-        widgets = {
-            "sectoral_industries": forms.CheckboxSelectMultiple,
-            "emerging_industries": forms.CheckboxSelectMultiple,
-            "policy_objectives": forms.CheckboxSelectMultiple,
-        }
-
-    THEMES = ("sectoral_industries", "emerging_industries", "policy_objectives")
+        widgets = dict.fromkeys(CALL_M2M_FIELDS, forms.CheckboxSelectMultiple)
 
     def main_fields(self):
-        return [self[name] for name in self.fields if name not in self.THEMES]
+        return [self[name] for name in self.fields if name not in CALL_M2M_FIELDS]
 
     def call_fields(self, *, changed_only=False):
         names = self.changed_data if changed_only else self.Meta.fields

@@ -8,7 +8,8 @@ from django.utils.translation import ngettext
 from clusterportal.admin_actions import adopt_created, apply_to_each
 from partnerships import services
 from partnerships.admin.organisations import ExistingRowsFrozenForm
-from partnerships.enums import CallState, ExpressionState, OrganisationType
+from partnerships.enums import CallState, ExpressionState
+from partnerships.forms import CallForm
 from partnerships.models import (
     Call,
     CallStage,
@@ -50,30 +51,10 @@ class CriterionInline(admin.TabularInline):
     verbose_name_plural = _("evaluation criteria (0-5; saved ones cannot be edited)")
 
 
-class CallAdminForm(forms.ModelForm):
-    eligible_types = forms.MultipleChoiceField(
-        label=_("who may apply"),
-        choices=OrganisationType.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-
-    class Meta:
-        model = Call
-        fields = (
-            "type",
-            "reference",
-            "title",
-            "description",
-            "eligible_types",
-            "min_partners",
-            "min_countries",
-            "verified_required",
-            "label_required",
-            "budget",
-            "funding_rate",
-            *CALL_M2M_FIELDS,
-        )
+class CallAdminForm(CallForm):
+    class Meta(CallForm.Meta):
+        # No widgets of its own: the admin's autocomplete fields pick the themes.
+        widgets = {}
 
 
 @admin.register(Call)
