@@ -413,6 +413,19 @@ def with_review_detail(reviews):
     )
 
 
+def organisations_under_review_by(user):
+    """Organisations in the consortia of the calls `user` is in the reviewer pool of."""
+    calls = CallReviewer.objects.filter(user=user).values("call_id")
+    return (
+        Organisation.objects.filter(
+            Q(led_expressions__call__in=calls)
+            | Q(expression_partnerships__expression__call__in=calls)
+        )
+        .distinct()
+        .order_by("name", "id")
+    )
+
+
 def assignments_for_reviewer(user):
     """The person's own review assignments, newest call first."""
 
@@ -423,13 +436,16 @@ def assignments_for_reviewer(user):
     )
 
 
+def stage_criteria(call, stage):
+    """The criteria scored at one stage of `call`, in the order the score sheet shows them."""
+    return call.criteria.filter(stage=stage).order_by("order", "id")
+
+
 def stage_ranking(call, stage):
     """The ranking of one stage (see partnerships.ranking), from a fixed number of queries."""
-    from partnerships.enums import ReviewState
-
     criteria = [
         ranking.Criterion(id=c.pk, name=c.name, weight=c.weight, pass_mark=c.pass_mark)
-        for c in call.criteria.filter(stage=stage).order_by("order", "id")
+        for c in stage_criteria(call, stage)
     ]
     expressions = list(stage_expressions(call, stage))
     candidates = {
@@ -460,7 +476,6 @@ def stage_ranking(call, stage):
     by_id = {e.pk: e for e in expressions}
     for row in result.rows:
         row.expression = by_id[row.id]
-    result.criteria = criteria
     return result
 
 

@@ -64,6 +64,7 @@ class Ranking:
     budget: Decimal
     # Index in `rows` after which the budget runs out; None when every passing row fits.
     budget_line_after: int | None
+    criteria: list = field(default_factory=list)
 
     @property
     def funded(self):
@@ -162,4 +163,5 @@ def rank(candidates, criteria, *, budget):
         max_total=sum((c.weight * 5 for c in criteria), Decimal(0)),
         budget=budget,
         budget_line_after=line_after,
+        criteria=criteria,
     )

@@ -2,7 +2,13 @@
 
 import rules
 
-from partnerships.enums import CallState, ExpressionState, MembershipRole, ValidationState
+from partnerships.enums import (
+    CallState,
+    ExpressionState,
+    MembershipRole,
+    ReviewState,
+    ValidationState,
+)
 
 
 @rules.predicate
@@ -170,7 +176,7 @@ def has_submitted_peer_review(user, review):
         return False
     assignment = review.assignment
     return assignment.expression.review_assignments.filter(
-        stage=assignment.stage, reviewer=user, review__state="submitted"
+        stage=assignment.stage, reviewer=user, review__state=ReviewState.SUBMITTED
     ).exists()
 
 

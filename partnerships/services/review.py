@@ -35,7 +35,6 @@ from partnerships.models import (
     ConflictLogEntry,
     ConsensusScore,
     Decision,
-    EvaluationCriterion,
     ExpressionOfInterest,
     OrganisationMembership,
     OutboxMessage,
@@ -44,6 +43,8 @@ from partnerships.models import (
     ReviewScore,
 )
 from partnerships.models.call import SCORE_MAX
+from partnerships.queries import stage_criteria
+from partnerships.rules import is_commission_staff
 from partnerships.services.audit import log_action
 from partnerships.services.expression import decide_expression
 from partnerships.services.notifications import absolute, queue_email
@@ -89,7 +90,7 @@ class AssignmentReport:
 
 
 def _require_staff(user):
-    if user is None or not (user.is_authenticated and user.is_active and user.is_staff):
+    if not is_commission_staff(user):
         raise ValidationError(_("Only Commission staff can review calls."), code="not_staff")
 
 
@@ -99,7 +100,7 @@ def _check_stage(call, stage):
 
 
 def _criteria(call, stage):
-    return list(EvaluationCriterion.objects.filter(call=call, stage=stage).order_by("order", "id"))
+    return list(stage_criteria(call, stage))
 
 
 # Pool
@@ -109,11 +110,6 @@ def _criteria(call, stage):
 def add_reviewer(call, *, user, by, is_moderator=False, country=None, max_load=None):
     """Put a member of staff in the call's reviewer pool, or change their place in it."""
     _require_staff(user)
-    reviewer, created = CallReviewer.objects.update_or_create(
-        call=call,
-        user=user,
-        defaults={"is_moderator": is_moderator, "country": country, "max_load": max_load},
-    )
     if is_moderator and (
         ReviewAssignment.objects.filter(expression__call=call, reviewer=user).exists()
     ):
@@ -121,6 +117,11 @@ def add_reviewer(call, *, user, by, is_moderator=False, country=None, max_load=N
             _("%(name)s already has reviews in this call and cannot moderate it.") % {"name": user},
             code="has_reviews",
         )
+    reviewer, created = CallReviewer.objects.update_or_create(
+        call=call,
+        user=user,
+        defaults={"is_moderator": is_moderator, "country": country, "max_load": max_load},
+    )
     log_action(
         call,
         "review.reviewer_added" if created else "review.reviewer_changed",
@@ -247,7 +248,7 @@ def declare_conflict(*, user, organisation, reason, by):
         )
     )
     conflict = Conflict(ConflictRule.DECLARED, organisation.pk, organisation.name)
-    for assignment in touched.select_related("expression").distinct():
+    for assignment in touched.select_related("expression", "review").distinct():
         if getattr(assignment, "review", None) and assignment.review.is_submitted:
             continue
         _log_conflict(
@@ -331,12 +332,19 @@ def auto_assign(call, *, stage, per_expression, by):
         .select_related("lead", "call")
         .order_by("submitted_at", "id")
     )
+    taken_by_expression = defaultdict(set)
+    for expression_id, reviewer_id in ReviewAssignment.objects.filter(
+        expression__call=call, stage=stage
+    ).values_list("expression_id", "reviewer_id"):
+        taken_by_expression[expression_id].add(reviewer_id)
+    # A conflict skipped by an earlier run is logged once, not again on every run.
+    skipped = set(
+        ConflictLogEntry.objects.filter(
+            expression__call=call, stage=stage, action=ConflictAction.SKIPPED
+        ).values_list("expression_id", "reviewer_id", "rule", "organisation_id")
+    )
     for expression in expressions:
-        taken = set(
-            ReviewAssignment.objects.filter(expression=expression, stage=stage).values_list(
-                "reviewer_id", flat=True
-            )
-        )
+        taken = taken_by_expression[expression.pk]
         missing = per_expression - len(taken)
         if missing <= 0:
             continue
@@ -352,24 +360,19 @@ def auto_assign(call, *, stage, per_expression, by):
                 continue
             if member.user_id in conflicts:
                 for conflict in conflicts[member.user_id]:
-                    already = ConflictLogEntry.objects.filter(
-                        expression=expression,
+                    key = (expression.pk, member.user_id, conflict.rule, conflict.organisation_id)
+                    if key in skipped:
+                        continue
+                    skipped.add(key)
+                    _log_conflict(
+                        expression,
                         stage=stage,
                         reviewer_id=member.user_id,
-                        rule=conflict.rule,
-                        organisation_id=conflict.organisation_id,
+                        conflict=conflict,
                         action=ConflictAction.SKIPPED,
-                    ).exists()
-                    if not already:
-                        _log_conflict(
-                            expression,
-                            stage=stage,
-                            reviewer_id=member.user_id,
-                            conflict=conflict,
-                            action=ConflictAction.SKIPPED,
-                            by=by,
-                        )
-                        report.skipped_conflicts += 1
+                        by=by,
+                    )
+                    report.skipped_conflicts += 1
                 continue
             _create_assignment(
                 expression, stage=stage, reviewer=member.user, source=AssignmentSource.AUTO, by=by
@@ -664,7 +667,8 @@ def proposed_outcome(call, stage, row):
 
 @transaction.atomic
 def propose_decisions(call, *, stage, ranking, by):
-    """Pending decisions from the ranking for every complete row that has none yet."""
+    """Pending decisions from the ranking (of queries.stage_ranking) for every complete row
+    that has none yet."""
     decided = set(
         Decision.objects.filter(expression__call=call, stage=stage).values_list(
             "expression_id", flat=True
@@ -674,9 +678,8 @@ def propose_decisions(call, *, stage, ranking, by):
     for row in ranking.rows:
         if not row.complete or row.id in decided:
             continue
-        expression = ExpressionOfInterest.objects.get(pk=row.id)
         record_decision(
-            expression,
+            row.expression,
             stage=stage,
             outcome=proposed_outcome(call, stage, row),
             by=by,
@@ -773,6 +776,7 @@ def send_outbox(messages, *, by):
     pending = list(
         OutboxMessage.objects.select_for_update(of=("self",))
         .filter(pk__in=ids, state=OutboxState.PENDING)
+        .select_related("expression")
         .order_by("id")
     )
     now = timezone.now()

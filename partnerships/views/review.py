@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -33,7 +32,6 @@ from partnerships.forms import (
 from partnerships.models import (
     CallReviewer,
     ConsensusScore,
-    Organisation,
     OutboxMessage,
     ReviewAssignment,
     User,
@@ -42,9 +40,11 @@ from partnerships.queries import (
     assignments_for_reviewer,
     calls_for_user,
     conflict_log,
+    organisations_under_review_by,
     outbox_for_call,
     review_pool,
     reviews_for_user,
+    stage_criteria,
     stage_expressions,
     stage_ranking,
     with_review_detail,
@@ -277,16 +277,7 @@ class MyReviewsView(PermissionRequiredMixin, View):
     permission_required = "partnerships.review_calls"
 
     def organisations(self):
-        """Organisations in the consortia of the calls the person reviews."""
-        calls = CallReviewer.objects.filter(user=self.request.user).values("call_id")
-        return (
-            Organisation.objects.filter(
-                Q(led_expressions__call__in=calls)
-                | Q(expression_partnerships__expression__call__in=calls)
-            )
-            .distinct()
-            .order_by("name", "id")
-        )
+        return organisations_under_review_by(self.request.user)
 
     def get(self, request, form=None):
         context = {
@@ -335,9 +326,16 @@ class ReviewDetailView(PermissionRequiredMixin, View):
 
     def criteria(self, review):
         assignment = review.assignment
-        return assignment.expression.call.criteria.filter(stage=assignment.stage).order_by(
-            "order", "id"
-        )
+        return stage_criteria(assignment.expression.call, assignment.stage)
+
+    def refilled_form(self, review, criteria):
+        """The review as saved now, and the form with what the person typed on its version."""
+        review = with_review_detail(reviews_for_user(self.request.user)).get(pk=review.pk)
+        data = self.request.POST.copy()
+        data["version"] = review.version
+        form = ReviewForm(data, criteria=criteria)
+        form.is_valid()
+        return review, form
 
     def initial(self, review):
         initial = {"version": review.version}
@@ -392,12 +390,8 @@ class ReviewDetailView(PermissionRequiredMixin, View):
                 by=request.user,
             )
         except services.StaleVersion as error:
-            review = with_review_detail(reviews_for_user(request.user)).get(pk=review.pk)
             # What the person typed stays in the form; saving again replaces the newer version.
-            data = request.POST.copy()
-            data["version"] = review.version
-            form = ReviewForm(data, criteria=criteria)
-            form.is_valid()
+            review, form = self.refilled_form(review, criteria)
             form.add_error(None, error)
             return self.render_page(review, form, stale=review, status=409)
         except ValidationError as error:
@@ -407,11 +401,7 @@ class ReviewDetailView(PermissionRequiredMixin, View):
             try:
                 services.submit_review(review, by=request.user)
             except ValidationError as error:
-                review = with_review_detail(reviews_for_user(request.user)).get(pk=review.pk)
-                data = request.POST.copy()
-                data["version"] = review.version
-                form = ReviewForm(data, criteria=criteria)
-                form.is_valid()
+                review, form = self.refilled_form(review, criteria)
                 form.add_error(None, _("Your draft is saved, but it cannot be submitted yet."))
                 attach_errors(form, error)
                 return self.render_page(review, form, status=400)
@@ -480,7 +470,7 @@ class ConsensusView(CallReviewMixin, View):
     def render_page(self, expression, form=None, *, status=200):
         stage = self.get_stage()
         call = self.get_call()
-        criteria = list(call.criteria.filter(stage=stage).order_by("order", "id"))
+        criteria = list(stage_criteria(call, stage))
         consensus = {
             c.criterion_id: c
             for c in ConsensusScore.objects.filter(expression=expression, criterion__in=criteria)
@@ -537,7 +527,7 @@ class ConsensusView(CallReviewMixin, View):
     def post(self, request, pk, stage, expression_pk):
         expression = self.get_expression()
         stage = self.get_stage()
-        criteria = list(self.get_call().criteria.filter(stage=stage).order_by("order", "id"))
+        criteria = list(stage_criteria(self.get_call(), stage))
         form = ConsensusForm(request.POST, criteria=criteria)
         if not form.is_valid():
             return self.render_page(expression, form, status=400)
@@ -715,4 +705,4 @@ class OutboxView(CallReviewMixin, View):
             )
         else:
             messages.error(request, _("Choose at least one message waiting to be sent."))
-        return redirect(reverse("partnerships:review-outbox", kwargs={"pk": pk}))
+        return redirect("partnerships:review-outbox", pk=pk)

@@ -16,6 +16,10 @@ from partnerships.views.review import CallReviewMixin
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _text(value):
+    return None if value is None else str(value)
+
+
 def _cell(value):
     if value is None:
         return ""
@@ -72,7 +76,7 @@ def score_rows(call, stage):
             "review_state": s.review.state,
             "submitted": s.review.state == ReviewState.SUBMITTED,
             "criterion": s.criterion.name,
-            "score": str(s.score) if s.score is not None else None,
+            "score": _text(s.score),
             "comment": s.comment,
         }
         for s in scores
@@ -107,23 +111,16 @@ def ranking_rows(call, stage):
                 "expression_id": row.id,
                 "expression": row.candidate.title,
                 "lead": row.expression.lead.name,
-                **{
-                    f"score: {c.name}": (
-                        str(row.scores[c.id]) if row.scores[c.id] is not None else None
-                    )
-                    for c in ranking.criteria
-                },
-                "weighted_total": str(row.total) if row.total is not None else None,
+                **{f"score: {c.name}": _text(row.scores[c.id]) for c in ranking.criteria},
+                "weighted_total": _text(row.total),
                 "max_total": str(ranking.max_total),
                 "passed": row.passed,
                 "failed_criteria": "; ".join(row.failed_criteria),
-                "mean_of_reviewers": str(row.mean) if row.mean is not None else None,
-                "spread_of_reviewers": str(row.spread) if row.spread is not None else None,
+                "mean_of_reviewers": _text(row.mean),
+                "spread_of_reviewers": _text(row.spread),
                 "reviews": row.reviews,
                 "budget_requested": str(row.candidate.budget_requested or 0),
-                "cumulative_budget": str(row.cumulative_budget)
-                if row.cumulative_budget is not None
-                else None,
+                "cumulative_budget": _text(row.cumulative_budget),
                 "within_budget": row.within_budget,
             }
         )

@@ -29,6 +29,7 @@ def test_rank_weights_consensus_scores_over_reviewer_means():
     assert row.scores == {1: D("3.00"), 2: D("4.00")}
     assert row.total == D("10.00")  # 2 x 3 + 1 x 4
     assert result.max_total == D(15)
+    assert result.criteria == [RELEVANCE, IMPACT]
     assert row.passed is True
 
 

@@ -479,3 +479,52 @@ def test_saving_unchanged_scores_keeps_the_version_even_from_an_old_form():
     )
 
     assert review.version == 2
+
+
+def test_auto_assign_logs_a_skipped_conflict_once_over_several_runs(staff):
+    call = CallFactory()
+    expression = eligible_expression(call)
+    conflicted, _neutral = pool(call, 2)
+    MembershipFactory(organisation=expression.lead, user=conflicted)
+
+    first = services.auto_assign(call, stage=1, per_expression=2, by=staff)
+    second = services.auto_assign(call, stage=1, per_expression=2, by=staff)
+
+    assert (first.skipped_conflicts, second.skipped_conflicts) == (1, 0)
+    assert ConflictLogEntry.objects.filter(reviewer=conflicted).count() == 1
+
+
+def test_a_reviewer_with_reviews_cannot_become_moderator_and_stays_as_they_were(staff):
+    assignment = ReviewAssignmentFactory()
+    call = assignment.expression.call
+    member = CallReviewerFactory(call=call, user=assignment.reviewer, max_load=3)
+
+    with pytest.raises(ValidationError) as error:
+        services.add_reviewer(call, user=assignment.reviewer, by=staff, is_moderator=True)
+
+    assert error.value.code == "has_reviews"
+    member.refresh_from_db()
+    assert (member.is_moderator, member.max_load) == (False, 3)
+
+
+def test_propose_decisions_records_the_ranking_verdicts_once(staff):
+    call = CallFactory(budget=100)
+    criterion = call.criteria.get()
+    funded = eligible_expression(call, budget_requested=80)
+    reserve = eligible_expression(call, budget_requested=50)
+    failing = eligible_expression(call, budget_requested=10)
+    unscored = eligible_expression(call)
+    for expression, score in ((funded, "5"), (reserve, "4"), (failing, "1")):
+        assignment = ReviewAssignmentFactory(expression=expression)
+        submit(assignment.review, assignment.reviewer, {criterion: score})
+
+    created = services.propose_decisions(call, stage=1, ranking=stage_ranking(call, 1), by=staff)
+    again = services.propose_decisions(call, stage=1, ranking=stage_ranking(call, 1), by=staff)
+
+    assert (created, again) == (3, 0)
+    assert dict(Decision.objects.values_list("expression", "outcome")) == {
+        funded.pk: ExpressionState.SELECTED,
+        reserve.pk: ExpressionState.RESERVE,
+        failing.pk: ExpressionState.REJECTED,
+    }
+    assert not Decision.objects.filter(expression=unscored).exists()
