@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from partnerships.enums import CALL_TRANSITIONS, CallState
 from partnerships.models import Call, CallStage, EvaluationCriterion
-from partnerships.services.audit import log_action
+from partnerships.services.audit import log_action, signed_in
 from partnerships.statemachine import ensure_transition
 
 CALL_M2M_FIELDS = ("sectoral_industries", "emerging_industries", "policy_objectives")
@@ -28,7 +28,7 @@ def _apply(call, fields):
 @transaction.atomic
 def create_call(*, by, stages=(), criteria=(), **fields):
     """Create a draft call with its stages ({number, deadline, title}) and criteria."""
-    call = Call(state=CallState.DRAFT, created_by=by if by and by.is_authenticated else None)
+    call = Call(state=CallState.DRAFT, created_by=signed_in(by))
     _apply(call, dict(fields))
     for stage in stages:
         set_stage(call, by=by, **stage)

@@ -18,7 +18,7 @@ from partnerships.models import (
     OrganisationMembership,
 )
 from partnerships.prechecks import blocking_findings, waived_findings, website_domain
-from partnerships.services.audit import log_action
+from partnerships.services.audit import log_action, signed_in
 from partnerships.services.notifications import absolute, queue_email
 from partnerships.signals import organisation_profile_changed
 from partnerships.statemachine import ensure_transition
@@ -78,7 +78,7 @@ def create_organisation(*, by, **fields):
     fields, relations = _split(dict(fields))
     organisation = Organisation(validation_state=ValidationState.DRAFT)
     _apply(organisation, fields, relations)
-    if by is not None and by.is_authenticated:
+    if signed_in(by):
         OrganisationMembership.objects.create(
             organisation=organisation, user=by, role=MembershipRole.OWNER
         )

@@ -45,7 +45,7 @@ from partnerships.models import (
 from partnerships.models.call import SCORE_MAX
 from partnerships.queries import stage_criteria
 from partnerships.rules import is_commission_staff
-from partnerships.services.audit import log_action
+from partnerships.services.audit import log_action, signed_in
 from partnerships.services.expression import decide_expression
 from partnerships.services.notifications import absolute, queue_email
 from partnerships.statemachine import ensure_transition
@@ -219,7 +219,7 @@ def _log_conflict(expression, *, stage, reviewer_id, conflict, action, by):
         organisation_id=conflict.organisation_id,
         rule=conflict.rule,
         action=action,
-        by=by if by is not None and by.is_authenticated else None,
+        by=signed_in(by),
     )
 
 
@@ -288,7 +288,7 @@ def _create_assignment(expression, *, stage, reviewer, source, by):
         stage=stage,
         reviewer=reviewer,
         source=source,
-        assigned_by=by if by is not None and by.is_authenticated else None,
+        assigned_by=signed_in(by),
     )
     Review.objects.create(assignment=assignment)
     log_action(
