@@ -3,7 +3,7 @@
 from django.db.models import Avg, Count, Prefetch, Q
 from django.utils import timezone
 
-from events.enums import MeetingOutcome, MeetingState, RegistrationState
+from events.enums import PROFILE_OUTCOMES, MeetingOutcome, MeetingState, RegistrationState
 from events.models import CooperationItem, Event, Meeting, MeetingRating, Registration, Slot
 
 
@@ -124,9 +124,7 @@ def organisation_outcomes(organisation, *, with_negotiations):
 
     Agreements always; negotiations still going only when `with_negotiations`.
     """
-    outcomes = [MeetingOutcome.AGREEMENT]
-    if with_negotiations:
-        outcomes.append(MeetingOutcome.NEGOTIATION)
+    outcomes = PROFILE_OUTCOMES if with_negotiations else (MeetingOutcome.AGREEMENT,)
     meetings = (
         Meeting.objects.filter(
             Q(requester__organisation=organisation) | Q(recipient__organisation=organisation),
@@ -140,15 +138,6 @@ def organisation_outcomes(organisation, *, with_negotiations):
         sides = (meeting.requester.organisation, meeting.recipient.organisation)
         meeting.partner = sides[1] if sides[0].pk == organisation.pk else sides[0]
     return meetings
-
-
-def held_meetings(user, event):
-    """The user's meetings at `event` that took place, with the ratings of both sides."""
-    return (
-        booked_meetings(user, event)
-        .filter(slot__ends_at__lte=timezone.now())
-        .prefetch_related("ratings")
-    )
 
 
 def event_meetings(event):

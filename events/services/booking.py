@@ -1,6 +1,7 @@
 """Slots and tables: cutting slots, booking, the organiser's moves and the scheduler run."""
 
 import datetime as dt
+from collections import Counter
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -52,6 +53,28 @@ def _constraint_of(error):
     return getattr(diag, "constraint_name", None) or str(cause or error)
 
 
+def _locked(meeting_pk):
+    return (
+        Meeting.objects.select_for_update()
+        .select_related("event", "requester__user", "recipient__user")
+        .get(pk=meeting_pk)
+    )
+
+
+def _seat(meeting, *, slot, table):
+    """Put a locked meeting at `table` in `slot`, moving both people's seats with it."""
+    meeting.seats.all().delete()
+    meeting.slot = slot
+    meeting.table = table
+    meeting.save(update_fields=["slot", "table"])
+    MeetingSeat.objects.bulk_create(
+        [
+            MeetingSeat(event=meeting.event, slot=slot, participant_id=p, meeting=meeting)
+            for p in (meeting.requester_id, meeting.recipient_id)
+        ]
+    )
+
+
 def book_slot(meeting, *, slot, by):
     """Put an accepted meeting into a free slot at the first free table.
 
@@ -77,11 +100,7 @@ def book_slot(meeting, *, slot, by):
 
 def _book_once(meeting_pk, *, slot, by):
     with transaction.atomic():
-        meeting = (
-            Meeting.objects.select_for_update()
-            .select_related("event", "requester__user", "recipient__user")
-            .get(pk=meeting_pk)
-        )
+        meeting = _locked(meeting_pk)
         if meeting.state != MeetingState.ACCEPTED:
             raise ValidationError(
                 _("Only an accepted meeting can be booked into a slot."), code="not_accepted"
@@ -102,16 +121,7 @@ def _book_once(meeting_pk, *, slot, by):
         if not free:
             raise BookingConflict(_("Every table is taken in this slot."), code="tables_full")
         moved = meeting.slot_id is not None
-        meeting.seats.all().delete()
-        meeting.slot = slot
-        meeting.table = free[0]
-        meeting.save(update_fields=["slot", "table"])
-        MeetingSeat.objects.bulk_create(
-            [
-                MeetingSeat(event=meeting.event, slot=slot, participant_id=p, meeting=meeting)
-                for p in parties
-            ]
-        )
+        _seat(meeting, slot=slot, table=free[0])
         log_action(
             meeting,
             "meeting_moved" if moved else "meeting_booked",
@@ -155,11 +165,7 @@ def move_meeting(meeting, *, slot, table, by):
 
 def _move_once(meeting_pk, *, slot, table, by):
     with transaction.atomic():
-        meeting = (
-            Meeting.objects.select_for_update()
-            .select_related("event", "requester__user", "recipient__user")
-            .get(pk=meeting_pk)
-        )
+        meeting = _locked(meeting_pk)
         if meeting.state != MeetingState.ACCEPTED:
             raise ValidationError(
                 _("Only an accepted meeting can be put into a slot."), code="not_accepted"
@@ -186,16 +192,7 @@ def _move_once(meeting_pk, *, slot, table, by):
                 _("Table %(table)s is taken in this slot.") % {"table": table}, code="table_taken"
             )
         before = {"slot": meeting.slot_id, "table": meeting.table}
-        meeting.seats.all().delete()
-        meeting.slot = slot
-        meeting.table = table
-        meeting.save(update_fields=["slot", "table"])
-        MeetingSeat.objects.bulk_create(
-            [
-                MeetingSeat(event=meeting.event, slot=slot, participant_id=p, meeting=meeting)
-                for p in parties
-            ]
-        )
+        _seat(meeting, slot=slot, table=table)
         log_action(
             meeting,
             "meeting_moved_by_organiser",
@@ -279,11 +276,11 @@ def run_scheduler(event, *, by, time_budget=scheduling.DEFAULT_TIME_BUDGET):
             actor=by,
             data={"placed": len(placed), "unplaced": len(result.unplaced)},
         )
-        touched = {}
-        for meeting in placed:
-            for registration in (meeting.requester, meeting.recipient):
-                touched.setdefault(registration.user.email, 0)
-                touched[registration.user.email] += 1
+        touched = Counter(
+            registration.user.email
+            for meeting in placed
+            for registration in (meeting.requester, meeting.recipient)
+        )
         for email, count in touched.items():
             notify(
                 subject=_("Your meeting schedule for %(event)s") % {"event": event.title},

@@ -30,9 +30,10 @@ class EventListView(TemplateView):
         filters = self.request.GET.copy()
         filters.pop("page", None)
         form = EventFilterForm(filters or None)
-        past = form.is_bound and form.is_valid() and form.cleaned_data["when"] == "past"
+        valid = form.is_bound and form.is_valid()
+        past = valid and form.cleaned_data["when"] == "past"
         events = past_events() if past else upcoming_events()
-        if form.is_bound and form.is_valid():
+        if valid:
             events = form.filter(events)
         elif form.is_bound:
             events = events.none()

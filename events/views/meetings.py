@@ -93,16 +93,17 @@ class MeetingFollowUpView(MeetingMixin, PermissionRequiredMixin, View):
         own = registration_of(self.request.user, meeting.event)
         ratings = {rating.by_id: rating for rating in meeting.ratings.all()}
         mine = ratings.get(own.pk)
+        other = meeting.other_party(own)
         if rating_form is None:
             initial = {"stars": mine.stars, "comment": mine.comment} if mine else None
             rating_form = MeetingRatingForm(initial=initial)
         context = {
             "meeting": meeting,
             "event": meeting.event,
-            "other": meeting.other_party(own),
+            "other": other,
             "held": meeting.was_held(),
             "my_rating": mine,
-            "their_rating": ratings.get(meeting.other_party(own).pk),
+            "their_rating": ratings.get(other.pk),
             "rating_form": rating_form,
             "outcome_form": outcome_form or MeetingOutcomeForm(current=meeting.outcome),
             "outcome_final": meeting.outcome == MeetingOutcome.AGREEMENT,
