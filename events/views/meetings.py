@@ -42,7 +42,9 @@ class MeetingAnswerView(MeetingMixin, View):
         return redirect("events:agenda", pk=self.meeting.event_id)
 
 
-class MeetingCancelView(MeetingMixin, View):
+class MeetingCancelView(MeetingMixin, PermissionRequiredMixin, View):
+    permission_required = "events.cancel_meeting"
+
     def post(self, request, pk):
         form = MeetingCancelForm(request.POST)
         form.is_valid()
@@ -57,7 +59,8 @@ class MeetingCancelView(MeetingMixin, View):
         return redirect("events:agenda", pk=self.meeting.event_id)
 
 
-class MeetingBookView(MeetingMixin, View):
+class MeetingBookView(MeetingMixin, PermissionRequiredMixin, View):
+    permission_required = "events.book_meeting"
     template_name = "events/meeting_book.html"
 
     def render_page(self, form, status=200):
@@ -84,9 +87,6 @@ class MeetingBookView(MeetingMixin, View):
 class MeetingFollowUpView(MeetingMixin, PermissionRequiredMixin, View):
     permission_required = "events.follow_up_meeting"
     template_name = "events/meeting_follow_up.html"
-
-    def get_permission_object(self):
-        return self.meeting
 
     def render_page(self, rating_form=None, outcome_form=None, status=200):
         meeting = self.meeting

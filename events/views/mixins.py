@@ -26,3 +26,6 @@ class MeetingMixin(LoginRequiredMixin):
         # Someone else's meeting is a 404, not a 403: its existence is private.
         self.meeting = get_object_or_404(meetings_for_user(request.user), pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
+
+    def get_permission_object(self):
+        return self.meeting

@@ -18,7 +18,8 @@ from events.queries import participants_for_user, registration_of
 from events.views.mixins import EventMixin, report_refusal
 
 
-class RegisterView(LoginRequiredMixin, EventMixin, View):
+class RegisterView(LoginRequiredMixin, EventMixin, PermissionRequiredMixin, View):
+    permission_required = "events.register_event"
     template_name = "events/registration_form.html"
 
     def render_page(self, form, status=200):
