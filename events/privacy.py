@@ -25,10 +25,7 @@ from events.models import (
     Registration,
 )
 from partnerships.services import absolute, log_action, queue_email
-
-
-def _iso(value):
-    return value.isoformat() if value is not None else None
+from partnerships.services.privacy import iso
 
 
 def export_personal_data(sender, *, user, **kwargs):
@@ -48,11 +45,11 @@ def export_personal_data(sender, *, user, **kwargs):
         "event_registrations": [
             {
                 "event": registration.event.title,
-                "starts_on": _iso(registration.event.starts_on),
+                "starts_on": iso(registration.event.starts_on),
                 "representing": registration.organisation.name,
                 "state": registration.state,
                 "introduction": registration.introduction,
-                "registered_at": _iso(registration.created_at),
+                "registered_at": iso(registration.created_at),
                 "cooperation_profile": [
                     {
                         "direction": item.direction,
@@ -82,7 +79,7 @@ def export_personal_data(sender, *, user, **kwargs):
                 "with_organisation": rating.meeting.other_party(rating.by).organisation.name,
                 "stars": rating.stars,
                 "comment": rating.comment,
-                "rated_at": _iso(rating.rated_at),
+                "rated_at": iso(rating.rated_at),
             }
             for rating in MeetingRating.objects.filter(by__in=mine)
             .select_related(
@@ -93,7 +90,7 @@ def export_personal_data(sender, *, user, **kwargs):
             .order_by("rated_at", "pk")
         ],
         "events_organised": [
-            {"event": title, "starts_on": _iso(starts_on)}
+            {"event": title, "starts_on": iso(starts_on)}
             for title, starts_on in Event.objects.filter(organiser=user)
             .order_by("starts_on", "pk")
             .values_list("title", "starts_on")
@@ -115,9 +112,9 @@ def _meeting(meeting, mine):
         "your_reason": meeting.reason
         if not asked and meeting.state == MeetingState.DECLINED
         else "",
-        "starts_at": _iso(meeting.slot.starts_at) if meeting.slot else None,
+        "starts_at": iso(meeting.slot.starts_at) if meeting.slot else None,
         "table": meeting.table,
-        "requested_at": _iso(meeting.created_at),
+        "requested_at": iso(meeting.created_at),
     }
 
 
@@ -150,17 +147,14 @@ def erase_personal_data(sender, *, user, redact, **kwargs):
             rating.save(update_fields=["comment"])
             ratings += 1
     # What others published for events (descriptions, introductions, offers) may name them.
-    shared = 0
-    for model, fields in (
-        (Event, ("description",)),
-        (Registration, ("introduction",)),
-        (CooperationItem, ("title", "description")),
-    ):
-        for row in model.objects.filter(redact.q(*fields)):
-            for field in fields:
-                setattr(row, field, redact(getattr(row, field)))
-            row.save(update_fields=list(fields))
-            shared += 1
+    shared = sum(
+        len(redact.rewrite(model.objects, fields))
+        for model, fields in (
+            (Event, ("description",)),
+            (Registration, ("introduction",)),
+            (CooperationItem, ("title", "description")),
+        )
+    )
     return {
         "event_registrations": len(mine),
         "meeting_ratings": ratings,

@@ -110,17 +110,15 @@ def oversubscription(call, rows):
 
 
 def _participations(call):
-    """(expression, organisation, country, selected) for the lead and confirmed partners of
-    every submitted consortium."""
+    """(organisation, country, selected) for the lead and confirmed partners of every
+    submitted consortium."""
     expressions = submitted(call)
-    leads = expressions.values_list("pk", "lead_id", "lead__country_id", "state")
+    leads = expressions.values_list("lead_id", "lead__country_id", "state")
     partners = ExpressionPartner.objects.filter(
         expression__in=expressions, state=PartnerState.CONFIRMED
-    ).values_list(
-        "expression_id", "organisation_id", "organisation__country_id", "expression__state"
-    )
-    for expression_id, organisation_id, country_id, state in [*leads, *partners]:
-        yield expression_id, organisation_id, country_id, state == ExpressionState.SELECTED
+    ).values_list("organisation_id", "organisation__country_id", "expression__state")
+    for organisation_id, country_id, state in [*leads, *partners]:
+        yield organisation_id, country_id, state == ExpressionState.SELECTED
 
 
 @dataclass(frozen=True)
@@ -133,7 +131,7 @@ class Coverage:
 def countries(call):
     """Per country: organisations in submitted consortia and in selected ones, most first."""
     submitted_orgs, selected_orgs = {}, {}
-    for _expression, organisation, country, selected in _participations(call):
+    for organisation, country, selected in _participations(call):
         submitted_orgs.setdefault(country, set()).add(organisation)
         if selected:
             selected_orgs.setdefault(country, set()).add(organisation)

@@ -55,7 +55,8 @@ def erased_email(user):
     return f"erased-{user.pk}@{ERASED_EMAIL_DOMAIN}"
 
 
-def _iso(value):
+def iso(value):
+    """A date or time as ISO 8601 for the export, None as None."""
     return value.isoformat() if value is not None else None
 
 
@@ -100,6 +101,22 @@ class Redactor:
                 condition |= Q(**{f"{field}__icontains": needle})
         return condition
 
+    def rewrite(self, rows, fields, *, touch=False):
+        """Redact `fields` of every row of `rows` (a manager or queryset) that may hold the
+        person; returns the primary keys of the rows saved.
+
+        A save per row, not an update, so that search-vector triggers follow the new text;
+        with `touch`, the rows' `updated_at` moves too.
+        """
+        update_fields = [*fields, "updated_at"] if touch else list(fields)
+        saved = []
+        for row in rows.filter(self.q(*fields)):
+            for field in fields:
+                setattr(row, field, self(getattr(row, field)))
+            row.save(update_fields=update_fields)
+            saved.append(row.pk)
+        return saved
+
 
 def export_personal_data(*, user):
     """Everything the portal holds about `user`, as JSON-ready sections.
@@ -109,15 +126,15 @@ def export_personal_data(*, user):
     emails = _addresses(user)
     data = {
         "format": "clusterportal-personal-data/1",
-        "exported_at": _iso(timezone.now()),
+        "exported_at": iso(timezone.now()),
         "account": {
             "email": user.email,
             "full_name": user.full_name,
-            "date_joined": _iso(user.date_joined),
-            "last_login": _iso(user.last_login),
+            "date_joined": iso(user.date_joined),
+            "last_login": iso(user.last_login),
             "commission_staff": user.is_staff,
             "email_consent": user.email_consent,
-            "email_consent_changed_at": _iso(user.email_consent_at),
+            "email_consent_changed_at": iso(user.email_consent_at),
             "email_addresses": [
                 {"email": address.email, "verified": address.verified, "primary": address.primary}
                 for address in EmailAddress.objects.filter(user=user).order_by("email")
@@ -128,7 +145,7 @@ def export_personal_data(*, user):
                 "organisation_id": membership.organisation_id,
                 "organisation": membership.organisation.name,
                 "role": membership.role,
-                "since": _iso(membership.created_at),
+                "since": iso(membership.created_at),
             }
             for membership in OrganisationMembership.objects.filter(user=user)
             .select_related("organisation")
@@ -144,8 +161,8 @@ def export_personal_data(*, user):
             {
                 "organisation": invitation.organisation.name,
                 "role": invitation.role,
-                "sent_at": _iso(invitation.created_at),
-                "accepted_at": _iso(invitation.accepted_at),
+                "sent_at": iso(invitation.created_at),
+                "accepted_at": iso(invitation.accepted_at),
             }
             for invitation in Invitation.objects.filter(
                 _email_in("email", emails) | Q(accepted_by=user)
@@ -157,7 +174,7 @@ def export_personal_data(*, user):
             {
                 "organisation": invitation.organisation.name,
                 "role": invitation.role,
-                "sent_at": _iso(invitation.created_at),
+                "sent_at": iso(invitation.created_at),
                 "accepted": invitation.accepted_at is not None,
             }
             for invitation in Invitation.objects.filter(invited_by=user)
@@ -171,7 +188,7 @@ def export_personal_data(*, user):
                 "call": expression.call.title,
                 "lead": expression.lead.name,
                 "state": expression.state,
-                "created_at": _iso(expression.created_at),
+                "created_at": iso(expression.created_at),
             }
             for expression in ExpressionOfInterest.objects.filter(created_by=user)
             .select_related("call", "lead")
@@ -181,7 +198,7 @@ def export_personal_data(*, user):
             {
                 "expression_id": attachment.expression_id,
                 "title": attachment.title,
-                "uploaded_at": _iso(attachment.created_at),
+                "uploaded_at": iso(attachment.created_at),
             }
             for attachment in ExpressionAttachment.objects.filter(uploaded_by=user).order_by(
                 "created_at", "pk"
@@ -192,7 +209,7 @@ def export_personal_data(*, user):
                 "expression_id": partner.expression_id,
                 "organisation": partner.organisation.name,
                 "state": partner.state,
-                "answered_at": _iso(partner.responded_at),
+                "answered_at": iso(partner.responded_at),
             }
             for partner in ExpressionPartner.objects.filter(responded_by=user)
             .select_related("organisation")
@@ -200,7 +217,7 @@ def export_personal_data(*, user):
         ],
         "activity": [
             {
-                "at": _iso(entry.created_at),
+                "at": iso(entry.created_at),
                 "action": entry.action,
                 "object_type": f"{entry.content_type.app_label}.{entry.content_type.model}",
                 "object_id": entry.object_id,
@@ -211,8 +228,8 @@ def export_personal_data(*, user):
         ],
         "sign_ins": [
             {
-                "at": _iso(log.attempt_time),
-                "signed_out_at": _iso(log.logout_time),
+                "at": iso(log.attempt_time),
+                "signed_out_at": iso(log.logout_time),
                 "ip_address": log.ip_address,
                 "browser": log.user_agent,
             }
@@ -222,7 +239,7 @@ def export_personal_data(*, user):
         ],
         "failed_sign_ins": [
             {
-                "at": _iso(log.attempt_time),
+                "at": iso(log.attempt_time),
                 "ip_address": log.ip_address,
                 "browser": log.user_agent,
                 "locked_out": log.locked_out,
@@ -288,7 +305,7 @@ def _review_sections(user, emails):
                 "subject": message.subject,
                 "body": message.body,
                 "state": message.state,
-                "sent_at": _iso(message.sent_at),
+                "sent_at": iso(message.sent_at),
             }
             for message in OutboxMessage.objects.filter(
                 _email_in("to", emails) | Q(recipient=user)
@@ -388,17 +405,14 @@ def _erase_review_traces(user, emails, redact):
     """
     pools = CallReviewer.objects.filter(user=user).delete()[0]
     declarations = ConflictDeclaration.objects.filter(user=user).update(reason=ERASED)
-    texts = 0
-    for queryset, fields in (
-        (ReviewScore.objects.all(), ("comment",)),
-        (ConsensusScore.objects.all(), ("comment",)),
-        (Decision.objects.all(), ("reason",)),
-    ):
-        for row in queryset.filter(redact.q(*fields)):
-            for field in fields:
-                setattr(row, field, redact(getattr(row, field)))
-            row.save(update_fields=list(fields))
-            texts += 1
+    texts = sum(
+        len(redact.rewrite(model.objects, fields))
+        for model, fields in (
+            (ReviewScore, ("comment",)),
+            (ConsensusScore, ("comment",)),
+            (Decision, ("reason",)),
+        )
+    )
     outbox = 0
     for message in OutboxMessage.objects.filter(
         _email_in("to", emails) | Q(recipient=user) | redact.q("subject", "body")
@@ -443,17 +457,10 @@ def _redact_shared_texts(redact):
     changed = 0
     organisations = []
     for model, fields in SHARED_TEXTS:
-        for row in model.objects.filter(redact.q(*fields)):
-            for field in fields:
-                setattr(row, field, redact(getattr(row, field)))
-            update = list(fields)
-            if hasattr(row, "updated_at"):
-                update.append("updated_at")
-            # A save, not an update: the search-vector triggers follow the new description.
-            row.save(update_fields=update)
-            changed += 1
-            if model is Organisation:
-                organisations.append(row.pk)
+        saved = redact.rewrite(model.objects, fields, touch=hasattr(model, "updated_at"))
+        changed += len(saved)
+        if model is Organisation:
+            organisations = saved
     if organisations:
         mark_for_rescoring(organisations)
         bump_directory_version_on_commit()
@@ -507,29 +514,27 @@ def _anonymise(user):
 def _redact_logs(user, redact):
     """Take the person out of the audit log and the admin's change history."""
     user_type = ContentType.objects.get_for_model(User)
-    entries = AuditEntry.objects.annotate(data_text=Cast("data", TextField())).filter(
-        redact.q("object_repr", "data_text") | Q(content_type=user_type, object_id=str(user.pk))
+    about_user = Q(content_type=user_type, object_id=str(user.pk))
+    audit = AuditEntry.objects.annotate(data_text=Cast("data", TextField())).filter(
+        redact.q("object_repr", "data_text") | about_user
     )
-    audit = 0
+    admin = LogEntry.objects.filter(redact.q("object_repr", "change_message") | about_user)
+    return {
+        "audit_entries": _redact_entries(audit, "data", user, user_type, redact),
+        "admin_log_entries": _redact_entries(admin, "change_message", user, user_type, redact),
+    }
+
+
+def _redact_entries(entries, text, user, user_type, redact):
+    """Redact log `entries`; those about the person's own account name the anonymised user."""
     for entry in entries:
-        entry.object_repr = redact(entry.object_repr)
         if entry.content_type_id == user_type.pk and entry.object_id == str(user.pk):
             entry.object_repr = str(user)
-        entry.data = redact(entry.data)
-        entry.save(update_fields=["object_repr", "data"])
-        audit += 1
-    admin = 0
-    for log in LogEntry.objects.filter(
-        redact.q("object_repr", "change_message")
-        | Q(content_type=user_type, object_id=str(user.pk))
-    ):
-        log.object_repr = redact(log.object_repr)
-        if log.content_type_id == user_type.pk and log.object_id == str(user.pk):
-            log.object_repr = str(user)
-        log.change_message = redact(log.change_message)
-        log.save(update_fields=["object_repr", "change_message"])
-        admin += 1
-    return {"audit_entries": audit, "admin_log_entries": admin}
+        else:
+            entry.object_repr = redact(entry.object_repr)
+        setattr(entry, text, redact(getattr(entry, text)))
+        entry.save(update_fields=["object_repr", text])
+    return len(entries)
 
 
 @transaction.atomic
