@@ -1,10 +1,12 @@
 import json
+import re
+import time
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
-from partnerships import services
+from partnerships import page_cache, services
 from tests.factories import MembershipFactory, OrganisationFactory
 
 DIRECTORY = reverse("partnerships:organisation-list")
@@ -115,3 +117,49 @@ def test_an_api_error_is_not_stored(api_client):
 
     assert first.status_code == second.status_code == 404
     assert second.json() == {"detail": "Invalid page."}
+
+
+def _drf_token(content):
+    return re.search(rb'"csrfToken": "([A-Za-z0-9]*)"', content).group(1)
+
+
+def test_a_stored_browsable_api_page_carries_the_visitors_own_csrf_token():
+    OrganisationFactory(name="Photonics Valley")
+    first = Client().get(API_LIST, HTTP_ACCEPT="text/html")
+    visitor = Client()
+
+    second = visitor.get(API_LIST, HTTP_ACCEPT="text/html")
+
+    assert first.context is not None and second.context is None
+    assert b"--csrf-token-of-this-visitor--" not in second.content
+    assert _drf_token(second.content) != _drf_token(first.content)
+    assert len(_drf_token(second.content)) == 64
+    assert "csrftoken" in visitor.cookies
+
+
+def test_api_links_are_stored_per_host(api_client):
+    organisation = OrganisationFactory(name="Photonics Valley")
+    api_client.get(API_LIST, HTTP_HOST="localhost")
+
+    other_host = api_client.get(API_LIST, HTTP_HOST="127.0.0.1")
+
+    assert other_host.json()["results"][0]["url"] == (
+        f"http://127.0.0.1{organisation.get_absolute_url()}"
+    )
+
+
+def test_a_process_copy_expires_with_the_shared_copy(client, monkeypatch):
+    OrganisationFactory(name="Photonics Valley")
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now)
+    client.get(DIRECTORY)
+    # Another process fetches the stored page from the shared cache late in its life.
+    page_cache._local.clear()
+    monkeypatch.setattr(time, "time", lambda: now + 200)
+    fetched = client.get(DIRECTORY)
+
+    monkeypatch.setattr(time, "time", lambda: now + 301)
+    after_expiry = client.get(DIRECTORY)
+
+    assert fetched.context is None
+    assert after_expiry.context is not None
