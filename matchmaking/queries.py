@@ -26,6 +26,7 @@ from matchmaking.models import (
 )
 from matchmaking.sentences import gain_sentences, sentences
 from matchmaking.suggest import EMERGING, OBJECTIVE, SECTOR, Theme, suggest
+from partnerships.directory import public_organisations
 from partnerships.enums import LABEL_RANK, MemberType, PartnerState, ValidationState
 from partnerships.models import (
     Country,
@@ -168,14 +169,6 @@ def runs_with_progress(limit=20):
 
 def recent_feedback(limit=50):
     return RecommendationFeedback.objects.select_related("organisation", "partner", "by")[:limit]
-
-
-def pointer_run_id(organisation_id):
-    return (
-        RecommendationSet.objects.filter(organisation_id=organisation_id)
-        .values_list("run_id", flat=True)
-        .first()
-    )
 
 
 def run_progress_of(run):
@@ -390,7 +383,7 @@ def _invite_names(organisations):
     or its acronym when another verified organisation bears the same name."""
     organisations = list(organisations)
     shared = set(
-        Organisation.objects.filter(validation_state=ValidationState.VERIFIED)
+        public_organisations()
         .annotate(lowered=Lower("name"))
         .filter(lowered__in={o.name.lower() for o in organisations})
         .values("lowered")

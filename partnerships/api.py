@@ -49,6 +49,12 @@ from partnerships.queries import (
 )
 
 
+def public_page_url(instance, request):
+    """`instance`'s page: an absolute URL when there is a request to take the host from."""
+    path = instance.get_absolute_url()
+    return request.build_absolute_uri(path) if request else path
+
+
 class CountrySerializer(serializers.ModelSerializer):
     class Meta:
         model = Country
@@ -146,9 +152,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, organisation):
-        request = self.context.get("request")
-        path = organisation.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
+        return public_page_url(organisation, self.context.get("request"))
 
     @extend_schema_field(serializers.ChoiceField(choices=LabelLevel.choices, allow_null=True))
     def get_current_label(self, organisation):
@@ -299,9 +303,7 @@ class CallSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, call):
-        request = self.context.get("request")
-        path = call.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
+        return public_page_url(call, self.context.get("request"))
 
 
 class CallFilter(django_filters.FilterSet):
@@ -442,9 +444,7 @@ class StrategicPartnershipSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, partnership):
-        request = self.context.get("request")
-        path = partnership.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
+        return public_page_url(partnership, self.context.get("request"))
 
 
 class StrategicPartnershipViewSet(viewsets.ReadOnlyModelViewSet):

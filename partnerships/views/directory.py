@@ -91,7 +91,6 @@ class OrganisationListView(View):
         page = paginator.get_page(request.GET.get("page"))
         page.object_list = directory.page_rows(page.object_list)
         context = {
-            "filters": filters,
             "form": filters.form,
             "facets": facets,
             "facet_groups": facet_groups(filters.form, facets, selected),
@@ -99,8 +98,6 @@ class OrganisationListView(View):
             "page": page,
             "rows": directory.with_current_labels(page.object_list),
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-            "sort_order": filters.sort_order,
-            "export_query": request.GET.urlencode(),
         }
         if request.htmx:
             return render(request, self.partial_name, context | {"swap_count": True})
