@@ -19,6 +19,7 @@ from partnerships.enums import (
     REVIEWABLE_STATES,
     CallState,
     LabelLevel,
+    MembershipRole,
     PartnerState,
     ReviewState,
     ValidationState,
@@ -497,3 +498,23 @@ def outbox_for_call(call):
         .select_related("expression", "sent_by")
         .order_by("state", "created_at", "id")
     )
+
+
+def sole_ownerships(user):
+    """(organisation, has other members) for each organisation `user` is the only owner of:
+    what deleting the account hands over to an editor, or leaves without anyone."""
+    others = ~Q(organisation__memberships__user=user)
+    owned_alone = (
+        OrganisationMembership.objects.filter(user=user, role=MembershipRole.OWNER)
+        .annotate(
+            other_owners=Count(
+                "organisation__memberships",
+                filter=others & Q(organisation__memberships__role=MembershipRole.OWNER),
+            ),
+            others=Count("organisation__memberships", filter=others),
+        )
+        .filter(other_owners=0)
+        .select_related("organisation")
+        .order_by("organisation__name", "pk")
+    )
+    return [(membership.organisation, membership.others > 0) for membership in owned_alone]

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,9 +19,8 @@ from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
 from partnerships import services
-from partnerships.enums import MembershipRole
 from partnerships.forms import AccountDeleteForm, EmailConsentForm
-from partnerships.models import OrganisationMembership
+from partnerships.queries import sole_ownerships
 
 # Headings for the sections of the export, in the order the page lists them.
 SECTION_LABELS = {
@@ -143,23 +141,7 @@ class AccountDeleteView(AccountMixin, View):
         return self.page(form, status=400)
 
     def page(self, form, status=200):
-        user = self.request.user
-        others = ~Q(organisation__memberships__user=user)
-        owned_alone = (
-            OrganisationMembership.objects.filter(user=user, role=MembershipRole.OWNER)
-            .annotate(
-                other_owners=Count(
-                    "organisation__memberships",
-                    filter=others & Q(organisation__memberships__role=MembershipRole.OWNER),
-                ),
-                others=Count("organisation__memberships", filter=others),
-            )
-            .filter(other_owners=0)
-            .select_related("organisation")
-            .order_by("organisation__name", "pk")
-        )
-        sole = [(membership.organisation, membership.others > 0) for membership in owned_alone]
-        context = {"form": form, "sole_ownerships": sole}
+        context = {"form": form, "sole_ownerships": sole_ownerships(self.request.user)}
         return render(self.request, self.template_name, context, status=status)
 
 
