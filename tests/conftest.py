@@ -6,6 +6,7 @@ import socket
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.test.utils import override_settings
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -31,6 +32,14 @@ def redis_answers(host="127.0.0.1", port=6379):
             return connection.recv(16).startswith(b"+PONG")
     except OSError:
         return False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    # Production hashes with PBKDF2 at a million iterations: about a third of a second per
+    # test person. Tests check behaviour, not hashing cost; test_production keeps the real one.
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

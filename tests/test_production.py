@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher, get_hasher
+from django.test.utils import override_settings
 
+from clusterportal import settings as portal_settings
 from clusterportal.jsonlog import JsonFormatter
 
 ROOT = Path(django_settings.BASE_DIR)
@@ -250,3 +253,13 @@ def test_workers_log_json_and_heartbeat_staleness_follows_the_interval(tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == [False, 30, 10.0]
+
+
+def test_portal_hashes_passwords_with_pbkdf2_at_a_million_iterations(db):
+    # The suite swaps in a fast hasher (tests/conftest.py); the portal's own setting is this one.
+    with override_settings(PASSWORD_HASHERS=portal_settings.PASSWORD_HASHERS):
+        hasher = get_hasher("default")
+        encoded = hasher.encode("correct horse battery staple", hasher.salt())
+
+    assert isinstance(hasher, PBKDF2PasswordHasher)
+    assert encoded.split("$")[:2] == ["pbkdf2_sha256", "1000000"]
