@@ -196,6 +196,8 @@ def plant(
         vocabulary = structure.choice(words, size=min(GROUP_VOCABULARY, len(words)), replace=False)
         for m, row in enumerate(members):
             present = {signal: draws.random() < presence[signal] for signal in SIGNALS}
+            # Drawn whether or not the text is present, so removing one signal moves no other draw.
+            chosen = draws.choice(vocabulary, size=GROUP_WORDS_PER_MEMBER, replace=False)
             others = [o for o in range(len(members)) if o != m]
             profile = profiles[row]
             changes = {}
@@ -217,7 +219,6 @@ def plant(
                 changes["seeking_emerging"] = frozenset({industry})
                 changes["seeking_value_chain"] = frozenset(positions[o] for o in others)
             if present["text"]:
-                chosen = draws.choice(vocabulary, size=GROUP_WORDS_PER_MEMBER, replace=False)
                 changes["text"] = f"{profile.text} {' '.join(chosen.tolist())}"
             profiles[row] = replace(profile, **changes)
         planted_groups.append(members)
