@@ -44,9 +44,12 @@ SEEKING_FIELDS = (
     "seeking_ecosystems",
     "seeking_value_chain",
 )
-# A planted signal is present this often unless a run says otherwise: often enough to be
-# learnable, rare enough that no single signal identifies the partners.
-DEFAULT_PRESENCE = 0.6
+# A planted signal is present this often unless a run says otherwise. Two partners share a
+# signal only when both have it (0.8 ** 2 = 0.64 of pairs), so no single signal finds more than
+# about two thirds of them; two or more of the five thematic signals are shared by 94% of pairs
+# (at 0.6 it would be 59%, which would put a weak-geography recall of 0.8 out of reach of any
+# scorer that needs two signals to agree before it lists a partner among thousands).
+DEFAULT_PRESENCE = 0.8
 GROUP_VOCABULARY = 10
 GROUP_WORDS_PER_MEMBER = 8
 # Base organisations say what they seek this often (where profiles can say it), so that

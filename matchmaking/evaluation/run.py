@@ -68,6 +68,8 @@ class Evaluation:
     consortia: dict
     consortia_count: int
     consortia_members: int
+    # (short name, members, membership inferred, engine recall, themes-only recall).
+    consortia_detail: list
     coverage: float
     gini: float
     largest_country_share: float
@@ -184,6 +186,21 @@ def evaluate(weights, *, organisations=10_000, seed=2016, k=20, quick=False):
         {row: sorted(others) for row, others in consortium_fellows.items()},
         k,
     )
+    by_consortium = []
+    for consortium, rows in zip(consortia, members, strict=True):
+        rows = np.array(rows, dtype=np.int64)
+        relevant = [[o for o in rows if o != row] for row in rows]
+        by_consortium.append(
+            (
+                consortium["name"].split(" - ")[0],
+                len(rows),
+                consortium["inferred"],
+                *(
+                    metrics.recall(scorers[name](held_population, rows, k), relevant)
+                    for name in ("engine", "themes")
+                ),
+            )
+        )
 
     everyone = np.arange(population.size)
     lists = scorers["engine"](population, everyone, k)
@@ -223,6 +240,7 @@ def evaluate(weights, *, organisations=10_000, seed=2016, k=20, quick=False):
         consortia=consortium_recall,
         consortia_count=len(members),
         consortia_members=len(consortium_fellows),
+        consortia_detail=by_consortium,
         coverage=metrics.coverage(lists, population.size),
         gini=metrics.gini(before),
         largest_country_share=float(shares.mean()) if len(shares) else 0.0,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from matchmaking.enums import DEFAULT_WEIGHT_PROFILES, WeightProfileName
 from matchmaking.evaluation import metrics
-from matchmaking.evaluation.populations import SIGNALS
+from matchmaking.evaluation.populations import DEFAULT_PRESENCE, SIGNALS
 from matchmaking.evaluation.run import evaluate
 from matchmaking.models import WeightProfile
 
@@ -115,7 +115,11 @@ class Command(BaseCommand):
                 [label, *(shown(figures[s]) for s in SCORERS), f"{shown(lift, 2)} ({best})"]
             )
 
-        add(_("planted, every signal present at 0.6"), result.recall, "recall")
+        add(
+            _("planted, every signal present at %(p)s") % {"p": DEFAULT_PRESENCE},
+            result.recall,
+            "recall",
+        )
         for signal in SIGNALS:
             figures = result.weakened[signal]
             label = _("planted, without %(signal)s") % {"signal": signal}
@@ -146,6 +150,13 @@ class Command(BaseCommand):
                 _("Hand-graded cases the engine fails: %(names)s\n")
                 % {"names": ", ".join(result.held_out_failed)}
             )
+        self.stdout.write(_("Real consortia (given one member, are the others in its list?):"))
+        rows = [
+            [name, size, _("inferred") if inferred else _("stated"), shown(ours), shown(themes)]
+            for name, size, inferred, ours, themes in result.consortia_detail
+        ]
+        headers = [_("consortium"), _("members"), _("membership"), _("engine"), _("themes")]
+        self.stdout.write(table(headers, rows) + "\n")
         weak = result.weakened["target_countries"]
         return {
             f"recall_at_{k}": rounded(result.recall["engine"]),
