@@ -226,7 +226,12 @@ def evaluate(weights, *, organisations=10_000, seed=2016, k=20, quick=False):
     for row in gamers:
         gamed[row] = replace(gamed[row], target_countries=every_country - {gamed[row].country})
     gamed_population = Population.build(gamed, taxonomy)
-    after = metrics.appearances(scorers["engine"](gamed_population, everyone, k), population.size)
+    # The gamers game together (one run instead of one each), so only places in the lists of
+    # everyone else count: all of them declaring every country must not make them list each
+    # other and inflate their own growth.
+    others = np.setdiff1d(everyone, gamers)
+    gamed_before = metrics.appearances(lists[others], population.size)
+    after = metrics.appearances(scorers["engine"](gamed_population, others, k), population.size)
 
     return Evaluation(
         k=k,
@@ -247,10 +252,15 @@ def evaluate(weights, *, organisations=10_000, seed=2016, k=20, quick=False):
         largest_country_share_max=float(shares.max()) if len(shares) else 0.0,
         unrelated_share=unrelated,
         gamers=[
-            (population.profiles[row].id, population.profiles[row].country, before[row], after[row])
+            (
+                population.profiles[row].id,
+                population.profiles[row].country,
+                gamed_before[row],
+                after[row],
+            )
             for row in gamers
         ],
-        gaming_growth=metrics.growth(before[gamers], after[gamers]),
+        gaming_growth=metrics.growth(gamed_before[gamers], after[gamers]),
         seconds=time.perf_counter() - started,
         notes=notes,
     )

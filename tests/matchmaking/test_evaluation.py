@@ -170,8 +170,12 @@ def test_a_geography_only_scorer_fails_the_held_out_cases(held_out):
     population, cases = held_out
 
     broken = components_only(DEFAULT, geography_components())
+    geography_weights = dict.fromkeys(DEFAULT, 0.0) | {
+        name: DEFAULT[name] for name in geography_components()
+    }
 
     assert pass_rate(broken, population, cases) == 0.0
+    assert pass_rate(engine(geography_weights), population, cases) == 0.0
 
 
 def test_themes_with_the_near_duplicate_penalty_pass_the_held_out_cases(held_out):
