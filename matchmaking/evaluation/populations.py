@@ -1,5 +1,5 @@
 """Populations to evaluate on: the benchmark generator's organisations, with planted
-partnerships or hand-written organisations added.
+partnerships written over some of them (`records` adds organisations written as data).
 
 Pure: profiles in, profiles out; no database. Nothing here was used to tune any weight (see the
 README's "Which data tunes, which evaluates").
@@ -35,7 +35,6 @@ from matchmaking.features import OrganisationProfile, Taxonomy, tokens
 from matchmaking.synthetic import generate_profiles
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent.parent / "partnerships" / "data"
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 SIGNALS = ("themes", "value_chain", "target_countries", "s3_objectives", "seeking", "text")
 SEEKING_FIELDS = (
@@ -82,15 +81,6 @@ def replace(profile, **changes):
 
 def _reference(name):
     return json.loads((REFERENCE_DIR / f"{name}.json").read_text(encoding="utf-8"))
-
-
-def regions_by_country():
-    """Country code -> its NUTS-2 region codes, in file order."""
-    regions = {}
-    for region in _reference("regions"):
-        if region["level"] == 2:
-            regions.setdefault(region["country"], []).append(region["code"])
-    return regions
 
 
 def sectors_of(taxonomy: Taxonomy, emerging):
@@ -226,107 +216,3 @@ def plant(
             profiles[row] = replace(profile, **changes)
         planted_groups.append(members)
     return Planted(profiles=profiles, groups=planted_groups)
-
-
-def resolve_like(record, named):
-    """`like` copies a fellow record of the same case ("source" or a name, already resolved)
-    before the record's own fields apply."""
-    if "like" not in record:
-        return record
-    base = {key: value for key, value in named[record["like"]].items() if key != "name"}
-    return base | {key: value for key, value in record.items() if key != "like"}
-
-
-def profile_from_record(record, *, identifier, regions):
-    """An organisation written as data (held-out cases, ESCP members) as a profile.
-
-    `region` defaults to the country's first NUTS-2 region, "other" is its second: two
-    organisations of one country share a region unless one says otherwise.
-    """
-    country = record["country"]
-    region = record.get("region")
-    own = regions.get(country, [f"{country}0"])
-    if region is None:
-        region = own[0]
-    elif region == "other":
-        region = own[1 % len(own)]
-    seeking = record.get("seeking", {})
-    return make_profile(
-        id=identifier,
-        country=country,
-        region=region,
-        sectors=frozenset(record.get("sectors", ())),
-        emerging=frozenset(record.get("emerging", ())),
-        ecosystems=frozenset(record.get("ecosystems", ())),
-        value_chain=frozenset(record.get("value_chain", ())),
-        objectives=frozenset(record.get("objectives", ())),
-        target_countries=frozenset(record.get("targets", ())) - {country},
-        members=int(record.get("members", 90)),
-        label_rank=int(record.get("label", 0)),
-        text=record.get("text", ""),
-        seeking_sectors=frozenset(seeking.get("sectors", ())),
-        seeking_emerging=frozenset(seeking.get("emerging", ())),
-        seeking_ecosystems=frozenset(seeking.get("ecosystems", ())),
-        seeking_value_chain=frozenset(seeking.get("value_chain", ())),
-    )
-
-
-def load_data(name):
-    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
-
-
-@dataclass(frozen=True)
-class HeldOutCase:
-    """One hand-graded case, as rows of the population it was inserted into."""
-
-    name: str
-    rule: str
-    source: int
-    must_include: tuple
-    must_rank_below: tuple
-
-
-def insert_cases(profiles: Sequence[OrganisationProfile], cases, *, regions):
-    """The population with every case's organisations appended, and the cases as rows."""
-    profiles = list(profiles)
-    next_id = max((p.id for p in profiles), default=0) + 1
-    inserted = []
-    for case in cases:
-        records = {}
-        rows = {}
-        for name, record in [("source", case["source"])] + [
-            (item["name"], item) for item in case["must_include"] + case["must_rank_below"]
-        ]:
-            records[name] = resolve_like(record, records)
-            profiles.append(profile_from_record(records[name], identifier=next_id, regions=regions))
-            rows[name] = len(profiles) - 1
-            next_id += 1
-        inserted.append(
-            HeldOutCase(
-                name=case["name"],
-                rule=case["rule"],
-                source=rows["source"],
-                must_include=tuple(rows[item["name"]] for item in case["must_include"]),
-                must_rank_below=tuple(rows[item["name"]] for item in case["must_rank_below"]),
-            )
-        )
-    return profiles, inserted
-
-
-def insert_consortia(profiles: Sequence[OrganisationProfile], consortia, *, regions):
-    """The population with every consortium member appended once (a member of two consortia
-    is one organisation), and each consortium as its members' rows."""
-    profiles = list(profiles)
-    next_id = max((p.id for p in profiles), default=0) + 1
-    row_of = {}
-    groups = []
-    for consortium in consortia:
-        rows = []
-        for member in consortium["members"]:
-            if member["name"] not in row_of:
-                profiles.append(profile_from_record(member, identifier=next_id, regions=regions))
-                row_of[member["name"]] = len(profiles) - 1
-                next_id += 1
-            rows.append(row_of[member["name"]])
-        groups.append(rows)
-    return profiles, groups

@@ -3,13 +3,11 @@ import pytest
 
 from matchmaking.enums import DEFAULT_WEIGHT_PROFILES, WeightProfileName
 from matchmaking.evaluation import metrics
-from matchmaking.evaluation.populations import (
-    SIGNALS,
-    base_population,
+from matchmaking.evaluation.populations import SIGNALS, base_population, plant
+from matchmaking.evaluation.records import (
     insert_cases,
     insert_consortia,
     load_data,
-    plant,
     regions_by_country,
 )
 from matchmaking.evaluation.run import choose_gamers
