@@ -122,9 +122,10 @@ class Command(BaseCommand):
         )
         for signal in SIGNALS:
             figures = result.weakened[signal]
-            label = _("planted, without %(signal)s") % {"signal": signal}
             if signal == "target_countries":
-                label += _(" (weak geography)")
+                label = _("planted, without target_countries (weak geography)")
+            else:
+                label = _("planted, without %(signal)s") % {"signal": signal}
             if figures is None:
                 rows.append([label, *["-"] * len(SCORERS), "-"])
                 continue
