@@ -80,6 +80,8 @@ class HeldOutCase:
     source: int
     must_include: tuple
     must_rank_below: tuple
+    # Row -> the name the case gives that organisation.
+    names: dict
 
 
 def insert_cases(profiles: Sequence[OrganisationProfile], cases, *, regions):
@@ -104,6 +106,7 @@ def insert_cases(profiles: Sequence[OrganisationProfile], cases, *, regions):
                 source=rows["source"],
                 must_include=tuple(rows[item["name"]] for item in case["must_include"]),
                 must_rank_below=tuple(rows[item["name"]] for item in case["must_rank_below"]),
+                names={row: name for name, row in rows.items()},
             )
         )
     return profiles, inserted

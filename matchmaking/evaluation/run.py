@@ -182,7 +182,11 @@ def evaluate(weights, *, organisations=10_000, seed=2016, k=20, quick=False):
         ]
         held_out[name] = float(np.mean(passed))
         if name == "engine":
-            failed = [case.name for case, ok in zip(inserted, passed, strict=True) if not ok]
+            failed = [
+                f"{case.name} ({why_failed(listed, case)})"
+                for listed, case, ok in zip(lists, inserted, passed, strict=True)
+                if not ok
+            ]
     consortium_fellows = {}
     for rows in members:
         for row in rows:
@@ -271,6 +275,19 @@ def evaluate(weights, *, organisations=10_000, seed=2016, k=20, quick=False):
         seconds=time.perf_counter() - started,
         notes=notes,
     )
+
+
+def why_failed(listed, case):
+    """What a failed case got wrong, in the case's own names."""
+    position = {row: rank for rank, row in enumerate(np.asarray(listed).tolist()) if row >= 0}
+    missing = [case.names[row] for row in case.must_include if row not in position]
+    if missing:
+        return "not listed: " + ", ".join(missing)
+    if not case.must_include:
+        return "listed: " + ", ".join(case.names[r] for r in case.must_rank_below if r in position)
+    worst = max(position[row] for row in case.must_include)
+    above = [case.names[r] for r in case.must_rank_below if position.get(r, worst + 1) < worst]
+    return "listed above: " + ", ".join(above)
 
 
 def choose_gamers(appearances, planted, *, seed, count):

@@ -5,12 +5,13 @@ from matchmaking.enums import DEFAULT_WEIGHT_PROFILES, WeightProfileName
 from matchmaking.evaluation import metrics
 from matchmaking.evaluation.populations import SIGNALS, base_population, plant
 from matchmaking.evaluation.records import (
+    HeldOutCase,
     insert_cases,
     insert_consortia,
     load_data,
     regions_by_country,
 )
-from matchmaking.evaluation.run import choose_gamers
+from matchmaking.evaluation.run import choose_gamers, why_failed
 from matchmaking.evaluation.scorers import (
     Population,
     components_only,
@@ -210,3 +211,19 @@ def test_gamers_are_ordinary_unplanted_organisations_one_per_country(taxonomy):
     assert len({planted.profiles[row].country for row in gamers}) == 5
     assert all(low <= appearances[row] <= high for row in gamers)
     assert not planted_rows & set(gamers.tolist())
+
+
+def test_a_failed_case_says_what_went_wrong_in_its_own_names():
+    case = HeldOutCase(
+        name="case",
+        rule="do",
+        source=0,
+        must_include=(7,),
+        must_rank_below=(9, 4),
+        names={0: "source", 7: "partner", 9: "clone", 4: "lure"},
+    )
+    empty = HeldOutCase("empty", "do", 0, (), (9,), {0: "source", 9: "lure"})
+
+    assert why_failed([9, 4, 7], case) == "listed above: clone, lure"
+    assert why_failed([9, 4, -1], case) == "not listed: partner"
+    assert why_failed([3, 9, -1], empty) == "listed: lure"

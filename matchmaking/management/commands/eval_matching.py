@@ -147,10 +147,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(table([_("set"), *SCORERS, _("lift over best baseline")], rows) + "\n")
         if result.held_out_failed:
-            self.stdout.write(
-                _("Hand-graded cases the engine fails: %(names)s\n")
-                % {"names": ", ".join(result.held_out_failed)}
-            )
+            self.stdout.write(_("Hand-graded cases the engine fails:"))
+            self.stdout.write("".join(f"  - {failure}\n" for failure in result.held_out_failed))
         self.stdout.write(_("Real consortia (given one member, are the others in its list?):"))
         rows = [
             [name, size, _("inferred") if inferred else _("stated"), shown(ours), shown(themes)]
