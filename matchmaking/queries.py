@@ -10,6 +10,7 @@ from django.utils import timezone
 from matchmaking.enums import (
     DEFAULT_WEIGHT_PROFILES,
     ChunkState,
+    FeedbackVerdict,
     RunState,
     ThemeKind,
     WeightProfileName,
@@ -145,13 +146,28 @@ def current_recommendations(organisation):
 
     Going through the pointer is what makes a switch atomic for readers: rows of a run being
     written, or of a superseded run not yet deleted, are never mixed in.
+    Partners the organisation judged not relevant are left out from the moment it says so.
     """
     current = RecommendationSet.objects.filter(organisation=organisation).values("run_id")
+    dismissed = RecommendationFeedback.objects.filter(
+        organisation=organisation, verdict=FeedbackVerdict.NOT_RELEVANT
+    ).values("partner_id")
     return (
         Recommendation.objects.filter(organisation=organisation, run_id=Subquery(current[:1]))
+        .exclude(partner_id__in=dismissed)
         .select_related("partner", "partner__country", "partner__region")
         .order_by("rank")
     )
+
+
+def dismissed_partners():
+    """organisation id -> ids of the partners it judged not relevant, which no run lists."""
+    dismissed = defaultdict(set)
+    for organisation_id, partner_id in RecommendationFeedback.objects.filter(
+        verdict=FeedbackVerdict.NOT_RELEVANT
+    ).values_list("organisation_id", "partner_id"):
+        dismissed[organisation_id].add(partner_id)
+    return dict(dismissed)
 
 
 def runs_with_progress(limit=20):
