@@ -23,8 +23,10 @@ from matchmaking.models import (
     RecommendationFeedback,
     RecommendationRun,
     RecommendationSet,
+    WeightFit,
     WeightProfile,
 )
+from matchmaking.scoring import COMPONENTS, PENALTY
 from matchmaking.sentences import gain_sentences, sentences
 from matchmaking.suggest import EMERGING, OBJECTIVE, SECTOR, Theme, suggest
 from partnerships.directory import public_organisations
@@ -185,6 +187,24 @@ def runs_with_progress(limit=20):
 
 def recent_feedback(limit=50):
     return RecommendationFeedback.objects.select_related("organisation", "partner", "by")[:limit]
+
+
+def recent_weight_fits(limit=20):
+    """The newest weight fits with the profiles and people they name, for the staff page."""
+    return WeightFit.objects.select_related("profile", "by", "adopted_into")[:limit]
+
+
+def fit_comparison(fit):
+    """(component label, weight compared with, fitted weight) of every component and the
+    penalty, in the scorer's order."""
+    return [
+        (
+            WeightProfile._meta.get_field(name).verbose_name,
+            fit.current_weights.get(name, 0.0),
+            fit.weights.get(name, 0.0),
+        )
+        for name in (*COMPONENTS, PENALTY)
+    ]
 
 
 def run_progress_of(run):
