@@ -97,26 +97,34 @@ def time_split(times, *, test_share=TEST_SHARE):
     return Split(train=train, test=~train, cutoff=cutoff)
 
 
-def sample_negatives(rows, times, *, size, per_positive=NEGATIVES_PER_POSITIVE, known=(), rng):
+def sample_negatives(
+    rows, times, *, size, per_positive=NEGATIVES_PER_POSITIVE, known=(), rng, pools=None
+):
     """`per_positive` random partners for the organisation of each positive, at its time.
 
     `size` is the number of organisations; a draw is never the organisation itself nor a pair
-    in `known` (pairs with an outcome of their own). Returns (rows, columns, times).
+    in `known` (pairs with an outcome of their own). `pools` optionally maps a row to the
+    partners to draw from instead of everyone: the list the organisation was shown, so that
+    a verdict is weighed against the partners passed over beside it, not against partners no
+    list would hold (which would teach the fit to prefer whatever the shown lists already
+    favour). Returns (rows, columns, times).
     """
     rows = np.asarray(rows, dtype=np.int64)
     times = np.asarray(times, dtype=np.float64)
     if size < 2:
         raise ValueError("Negatives need at least two organisations.")
     known = {(int(a), int(b)) for a, b in known}
+    pools = pools or {}
     out_rows, out_columns, out_times = [], [], []
     for row, at in zip(rows.tolist(), times.tolist(), strict=True):
+        pool = pools.get(row)
         drawn = 0
         # A row with nearly every partner known could loop for ever; a bounded number of
         # tries leaves it with fewer negatives instead.
         for _attempt in range(per_positive * 20):
             if drawn == per_positive:
                 break
-            column = int(rng.integers(size))
+            column = int(pool[rng.integers(len(pool))]) if pool else int(rng.integers(size))
             if column == row or (row, column) in known:
                 continue
             out_rows.append(row)

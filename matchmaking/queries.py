@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -160,6 +160,21 @@ def current_recommendations(organisation):
         .select_related("partner", "partner__country", "partner__region")
         .order_by("rank")
     )
+
+
+def shown_partners(organisation_ids):
+    """organisation id -> partner ids of its current set, for these organisations."""
+    current = RecommendationSet.objects.filter(organisation_id=OuterRef("organisation_id"))
+    shown = defaultdict(list)
+    for organisation_id, partner_id in (
+        Recommendation.objects.filter(
+            organisation_id__in=list(organisation_ids), run_id=Subquery(current.values("run_id"))
+        )
+        .order_by("organisation_id", "rank")
+        .values_list("organisation_id", "partner_id")
+    ):
+        shown[organisation_id].append(partner_id)
+    return dict(shown)
 
 
 def dismissed_partners():

@@ -20,6 +20,7 @@ from matchmaking import learning
 from matchmaking.enums import (
     CHUNK_MAX_ATTEMPTS,
     DEFAULT_WEIGHT_PROFILES,
+    VERDICT_OUTCOMES,
     ChunkState,
     FeedbackVerdict,
     RunKind,
@@ -43,6 +44,7 @@ from matchmaking.queries import (
     dismissed_partners,
     latest_run,
     scoring_profiles,
+    shown_partners,
     taxonomy_from_db,
 )
 from matchmaking.scoring import PENALTY, TopK, top_k, validate_weights
@@ -559,9 +561,10 @@ def fit_weight_profile(
     """Fit weights on the portal's outcomes and record them beside `profile`'s (a `WeightFit`).
 
     Changes no profile: adopting a fit is `adopt_weight_fit`. The older outcomes train, the
-    newer test (see `learning`); the held-out figures are the AUC of both weight sets and the
-    share of newer positive pairs found in the top k as the scorer ranks with each. Verdicts
-    were given on partners the current weights listed, which flatters those weights' recall.
+    newer test (see `learning`). Negatives are drawn from the list each organisation is shown
+    now (from everyone when it has none). The held-out figures are the AUC of both weight sets
+    and the share of newer positive pairs that were found outside the lists (meetings,
+    agreements, consortia) in the top k as the scorer ranks with each.
     """
     records = outcome_log()
     profiles, eligible = scoring_profiles()
@@ -580,6 +583,7 @@ def fit_weight_profile(
     labels = np.array([float(r.positive) for r in records])
     weights = np.array([r.weight for r in records])
     positive = labels == 1
+    shown = shown_partners({r.organisation_id for r in records if r.positive})
     sampled_rows, sampled_columns, sampled_times = learning.sample_negatives(
         rows[positive],
         times[positive],
@@ -587,6 +591,10 @@ def fit_weight_profile(
         per_positive=negatives,
         known=set(zip(rows.tolist(), columns.tolist(), strict=True)),
         rng=np.random.default_rng(seed),
+        pools={
+            row_of[organisation]: [row_of[pk] for pk in partners if pk in row_of]
+            for organisation, partners in shown.items()
+        },
     )
     all_rows = np.concatenate([rows, sampled_rows])
     all_columns = np.concatenate([columns, sampled_columns])
@@ -605,12 +613,16 @@ def fit_weight_profile(
             _("The outcomes cannot be split into older ones to fit on and newer ones to test.")
         ) from exc
     fitted = profile.weights | learned.weights
+    # Recall counts only the newer positives found outside the lists (meetings, agreements,
+    # consortia): a verdict was given on a partner the current weights listed, so it would
+    # count as found for them by construction.
+    verdicts = set(VERDICT_OUTCOMES.values())
     held_out = [
         (int(row), int(column))
-        for row, column, label, newer in zip(
-            rows, columns, labels, learned.split.test[: len(rows)], strict=True
+        for row, column, record, newer in zip(
+            rows, columns, records, learned.split.test[: len(rows)], strict=True
         )
-        if label == 1 and newer
+        if record.positive and newer and set(record.kinds) - verdicts
     ]
     sources = np.array(sorted({row for row, _column in held_out}), dtype=np.int64)
     recall = {}
@@ -629,6 +641,7 @@ def fit_weight_profile(
         "auc_fitted": learned.auc_fitted,
         "auc_current": learned.auc_current,
         "k": k,
+        "recall_positives": len(held_out),
         "recall_fitted": recall["fitted"],
         "recall_current": recall["current"],
         "converged": learned.fit.converged,

@@ -142,6 +142,17 @@ def test_sample_negatives_skips_the_organisation_itself_and_known_pairs():
     assert times.tolist() == [1.0] * 5 + [2.0] * 5 + [3.0] * 5
 
 
+def test_sample_negatives_draws_from_the_pool_of_a_row_when_given():
+    rng = np.random.default_rng(4)
+
+    rows, columns, _times = learning.sample_negatives(
+        [0, 1], [1.0, 2.0], size=50, per_positive=30, known={(0, 7)}, rng=rng, pools={0: [7, 8, 9]}
+    )
+
+    assert set(columns[rows == 0].tolist()) == {8, 9}
+    assert len(set(columns[rows == 1].tolist())) > 10
+
+
 def test_auc_counts_ties_half_and_is_none_without_negatives():
     assert learning.auc([0.9, 0.5, 0.5, 0.1], [1, 1, 0, 0]) == 0.875
     assert learning.auc([0.3, 0.2], [1, 1]) is None

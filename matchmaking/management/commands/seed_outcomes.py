@@ -1,11 +1,12 @@
 """Demo outcomes: what members of the demo organisations made of their suggested partners.
 
-A share of the organisations look at their lists as the shipped weights rank them and give
-verdicts as people do: a partner they share work with (sectors that meet in an emerging
-industry, the same focus, neighbouring value-chain positions, S3 objectives, similar
-descriptions) is found useful or contacted; one that is merely abroad or targets the same
-markets is often judged not relevant. The verdicts are spread over the past year, so that a
-time-ordered weight fit has older outcomes to train on and newer ones to test.
+The organisations are scored with the default profile (a run, so the demo's pages show
+lists), and a share of them give verdicts on their lists as people do: a partner they share
+work with (sectors that meet in an emerging industry, the same focus, neighbouring
+value-chain positions, S3 objectives, similar descriptions) is found useful or contacted;
+one that is merely abroad or targets the same markets is often judged not relevant. The
+verdicts are spread over the past year, so that a time-ordered weight fit has older outcomes
+to train on and newer ones to test.
 
 Safe to run again: nothing is added once any verdict is recorded.
 """
@@ -21,10 +22,10 @@ from django.utils.translation import gettext as _
 from matchmaking.enums import FeedbackVerdict
 from matchmaking.features import encode
 from matchmaking.learning import pair_components
-from matchmaking.models import RecommendationFeedback
+from matchmaking.models import Recommendation, RecommendationFeedback
 from matchmaking.queries import scoring_profiles, taxonomy_from_db
-from matchmaking.scoring import COMPONENTS, top_k
-from matchmaking.services import DEFAULT_K, default_profile
+from matchmaking.scoring import COMPONENTS
+from matchmaking.services import DEFAULT_K, default_profile, run_recommendations
 
 # What the demo's people value in a partner, per unweighted component: what the two do
 # together far more than where the partner is.
@@ -66,23 +67,27 @@ class Command(BaseCommand):
         if RecommendationFeedback.objects.exists():
             self.stdout.write(_("Verdicts are already recorded: nothing added."))
             return
-        profiles, eligible = scoring_profiles()
+        profiles, _eligible = scoring_profiles()
         if len(profiles) < 2:
             raise CommandError(_("Too few organisations: run seed_demo first."))
+        # The lists members see: verdicts are given on them, and the demo's pages show them.
+        run = run_recommendations(default_profile(), k=DEFAULT_K)
         encoded = encode(profiles, taxonomy_from_db())
+        row_of = {int(pk): row for row, pk in enumerate(encoded.ids)}
         rng = np.random.default_rng(options["seed"])
-        rows = np.sort(
-            rng.choice(
-                encoded.size, size=max(1, int(encoded.size * options["share"])), replace=False
-            )
+        looking = rng.choice(
+            encoded.ids, size=max(1, int(encoded.size * options["share"])), replace=False
         )
-        listed = top_k(
-            encoded, default_profile().weights, k=DEFAULT_K, eligible=eligible, rows=rows
+        listed = list(
+            Recommendation.objects.filter(run=run, organisation_id__in=looking.tolist())
+            .order_by("organisation_id", "rank")
+            .values_list("organisation_id", "partner_id", "score")
         )
-        source, rank = np.nonzero(listed.partners[rows] >= 0)
-        source = rows[source]
-        partner = listed.partners[source, rank]
-        scores = listed.scores[source, rank]
+        if not listed:
+            raise CommandError(_("No organisation has a suggested partner to give a verdict on."))
+        source = np.array([row_of[organisation] for organisation, _p, _s in listed])
+        partner = np.array([row_of[pk] for _o, pk, _s in listed])
+        scores = np.array([score for _o, _p, score in listed])
 
         components = pair_components(encoded, source, partner)
         value = components @ np.array([PEOPLE_VALUE[name] for name in COMPONENTS]) + BASELINE
@@ -104,6 +109,7 @@ class Command(BaseCommand):
                         partner_id=int(encoded.ids[partner[m]]),
                         verdict=verdict,
                         score=float(scores[m]),
+                        run=run,
                     ),
                     now - dt.timedelta(days=float(ages[m])),
                 )
