@@ -84,7 +84,7 @@ class FeedbackView(OrganisationScopedMixin, View):
 
     def post(self, request, pk):
         form = FeedbackForm(request.POST)
-        error = None
+        error = notice = None
         if form.is_valid():
             partner = Organisation.objects.filter(pk=form.cleaned_data["partner"]).first()
             try:
@@ -98,17 +98,25 @@ class FeedbackView(OrganisationScopedMixin, View):
                 )
             except ValidationError as exc:
                 error = " ".join(exc.messages)
+            else:
+                if form.cleaned_data["verdict"] == FeedbackVerdict.NOT_RELEVANT:
+                    notice = _("%(name)s is off your list, and later runs leave it out.") % {
+                        "name": partner.name
+                    }
         else:
             error = _("Choose useful, not relevant or contacted.")
         if request.htmx:
-            context = recommendations_context(self.organisation) | {"error": error}
+            context = recommendations_context(self.organisation) | {
+                "error": error,
+                "notice": notice,
+            }
             # 200 even with an error: HTMX swaps only successful responses, and the error is
             # shown in the swapped fragment.
             return render(request, "matchmaking/includes/_recommended_partners.html", context)
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, _("Thank you: your feedback is saved."))
+            messages.success(request, notice or _("Thank you: your feedback is saved."))
         return redirect("matchmaking:recommended-partners", pk=self.organisation.pk)
 
 

@@ -132,15 +132,18 @@ def test_not_relevant_removes_the_partner_from_the_page_and_api_at_once(client, 
     api_client.force_authenticate(listed["member"])
     assert shown(home) == ["Alpha", "Beta"]
 
-    client.post(
+    answer = client.post(
         reverse("matchmaking:recommendation-feedback", args=[home.pk]),
         {"partner": alpha.pk, "verdict": FeedbackVerdict.NOT_RELEVANT},
+        headers={"HX-Request": "true"},
     )
     page = client.get(
         reverse("matchmaking:recommended-partners", args=[home.pk]), headers={"HX-Request": "true"}
     )
     api = api_client.get(f"/api/v1/organisations/{home.pk}/recommendations/")
 
+    assert [row["recommendation"].partner.name for row in answer.context["rows"]] == ["Beta"]
+    assert answer.context["notice"] == "Alpha is off your list, and later runs leave it out."
     assert [row["recommendation"].partner.name for row in page.context["rows"]] == ["Beta"]
     assert [row["partner_name"] for row in api.json()] == ["Beta"]
     assert RecommendationFeedback.objects.get().verdict == FeedbackVerdict.NOT_RELEVANT
