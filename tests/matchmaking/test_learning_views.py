@@ -169,3 +169,18 @@ def test_fit_list_queries_do_not_grow_with_the_fits(client, staff, count):
 
     assert len(response.context["fits"]) == count
     assert len(queries) == 5
+
+
+def test_admin_lists_fits_and_refuses_to_add_or_change_them(client):
+    _fits(1)
+    fit = WeightFit.objects.get()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    listing = client.get(reverse("admin:matchmaking_weightfit_changelist"))
+    add = client.get(reverse("admin:matchmaking_weightfit_add"))
+    change = client.post(reverse("admin:matchmaking_weightfit_change", args=[fit.pk]), {})
+
+    assert listing.status_code == 200
+    assert str(fit) in listing.content.decode()
+    assert (add.status_code, change.status_code) == (403, 403)
+    assert WeightFit.objects.get().adopted_at is None
