@@ -18,6 +18,7 @@ from matchmaking.services import (
     adopt_weight_fit,
     fit_weight_profile,
     give_feedback,
+    rescore_organisations,
     run_recommendations,
 )
 from partnerships.enums import MembershipRole, PartnerState
@@ -310,3 +311,12 @@ def test_fit_dates_come_from_timezone_aware_outcomes(outcomes_world, staff):
     fit = fit_weight_profile(outcomes_world["profile"], by=staff, k=5)
 
     assert timezone.is_aware(fit.cutoff)
+
+
+def test_not_relevant_partner_stays_out_of_an_incremental_refresh(listed):
+    home, alpha = listed["home"], listed["partners"][0]
+    give_feedback(home, partner=alpha, verdict=FeedbackVerdict.NOT_RELEVANT, by=listed["member"])
+
+    rescore_organisations([home.pk], profile=listed["profile"])
+
+    assert shown(home) == ["Beta", "Gamma"]
