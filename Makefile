@@ -25,6 +25,7 @@ setup: install
 	$(PY) manage.py seed_calls
 	$(PY) manage.py seed_partnerships
 	$(PY) manage.py seed_events
+	$(PY) manage.py seed_outcomes
 	@echo
 	@echo "Demo logins for http://127.0.0.1:8000 :"
 	@$(PY) manage.py create_demo_users

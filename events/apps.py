@@ -8,12 +8,16 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from events import privacy, receivers
+        from matchmaking.signals import pair_outcomes
         from partnerships.signals import (
             organisation_profile_sections,
             personal_data_erasure,
             personal_data_export,
         )
 
+        pair_outcomes.connect(
+            receivers.matchmaking_outcomes, dispatch_uid="events.matchmaking_outcomes"
+        )
         organisation_profile_sections.connect(
             receivers.profile_outcomes, dispatch_uid="events.profile_outcomes"
         )

@@ -1,6 +1,6 @@
 """Reads of the events app. Pages and the API start from these."""
 
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, F, Prefetch, Q
 from django.utils import timezone
 
 from events.enums import PROFILE_OUTCOMES, MeetingOutcome, MeetingState, RegistrationState
@@ -153,3 +153,25 @@ def event_meetings(event):
         )
         .order_by("slot__starts_at", "table", "pk")
     )
+
+
+def meeting_outcome_pairs():
+    """(requester's organisation, recipient's organisation, outcome, at) of every accepted
+    meeting request and every agreement reached, between different organisations."""
+    meetings = Meeting.objects.exclude(
+        requester__organisation=F("recipient__organisation")
+    ).values_list(
+        "requester__organisation_id",
+        "recipient__organisation_id",
+        "state",
+        "responded_at",
+        "outcome",
+        "outcome_at",
+    )
+    found = []
+    for requester, recipient, state, responded_at, outcome, outcome_at in meetings.order_by("pk"):
+        if state == MeetingState.ACCEPTED and responded_at is not None:
+            found.append((requester, recipient, MeetingState.ACCEPTED, responded_at))
+        if outcome == MeetingOutcome.AGREEMENT and outcome_at is not None:
+            found.append((requester, recipient, MeetingOutcome.AGREEMENT, outcome_at))
+    return found

@@ -3,7 +3,10 @@
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from events.queries import organisation_outcomes
+from events.enums import MeetingOutcome, MeetingState
+from events.queries import meeting_outcome_pairs, organisation_outcomes
+from matchmaking.enums import PairOutcome
+from matchmaking.outcomes import Outcome
 
 
 def profile_outcomes(sender, *, organisation, request, **kwargs):
@@ -20,3 +23,20 @@ def profile_outcomes(sender, *, organisation, request, **kwargs):
         request=request,
     )
     return _("Results of matchmaking meetings"), html
+
+
+def matchmaking_outcomes(sender, **kwargs):
+    """Accepted meeting requests and agreements reached, as outcomes of the two organisations.
+
+    An agreement binds both sides, so it counts for each of them as the other's partner; an
+    accepted request counts for the organisation that asked.
+    """
+    kinds = {MeetingState.ACCEPTED: PairOutcome.MEETING_ACCEPTED}
+    found = []
+    for requester, recipient, what, at in meeting_outcome_pairs():
+        if what == MeetingOutcome.AGREEMENT:
+            found.append(Outcome(requester, recipient, PairOutcome.AGREEMENT, at))
+            found.append(Outcome(recipient, requester, PairOutcome.AGREEMENT, at))
+        else:
+            found.append(Outcome(requester, recipient, kinds[what], at))
+    return found

@@ -8,6 +8,7 @@ from matchmaking.models import (
     WEIGHT_FIELDS,
     RecommendationFeedback,
     RecommendationRun,
+    WeightFit,
     WeightProfile,
 )
 
@@ -60,6 +61,20 @@ class RecommendationFeedbackAdmin(admin.ModelAdmin):
     list_filter = ("verdict",)
     list_select_related = ("organisation", "partner", "by")
     search_fields = ("organisation__name", "partner__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(WeightFit)
+class WeightFitAdmin(admin.ModelAdmin):
+    """Fits are made and adopted on the staff page, through the services; here they are read."""
+
+    list_display = ("__str__", "profile", "by", "adopted_into", "adopted_at")
+    list_select_related = ("profile", "by", "adopted_into")
 
     def has_add_permission(self, request):
         return False

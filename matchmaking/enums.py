@@ -116,3 +116,37 @@ CALL_TYPE_PROFILES = MappingProxyType(
 def profile_name_for_call(call_type):
     """The weight profile of a call type (see CALL_TYPE_PROFILES)."""
     return CALL_TYPE_PROFILES.get(call_type, WeightProfileName.DEFAULT)
+
+
+class PairOutcome(models.TextChoices):
+    """What came of a pair of organisations, as the weight fit reads it (matchmaking.outcomes)."""
+
+    USEFUL = "useful", _("Found useful")
+    CONTACTED = "contacted", _("Contacted")
+    NOT_RELEVANT = "not_relevant", _("Judged not relevant")
+    MEETING_ACCEPTED = "meeting_accepted", _("Meeting request accepted")
+    AGREEMENT = "agreement", _("Agreement reached at an event")
+    CONSORTIUM = "consortium", _("Consortium formed on a call")
+
+
+# How much one outcome counts in the fit, and whether it is a positive one. An agreement or a
+# consortium cost both sides real work; a click on "useful" costs nothing.
+OUTCOME_WEIGHTS = MappingProxyType(
+    {
+        PairOutcome.USEFUL: 1.0,
+        PairOutcome.CONTACTED: 2.0,
+        PairOutcome.NOT_RELEVANT: 2.0,
+        PairOutcome.MEETING_ACCEPTED: 2.0,
+        PairOutcome.AGREEMENT: 4.0,
+        PairOutcome.CONSORTIUM: 4.0,
+    }
+)
+NEGATIVE_OUTCOMES = frozenset({PairOutcome.NOT_RELEVANT})
+# A verdict on a suggested partner is also an outcome of the pair.
+VERDICT_OUTCOMES = MappingProxyType(
+    {
+        FeedbackVerdict.USEFUL: PairOutcome.USEFUL,
+        FeedbackVerdict.CONTACTED: PairOutcome.CONTACTED,
+        FeedbackVerdict.NOT_RELEVANT: PairOutcome.NOT_RELEVANT,
+    }
+)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.enums import ChunkState, FeedbackVerdict, RunKind, RunState
@@ -293,3 +294,54 @@ class RecommendationFeedback(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id} → {self.partner_id}: {self.verdict}"
+
+
+class WeightFit(models.Model):
+    """Weights fitted on the outcomes of pairs, kept beside the weights they were compared with.
+
+    A fit changes nothing by itself: staff read its held-out figures and may adopt it, which
+    writes its weights into a profile (see `services.adopt_weight_fit`).
+    """
+
+    profile = models.ForeignKey(
+        WeightProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="fits",
+        verbose_name=_("compared with"),
+    )
+    current_weights = models.JSONField(_("weights compared with"))
+    weights = models.JSONField(_("fitted weights"))
+    # Counts and held-out figures of the fit: outcomes and positives on each side of the
+    # split, AUC and recall in the top k of both weight sets (see services.fit_weight_profile).
+    figures = models.JSONField(_("figures"))
+    cutoff = models.DateTimeField(_("trained on outcomes before"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("fitted at"), auto_now_add=True)
+    adopted_into = models.ForeignKey(
+        WeightProfile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("adopted into"),
+    )
+    adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("weight fit")
+        verbose_name_plural = _("weight fits")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.pk} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("matchmaking:fit-detail", args=[self.pk])

@@ -3,13 +3,14 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from matchmaking.enums import (
     DEFAULT_WEIGHT_PROFILES,
     ChunkState,
+    FeedbackVerdict,
     RunState,
     ThemeKind,
     WeightProfileName,
@@ -22,8 +23,10 @@ from matchmaking.models import (
     RecommendationFeedback,
     RecommendationRun,
     RecommendationSet,
+    WeightFit,
     WeightProfile,
 )
+from matchmaking.scoring import COMPONENTS, PENALTY
 from matchmaking.sentences import gain_sentences, sentences
 from matchmaking.suggest import EMERGING, OBJECTIVE, SECTOR, Theme, suggest
 from partnerships.directory import public_organisations
@@ -145,13 +148,43 @@ def current_recommendations(organisation):
 
     Going through the pointer is what makes a switch atomic for readers: rows of a run being
     written, or of a superseded run not yet deleted, are never mixed in.
+    Partners the organisation judged not relevant are left out from the moment it says so.
     """
     current = RecommendationSet.objects.filter(organisation=organisation).values("run_id")
+    dismissed = RecommendationFeedback.objects.filter(
+        organisation=organisation, verdict=FeedbackVerdict.NOT_RELEVANT
+    ).values("partner_id")
     return (
         Recommendation.objects.filter(organisation=organisation, run_id=Subquery(current[:1]))
+        .exclude(partner_id__in=dismissed)
         .select_related("partner", "partner__country", "partner__region")
         .order_by("rank")
     )
+
+
+def shown_partners(organisation_ids):
+    """organisation id -> partner ids of its current set, for these organisations."""
+    current = RecommendationSet.objects.filter(organisation_id=OuterRef("organisation_id"))
+    shown = defaultdict(list)
+    for organisation_id, partner_id in (
+        Recommendation.objects.filter(
+            organisation_id__in=list(organisation_ids), run_id=Subquery(current.values("run_id"))
+        )
+        .order_by("organisation_id", "rank")
+        .values_list("organisation_id", "partner_id")
+    ):
+        shown[organisation_id].append(partner_id)
+    return dict(shown)
+
+
+def dismissed_partners():
+    """organisation id -> ids of the partners it judged not relevant, which no run lists."""
+    dismissed = defaultdict(set)
+    for organisation_id, partner_id in RecommendationFeedback.objects.filter(
+        verdict=FeedbackVerdict.NOT_RELEVANT
+    ).values_list("organisation_id", "partner_id"):
+        dismissed[organisation_id].add(partner_id)
+    return dict(dismissed)
 
 
 def runs_with_progress(limit=20):
@@ -169,6 +202,24 @@ def runs_with_progress(limit=20):
 
 def recent_feedback(limit=50):
     return RecommendationFeedback.objects.select_related("organisation", "partner", "by")[:limit]
+
+
+def recent_weight_fits(limit=20):
+    """The newest weight fits with the profiles and people they name, for the staff page."""
+    return WeightFit.objects.select_related("profile", "by", "adopted_into")[:limit]
+
+
+def fit_comparison(fit):
+    """(component label, weight compared with, fitted weight) of every component and the
+    penalty, in the scorer's order."""
+    return [
+        (
+            WeightProfile._meta.get_field(name).verbose_name,
+            fit.current_weights.get(name, 0.0),
+            fit.weights.get(name, 0.0),
+        )
+        for name in (*COMPONENTS, PENALTY)
+    ]
 
 
 def run_progress_of(run):

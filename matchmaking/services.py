@@ -6,17 +6,21 @@ are written in one transaction, and readers go through the pointer (see queries.
 
 import io
 import struct
+from datetime import UTC, datetime
 
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from matchmaking import learning
 from matchmaking.enums import (
     CHUNK_MAX_ATTEMPTS,
     DEFAULT_WEIGHT_PROFILES,
+    VERDICT_OUTCOMES,
     ChunkState,
     FeedbackVerdict,
     RunKind,
@@ -31,17 +35,22 @@ from matchmaking.models import (
     RecommendationRun,
     RecommendationSet,
     RunChunk,
+    WeightFit,
     WeightProfile,
 )
+from matchmaking.outcomes import outcome_log
 from matchmaking.queries import (
     current_recommendations,
+    dismissed_partners,
     latest_run,
     scoring_profiles,
+    shown_partners,
     taxonomy_from_db,
 )
-from matchmaking.scoring import PENALTY, top_k, validate_weights
+from matchmaking.scoring import PENALTY, TopK, top_k, validate_weights
 from partnerships.models import Organisation
 from partnerships.services import log_action
+from partnerships.services.audit import signed_in
 
 DEFAULT_K = 20
 # Organisations per chunk task of a full run: big enough that loading the profiles once per
@@ -79,7 +88,7 @@ def run_recommendations(profile, *, k=DEFAULT_K, workers=2, organisations=None, 
     )
     try:
         encoded = encode(profiles, taxonomy_from_db())
-        result = top_k(encoded, profile.weights, k=k, workers=workers, eligible=eligible)
+        result = top_k_listed(encoded, profile.weights, k=k, workers=workers, eligible=eligible)
         with transaction.atomic():
             switch_sets(run, encoded.ids, result, np.arange(encoded.size))
             run.state = RunState.DONE
@@ -98,6 +107,47 @@ def run_recommendations(profile, *, k=DEFAULT_K, workers=2, organisations=None, 
         )
         raise
     return run
+
+
+def top_k_listed(encoded, weights, *, k, **options):
+    """`scoring.top_k` without the partners each organisation judged not relevant.
+
+    Each list is scored that many places longer and the dismissed partners are taken out, so
+    every list is still k long when k others qualify.
+    """
+    row_of = {int(pk): row for row, pk in enumerate(encoded.ids)}
+    dismissed = {
+        row_of[organisation]: {row_of[pk] for pk in partners if pk in row_of}
+        for organisation, partners in dismissed_partners().items()
+        if organisation in row_of
+    }
+    extra = max((len(partners) for partners in dismissed.values()), default=0)
+    result = top_k(encoded, weights, k=k + extra, **options)
+    return _without_pairs(result, dismissed, k) if extra else result
+
+
+def _without_pairs(result, dropped, k):
+    """The first k entries of each row of `result` once the partners `dropped[row]` are out."""
+    partners = result.partners.copy()
+    scores = result.scores.copy()
+    contributions = {name: values.copy() for name, values in result.contributions.items()}
+    for row, columns in dropped.items():
+        keep = ~np.isin(partners[row], list(columns))
+        if keep.all():
+            continue
+        kept = int(keep.sum())
+        for array, blank in (
+            (partners, -1),
+            (scores, np.nan),
+            *((c, 0.0) for c in contributions.values()),
+        ):
+            array[row, :kept] = array[row][keep]
+            array[row, kept:] = blank
+    return TopK(
+        partners=partners[:, :k],
+        scores=scores[:, :k],
+        contributions={name: values[:, :k] for name, values in contributions.items()},
+    )
 
 
 def switch_sets(run, ids, result, rows):
@@ -254,7 +304,9 @@ def score_run_chunk(chunk, *, workers=1):
     encoded, eligible = _encoded_for(run)
     inside = (encoded.ids >= chunk.first_id) & (encoded.ids <= chunk.last_id)
     rows = np.flatnonzero(inside)
-    result = top_k(encoded, run.weights, k=run.k, workers=workers, eligible=eligible, rows=rows)
+    result = top_k_listed(
+        encoded, run.weights, k=run.k, workers=workers, eligible=eligible, rows=rows
+    )
     with transaction.atomic():
         locked = RunChunk.objects.select_for_update().get(pk=chunk.pk)
         if locked.state != ChunkState.PENDING:
@@ -330,7 +382,7 @@ def rescore_organisations(organisation_ids, *, profile=None, k=None):
     run = RecommendationRun.objects.create(
         profile=profile, weights=profile.weights, k=k, kind=RunKind.INCREMENTAL
     )
-    result = top_k(encoded, weights, k=k, workers=1, eligible=eligible, rows=rows)
+    result = top_k_listed(encoded, weights, k=k, workers=1, eligible=eligible, rows=rows)
     with transaction.atomic():
         switch_sets(run, encoded.ids, result, rows)
         run.state = RunState.DONE
@@ -489,3 +541,153 @@ def save_weight_profile(profile, *, by):
         profile.save()
         log_action(profile, "weights saved", actor=by, data=profile.weights)
     return profile
+
+
+# Weights learnt from outcomes -----------------------------------------------------------------
+
+# Fewer positive outcomes than this tell too little to fit nine weights on.
+MIN_POSITIVE_OUTCOMES = 10
+
+
+def fit_weight_profile(
+    profile,
+    *,
+    by,
+    test_share=learning.TEST_SHARE,
+    negatives=learning.NEGATIVES_PER_POSITIVE,
+    seed=0,
+    k=DEFAULT_K,
+):
+    """Fit weights on the portal's outcomes and record them beside `profile`'s (a `WeightFit`).
+
+    Changes no profile: adopting a fit is `adopt_weight_fit`. The older outcomes train, the
+    newer test (see `learning`). Negatives are drawn from the list each organisation is shown
+    now (from everyone when it has none). The held-out figures are the AUC of both weight sets
+    and the share of newer positive pairs that were found outside the lists (meetings,
+    agreements, consortia) in the top k as the scorer ranks with each.
+    """
+    records = outcome_log()
+    profiles, eligible = scoring_profiles()
+    encoded = encode(profiles, taxonomy_from_db())
+    row_of = {int(pk): row for row, pk in enumerate(encoded.ids)}
+    records = [r for r in records if r.organisation_id in row_of and r.partner_id in row_of]
+    positives = sum(record.positive for record in records)
+    if positives < MIN_POSITIVE_OUTCOMES:
+        raise ValidationError(
+            _("%(count)s positive outcomes are recorded; a fit needs at least %(needed)s.")
+            % {"count": positives, "needed": MIN_POSITIVE_OUTCOMES}
+        )
+    rows = np.array([row_of[r.organisation_id] for r in records], dtype=np.int64)
+    columns = np.array([row_of[r.partner_id] for r in records], dtype=np.int64)
+    times = np.array([r.at.timestamp() for r in records])
+    labels = np.array([float(r.positive) for r in records])
+    weights = np.array([r.weight for r in records])
+    positive = labels == 1
+    shown = shown_partners({r.organisation_id for r in records if r.positive})
+    sampled_rows, sampled_columns, sampled_times = learning.sample_negatives(
+        rows[positive],
+        times[positive],
+        size=encoded.size,
+        per_positive=negatives,
+        known=set(zip(rows.tolist(), columns.tolist(), strict=True)),
+        rng=np.random.default_rng(seed),
+        pools={
+            row_of[organisation]: [row_of[pk] for pk in partners if pk in row_of]
+            for organisation, partners in shown.items()
+        },
+    )
+    all_rows = np.concatenate([rows, sampled_rows])
+    all_columns = np.concatenate([columns, sampled_columns])
+    components = learning.pair_components(encoded, all_rows, all_columns)
+    try:
+        learned = learning.learn(
+            components,
+            np.concatenate([labels, np.zeros(len(sampled_rows))]),
+            np.concatenate([times, sampled_times]),
+            current=profile.weights,
+            sample_weight=np.concatenate([weights, np.ones(len(sampled_rows))]),
+            test_share=test_share,
+        )
+    except ValueError as exc:
+        raise ValidationError(
+            _("The outcomes cannot be split into older ones to fit on and newer ones to test.")
+        ) from exc
+    fitted = profile.weights | learned.weights
+    # Recall counts only the newer positives found outside the lists (meetings, agreements,
+    # consortia): a verdict was given on a partner the current weights listed, so it would
+    # count as found for them by construction.
+    verdicts = set(VERDICT_OUTCOMES.values())
+    held_out = [
+        (int(row), int(column))
+        for row, column, record, newer in zip(
+            rows, columns, records, learned.split.test[: len(rows)], strict=True
+        )
+        if record.positive and newer and set(record.kinds) - verdicts
+    ]
+    sources = np.array(sorted({row for row, _column in held_out}), dtype=np.int64)
+    recall = {}
+    for name, weight_set in (("fitted", fitted), ("current", profile.weights)):
+        listed = {}
+        if len(sources):
+            result = top_k(encoded, weight_set, k=k, workers=1, eligible=eligible, rows=sources)
+            listed = {int(row): result.partners[row].tolist() for row in sources}
+        recall[name] = learning.recall_at_k(listed, held_out)
+    figures = {
+        "train_outcomes": learned.train_outcomes,
+        "train_positives": learned.train_positives,
+        "test_outcomes": learned.test_outcomes,
+        "test_positives": learned.test_positives,
+        "sampled_negatives": len(sampled_rows),
+        "auc_fitted": learned.auc_fitted,
+        "auc_current": learned.auc_current,
+        "k": k,
+        "recall_positives": len(held_out),
+        "recall_fitted": recall["fitted"],
+        "recall_current": recall["current"],
+        "converged": learned.fit.converged,
+    }
+    with transaction.atomic():
+        fit = WeightFit.objects.create(
+            profile=profile,
+            current_weights=profile.weights,
+            weights=fitted,
+            figures=figures,
+            cutoff=datetime.fromtimestamp(learned.split.cutoff, tz=UTC),
+            by=signed_in(by),
+        )
+        log_action(fit, "weights fitted", actor=by, data=figures)
+    return fit
+
+
+def adopt_weight_fit(fit, *, by, into=None, name=""):
+    """Write a fit's weights into the profile `into`, or into a new profile called `name`.
+
+    The next run scored with that profile uses them; past runs keep the weights they used.
+    """
+    name = name.strip()
+    if (into is None) == (not name):
+        raise ValidationError(_("Choose a profile to adopt the weights into, or name a new one."))
+    with transaction.atomic():
+        fit = WeightFit.objects.select_for_update().get(pk=fit.pk)
+        if fit.adopted_at is not None:
+            raise ValidationError(_("These weights were adopted already."))
+        profile = into or WeightProfile(slug=_free_slug(name), name=name)
+        for field, value in fit.weights.items():
+            if field in WEIGHT_FIELDS:
+                setattr(profile, field, value)
+        profile.full_clean()
+        profile.save()
+        fit.adopted_into = profile
+        fit.adopted_at = timezone.now()
+        fit.save(update_fields=["adopted_into", "adopted_at"])
+        log_action(profile, "weights adopted", actor=by, data={"fit": fit.pk, **profile.weights})
+    return profile
+
+
+def _free_slug(name):
+    base = slugify(name)[:40] or "fitted"
+    slug, number = base, 1
+    while WeightProfile.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug

@@ -1,10 +1,17 @@
-"""Receivers of the lower app's signals; connected in MatchmakingConfig.ready()."""
+"""Receivers of the lower app's signals, connected in MatchmakingConfig.ready(), and the
+signals this app sends to the apps above it."""
 
 import logging
 
 from django.db import transaction
+from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
+
+# Sent by `outcomes.outcome_log` so that apps above this one add what came of pairs of
+# organisations in their part of the portal (meetings accepted, agreements reached). No
+# keyword arguments. Each receiver returns a list of `outcomes.Outcome`.
+pair_outcomes = Signal()
 
 
 def _queue(ids):

@@ -28,4 +28,6 @@ urlpatterns = [
     path("matching/runs/", views.RunListView.as_view(), name="run-list"),
     path("matching/runs/progress/", views.RunProgressView.as_view(), name="run-progress"),
     path("matching/runs/start/", views.StartRunView.as_view(), name="run-start"),
+    path("matching/learning/", views.WeightFitListView.as_view(), name="fit-list"),
+    path("matching/learning/<int:pk>/", views.WeightFitDetailView.as_view(), name="fit-detail"),
 ]

@@ -11,14 +11,17 @@ from rules.contrib.views import PermissionRequiredMixin
 from matchmaking import services
 from matchmaking.enums import FeedbackVerdict, RunState
 from matchmaking.feature_loader import suggestion_pool
-from matchmaking.forms import FeedbackForm, StartRunForm
+from matchmaking.forms import AdoptFitForm, FeedbackForm, FitWeightsForm, StartRunForm
+from matchmaking.models import WeightFit
 from matchmaking.queries import (
     consortium_ids,
     explained_recommendations,
     feedback_given,
+    fit_comparison,
     organisations_with_recommendations_for_user,
     partner_suggestions,
     recent_feedback,
+    recent_weight_fits,
     runs_with_progress,
     vocabulary_names,
 )
@@ -81,7 +84,7 @@ class FeedbackView(OrganisationScopedMixin, View):
 
     def post(self, request, pk):
         form = FeedbackForm(request.POST)
-        error = None
+        error = notice = None
         if form.is_valid():
             partner = Organisation.objects.filter(pk=form.cleaned_data["partner"]).first()
             try:
@@ -95,17 +98,25 @@ class FeedbackView(OrganisationScopedMixin, View):
                 )
             except ValidationError as exc:
                 error = " ".join(exc.messages)
+            else:
+                if form.cleaned_data["verdict"] == FeedbackVerdict.NOT_RELEVANT:
+                    notice = _("%(name)s is off your list, and later runs leave it out.") % {
+                        "name": partner.name
+                    }
         else:
             error = _("Choose useful, not relevant or contacted.")
         if request.htmx:
-            context = recommendations_context(self.organisation) | {"error": error}
+            context = recommendations_context(self.organisation) | {
+                "error": error,
+                "notice": notice,
+            }
             # 200 even with an error: HTMX swaps only successful responses, and the error is
             # shown in the swapped fragment.
             return render(request, "matchmaking/includes/_recommended_partners.html", context)
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, _("Thank you: your feedback is saved."))
+            messages.success(request, notice or _("Thank you: your feedback is saved."))
         return redirect("matchmaking:recommended-partners", pk=self.organisation.pk)
 
 
@@ -145,6 +156,80 @@ class StartRunView(PermissionRequiredMixin, View):
         else:
             messages.error(request, _("Choose a weight profile."))
         return redirect("matchmaking:run-list")
+
+
+class WeightFitListView(PermissionRequiredMixin, View):
+    """Fit weights on the recorded outcomes; the fits so far, newest first."""
+
+    permission_required = "matchmaking.learn_weights"
+
+    def render_list(self, request, form):
+        context = {"form": form, "fits": recent_weight_fits()}
+        status = 400 if form.errors else 200
+        return render(request, "matchmaking/weight_fit_list.html", context, status=status)
+
+    def get(self, request):
+        return self.render_list(request, FitWeightsForm())
+
+    def post(self, request):
+        form = FitWeightsForm(request.POST)
+        if form.is_valid():
+            try:
+                fit = services.fit_weight_profile(
+                    form.cleaned_data["profile"],
+                    by=request.user,
+                    test_share=form.cleaned_data["test_share"],
+                    negatives=form.cleaned_data["negatives"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request, _("Weights fitted: nothing changes until you adopt them.")
+                )
+                return redirect(fit)
+        return self.render_list(request, form)
+
+
+class WeightFitDetailView(PermissionRequiredMixin, View):
+    """A fit's weights beside the ones it was compared with, its held-out figures, and adopting."""
+
+    permission_required = "matchmaking.learn_weights"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.fit = get_object_or_404(
+            WeightFit.objects.select_related("profile", "by", "adopted_into"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def render_fit(self, request, form):
+        context = {"fit": self.fit, "rows": fit_comparison(self.fit), "form": form}
+        status = 400 if form.errors else 200
+        return render(request, "matchmaking/weight_fit_detail.html", context, status=status)
+
+    def get(self, request, pk):
+        return self.render_fit(request, AdoptFitForm(initial={"into": self.fit.profile}))
+
+    def post(self, request, pk):
+        form = AdoptFitForm(request.POST)
+        if form.is_valid():
+            try:
+                profile = services.adopt_weight_fit(
+                    self.fit,
+                    by=request.user,
+                    into=form.cleaned_data["into"],
+                    name=form.cleaned_data["name"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The weights are now those of %(profile)s: the next run scores with them.")
+                    % {"profile": profile.name},
+                )
+                return redirect(self.fit)
+        return self.render_fit(request, form)
 
 
 class ExpressionSuggestionsView(LoginRequiredMixin, PermissionRequiredMixin, View):

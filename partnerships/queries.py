@@ -18,6 +18,7 @@ from partnerships.enums import (
     LABEL_RANK,
     REVIEWABLE_STATES,
     CallState,
+    ExpressionState,
     LabelLevel,
     MembershipRole,
     PartnerState,
@@ -518,3 +519,13 @@ def sole_ownerships(user):
         .order_by("organisation__name", "pk")
     )
     return [(membership.organisation, membership.others > 0) for membership in owned_alone]
+
+
+def confirmed_consortium_pairs():
+    """(lead id, partner id, confirmed at) of every partner that confirmed a consortium."""
+    return list(
+        ExpressionPartner.objects.filter(state=PartnerState.CONFIRMED, responded_at__isnull=False)
+        .exclude(expression__state=ExpressionState.WITHDRAWN)
+        .values_list("expression__lead_id", "organisation_id", "responded_at")
+        .order_by("pk")
+    )

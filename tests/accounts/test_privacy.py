@@ -373,6 +373,7 @@ def test_erasure_keeps_records_in_shape_without_the_person(world):
         "event_texts": 2,
         "meetings_cancelled": 1,
         "recommendation_feedback": 1,
+        "weight_fits": 0,
         "shared_texts": 2,
         "reviewer_pools": 1,
         "conflict_declarations": 1,

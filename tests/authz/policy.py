@@ -276,6 +276,10 @@ POLICY = [
     Rule("matchmaking:run-list", None, LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
     Rule("matchmaking:run-progress", None, LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
     Rule("matchmaking:run-start", None, CREATE, "POST", (LOGIN, 403, 403, 403, 302, 302)),
+    Rule("matchmaking:fit-list", None, LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("matchmaking:fit-list", None, CREATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    Rule("matchmaking:fit-detail", "weight_fit", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("matchmaking:fit-detail", "weight_fit", UPDATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
     # events
     Rule("events:event-list", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
     Rule("events:event-calendar", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),

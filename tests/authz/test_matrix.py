@@ -25,6 +25,7 @@ def target_kwargs(world, target):
     return {
         None: {},
         "organisation": {"pk": world.organisation.pk},
+        "weight_fit": {"pk": world.weight_fit.pk},
         "draft_organisation": {"pk": world.draft_organisation.pk},
         "label": {"pk": world.label.pk},
         "draft_label": {"pk": world.draft_label.pk},

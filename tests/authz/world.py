@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 
 from events.enums import MeetingState, RegistrationState
+from matchmaking.models import WeightFit
 from partnerships.enums import CallState, ExpressionState, MembershipRole, ValidationState
 from partnerships.models import ExpressionAttachment, Invitation, ReviewScore
 from tests.factories import (
@@ -61,6 +62,7 @@ class World:
     sector: object
     emerging_industry: object
     ecosystem: object
+    weight_fit: object = None
 
 
 def owner_of(organisation, user):
@@ -147,6 +149,9 @@ def build_world():
         comment=REVIEW_COMMENT,
     )
     partnership = StrategicPartnershipFactory(name="Authz Partnership", coordinator=organisation)
+    weight_fit = WeightFit.objects.create(
+        current_weights={}, weights={}, figures={}, cutoff=call.created_at
+    )
     return World(
         users=users,
         organisation=organisation,
@@ -173,4 +178,5 @@ def build_world():
         sector=sector,
         emerging_industry=emerging_industry,
         ecosystem=ecosystem,
+        weight_fit=weight_fit,
     )
