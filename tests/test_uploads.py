@@ -449,3 +449,15 @@ def test_private_file_is_handed_to_the_front_server_after_the_check(
         "nosniff",
     )
     assert (refused.status_code, refused.has_header(header)) == (404, False)
+
+
+def test_certificate_is_kept_when_the_profile_itself_has_errors(client, world):
+    organisation = world["organisation"]
+    client.force_login(world["member"])
+    certificate = SimpleUploadedFile("gold.pdf", pdf())
+    data = edit_data(organisation, name="", **LABEL, **{"label-certificate": certificate})
+
+    response = client.post(f"/organisations/{organisation.pk}/edit/", data)
+
+    assert "Kept: gold.pdf." in response.content.decode()
+    assert response.context["label_form"].errors == {}

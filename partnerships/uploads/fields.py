@@ -87,8 +87,12 @@ class HoldsUploads:
     """For forms: keep every accepted upload so that the re-rendered form offers it again."""
 
     def hold_uploads(self):
+        if not self.is_bound:
+            return
+        # Cleans the form if nothing has yet (a view may stop at another form's errors).
+        self.is_valid()
         for name, field in self.fields.items():
-            value = getattr(self, "cleaned_data", {}).get(name)
+            value = self.cleaned_data.get(name)
             if isinstance(field, UploadField) and isinstance(value, InspectedFile):
                 field.widget.held = hold(value)
 
