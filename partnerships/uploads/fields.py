@@ -34,6 +34,10 @@ class HeldFileInput(forms.ClearableFileInput):
             return HeldToken(token)
         return value
 
+    def use_required_attribute(self, initial):
+        # With a file kept, an empty input is a complete answer: the browser must not refuse it.
+        return super().use_required_attribute(initial) and not self.held
+
     def value_omitted_from_data(self, data, files, name):
         return super().value_omitted_from_data(data, files, name) and held_name(name) not in data
 
