@@ -21,6 +21,7 @@ from tests.factories import (
     StaffFactory,
 )
 from tests.hostile_files import CASES, HTML, pdf, png
+from tests.partnerships.test_admin import _organisation_form
 
 pytestmark = pytest.mark.django_db
 
@@ -463,3 +464,22 @@ def test_certificate_is_kept_when_the_profile_itself_has_errors(client, world):
 
     assert "Kept: gold.pdf." in response.content.decode()
     assert response.context["label_form"].errors == {}
+
+
+@pytest.mark.parametrize(("case", "stored"), [("webp+html", False), ("valid image", True)])
+def test_back_office_logo_field_is_the_same_checked_field(case, stored, admin_client):
+    organisation = OrganisationFactory()
+    name, content = CASES[case]
+    data = _organisation_form(organisation, logo=SimpleUploadedFile(name, content))
+
+    response = admin_client.post(
+        f"/admin/partnerships/organisation/{organisation.pk}/change/", data
+    )
+
+    organisation.refresh_from_db()
+    if stored:
+        assert response.status_code == 302
+        assert re.fullmatch(r"logos/[0-9a-f]{32}\.png", organisation.logo.name)
+    else:
+        assert response.context["adminform"].form.errors == {"logo": [NOT_IMAGE]}
+        assert organisation.logo == ""

@@ -16,7 +16,8 @@ from partnerships.uploads.checks import DOCUMENT, LOGO, TYPES, inspect_upload
 
 
 def _recheck(old_name, kind):
-    """(stored bytes, extension, original name) for a file under MEDIA_ROOT, or None."""
+    """(bytes to store, extension, original name, source path) for a file under MEDIA_ROOT,
+    or None when it is gone; extension ".bin" when it fails the checks."""
     source = Path(settings.MEDIA_ROOT) / old_name
     if not old_name or not source.is_file():
         return None
