@@ -483,3 +483,21 @@ def test_back_office_logo_field_is_the_same_checked_field(case, stored, admin_cl
     else:
         assert response.context["adminform"].form.errors == {"logo": [NOT_IMAGE]}
         assert organisation.logo == ""
+
+
+def test_file_kept_for_one_field_is_refused_by_a_field_of_another_kind(client, world):
+    organisation, expression = world["organisation"], world["expression"]
+    client.force_login(world["member"])
+    first = client.post(
+        f"/expressions/{expression.pk}/attachments/",
+        {"title": "", "file": SimpleUploadedFile("plan.pdf", pdf())},
+    )
+    token = first.context["attachment_form"].fields["file"].widget.held.token
+
+    response = client.post(
+        f"/organisations/{organisation.pk}/edit/", edit_data(organisation, **{"logo-held": token})
+    )
+
+    assert response.context["form"].errors == {"logo": [NOT_IMAGE]}
+    organisation.refresh_from_db()
+    assert organisation.logo == ""

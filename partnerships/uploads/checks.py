@@ -189,6 +189,11 @@ def _check_pdf(data, kind):
 def inspect_upload(upload, kind):
     """The upload as an InspectedFile of `kind`, or a ValidationError a person can read."""
     if isinstance(upload, InspectedFile):
+        # Checked already, perhaps for another kind (a kept PDF sent back to a logo field).
+        if upload.detected not in kind.types:
+            raise _not_allowed(kind)
+        if upload.size > kind.max_bytes:
+            raise _too_large(kind.max_bytes)
         return upload
     if isinstance(upload, OversizedUpload):
         raise _too_large(min(upload.limit, kind.max_bytes))

@@ -80,7 +80,7 @@ class UploadField(forms.FileField):
                     _("The file kept from your last try has expired; choose it again."),
                     code="held_expired",
                 )
-            return upload
+            return inspect_upload(upload, self.kind)
         if isinstance(data, OversizedUpload):
             return inspect_upload(data, self.kind)
         upload = super().to_python(data)
