@@ -374,6 +374,7 @@ def test_attachment_is_kept_after_a_missing_title(client, world):
     file_input = re.search(r'<input type="file" name="file"[^>]*>', first.content.decode()).group()
     assert "Kept: plan.pdf." in first.content.decode()
     assert "required" not in file_input
+    assert 'aria-describedby="id_file_helptext id_file_kept"' in file_input
     assert second.status_code == 302
     assert expression.attachments.get().original_name == "plan.pdf"
 

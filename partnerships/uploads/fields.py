@@ -42,13 +42,17 @@ class HeldFileInput(forms.ClearableFileInput):
         return super().value_omitted_from_data(data, files, name) and held_name(name) not in data
 
     def render(self, name, value, attrs=None, renderer=None):
-        html = super().render(name, value, attrs, renderer)
         if not self.held:
-            return html
+            return super().render(name, value, attrs, renderer)
+        attrs = dict(attrs or {})
+        note = f"{attrs.get('id') or 'id_' + name}_kept"
+        attrs["aria-describedby"] = f"{attrs.get('aria-describedby', '')} {note}".strip()
+        html = super().render(name, value, attrs, renderer)
         return html + format_html(
-            '<input type="hidden" name="{}" value="{}"><p class="muted">{}</p>',
+            '<input type="hidden" name="{}" value="{}"><p class="muted" id="{}">{}</p>',
             held_name(name),
             self.held.token,
+            note,
             _("Kept: %(name)s. Choose another file to replace it.") % {"name": self.held.name},
         )
 
