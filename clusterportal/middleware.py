@@ -2,8 +2,11 @@
 
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.http import JsonResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -55,3 +58,30 @@ class MalformedInputMiddleware:
         if content_type in FORM_TYPES and _has_nul(request.POST):
             return _("The form data contains a NUL character.")
         return None
+
+
+class RequestSizeMiddleware:
+    """Answer 413 to a body announced larger than UPLOAD_REQUEST_MAX_BYTES, unread.
+
+    Bodies without a length (chunked) are still bounded: the upload handler drops each file's
+    bytes past UPLOAD_MAX_BYTES and Django refuses other fields past
+    DATA_UPLOAD_MAX_MEMORY_SIZE.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.UPLOAD_REQUEST_MAX_BYTES
+        if length <= limit:
+            return self.get_response(request)
+        message = _("The request is larger than the %(limit)s the portal accepts.") % {
+            "limit": filesizeformat(limit)
+        }
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=413)
+        return render(request, "413.html", {"limit": limit}, status=413)

@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A body larger than any form may send gets a 413 before a byte of it is read.
+    "clusterportal.middleware.RequestSizeMiddleware",
     # Before anything reads the input: NUL characters and invalid UTF-8 get a 400.
     "clusterportal.middleware.MalformedInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -240,6 +242,18 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# MEDIA_ROOT holds logos alone, which anyone may see; label certificates, attachments and
+# uploads kept between two tries of a form live here, which no web server may serve.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private_media"))
+# "x-accel-redirect" (nginx) or "x-sendfile" (Apache, lighttpd): the front server sends
+# private files once the portal has checked who asks; empty: the portal sends them itself.
+PRIVATE_MEDIA_ACCEL = os.environ.get("PRIVATE_MEDIA_ACCEL", "").strip().lower()
+if PRIVATE_MEDIA_ACCEL not in ("", "x-accel-redirect", "x-sendfile"):
+    raise ImproperlyConfigured("PRIVATE_MEDIA_ACCEL is x-accel-redirect, x-sendfile or empty.")
+# The front server's internal location for PRIVATE_MEDIA_ROOT (nginx: `internal;`).
+PRIVATE_MEDIA_ACCEL_PREFIX = os.environ.get("PRIVATE_MEDIA_ACCEL_PREFIX", "/private-media/")
+# Seconds a file chosen in a form that had errors is kept for the next try.
+HELD_UPLOAD_SECONDS = int(os.environ.get("HELD_UPLOAD_SECONDS", str(6 * 60 * 60)))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -427,8 +441,24 @@ CONTENT_SECURITY_POLICY = {
 # Bare domains typed into URL fields are taken as https (Django 6's default).
 FORMS_URLFIELD_ASSUME_HTTPS = True
 
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Upload sizes, enforced while the body streams in, never after it was read whole: a request
+# whose Content-Length passes UPLOAD_REQUEST_MAX_BYTES gets a 413 before any of it is read;
+# a file past UPLOAD_MAX_BYTES is dropped chunk by chunk and its field says it is too large;
+# form fields besides files may take DATA_UPLOAD_MAX_MEMORY_SIZE; files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory. The proxy's own
+# limit (nginx client_max_body_size) should equal UPLOAD_REQUEST_MAX_BYTES.
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+UPLOAD_REQUEST_MAX_BYTES = int(
+    os.environ.get("UPLOAD_REQUEST_MAX_BYTES", str(2 * UPLOAD_MAX_BYTES + 1024 * 1024))
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
+FILE_UPLOAD_HANDLERS = [
+    "partnerships.uploads.handlers.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {

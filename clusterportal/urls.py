@@ -3,7 +3,6 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -38,15 +37,12 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("matchmaking.urls")),
     path("", include("events.urls")),
+    # Logos are the only uploads served from MEDIA_URL, by name pattern: in development, under
+    # `make web` and (unless the front server serves them itself, see the README) in
+    # production alike. Private files are never under MEDIA_ROOT and have no pattern here.
+    re_path(
+        rf"^{settings.MEDIA_URL.lstrip('/')}logos/(?P<name>[0-9a-f]{{32}}\.(?:png|jpg|webp))$",
+        views.logo,
+        name="logo",
+    ),
 ]
-
-if settings.DEBUG:
-    # Development serves uploads itself, but never certificates: drafts' certificates are not
-    # public, and label_certificate checks who asks.
-    urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>(?!certificates/).*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]

@@ -1,12 +1,12 @@
 import time
-from pathlib import PurePath
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.utils import DatabaseError
-from django.http import FileResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -15,6 +15,11 @@ from django.views.generic import TemplateView
 from clusterportal.tasks import HEARTBEAT_CACHE_KEY
 from partnerships.models import Label
 from partnerships.queries import home_figures, organisations_for_user
+from partnerships.uploads.serving import (
+    download_name,
+    private_file_response,
+    public_image_response,
+)
 
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
@@ -98,9 +103,9 @@ class HomeView(TemplateView):
 def label_certificate(request, pk):
     """A label's certificate, to whoever may see its organisation, always as a download.
 
-    Certificates of draft organisations are not public, so they are not served from MEDIA_URL
-    by the web server; as an attachment with nosniff, an uploaded file never runs in the
-    portal's origin whatever its content.
+    Certificates live in PRIVATE_MEDIA_ROOT, which no web server serves, since those of draft
+    organisations are not public; as a download of its detected type with nosniff, the file
+    never runs in the portal's origin.
     """
     label = get_object_or_404(
         Label.objects.filter(organisation__in=organisations_for_user(request.user)).exclude(
@@ -108,10 +113,16 @@ def label_certificate(request, pk):
         ),
         pk=pk,
     )
-    response = FileResponse(
-        label.certificate.open("rb"),
-        as_attachment=True,
-        filename=PurePath(label.certificate.name).name,
+    return private_file_response(
+        label.certificate,
+        filename=download_name(label.certificate_original_name, label.certificate.name),
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+
+
+@require_GET
+def logo(request, name):
+    """A logo, the one kind of upload anyone may see: the URL pattern admits only the
+    generated names of re-encoded images, and the answer is that image, never a page."""
+    if not default_storage.exists(f"logos/{name}"):
+        raise Http404
+    return public_image_response(default_storage, f"logos/{name}")

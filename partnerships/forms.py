@@ -26,7 +26,7 @@ from partnerships.models import (
 )
 from partnerships.services import set_email_consent
 from partnerships.services.call import CALL_M2M_FIELDS
-from partnerships.uploads import validate_certificate, validate_logo
+from partnerships.uploads.fields import HoldsUploads, UploadField
 
 
 class SignupForm(forms.Form):
@@ -49,7 +49,7 @@ class SignupForm(forms.Form):
             set_email_consent(user, consent=True, by=user)
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(HoldsUploads, forms.ModelForm):
     """The registration and edit form, in the sections a manager fills in.
 
     Only name, country and region are needed to save a draft; the pre-checks decide what a
@@ -129,8 +129,6 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["logo"].validators.append(validate_logo)
-        self.fields["logo"].help_text = _("PNG, JPEG or WebP, at most 2 MB.")
         country = self._bound_value("country")
         region = self._bound_value("region")
         # Choosing a country reloads the region list (HTMX); without JavaScript the server
@@ -181,7 +179,7 @@ class OrganisationForm(forms.ModelForm):
         return fields
 
 
-class LabelForm(forms.ModelForm):
+class LabelForm(HoldsUploads, forms.ModelForm):
     class Meta:
         model = Label
         fields = [
@@ -197,11 +195,6 @@ class LabelForm(forms.ModelForm):
             "assessed_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["certificate"].validators.append(validate_certificate)
-        self.fields["certificate"].help_text = _("PDF, PNG or JPEG, at most 5 MB.")
 
     def label_fields(self):
         return dict(self.cleaned_data)
@@ -469,11 +462,9 @@ class PartnerInviteForm(forms.Form):
         )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(HoldsUploads, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    file = forms.FileField(
-        label=_("File (PDF, PNG or JPEG, up to 5 MB)"), validators=[validate_certificate]
-    )
+    file = UploadField(label=_("File"), kind="document")
 
 
 # Reviews

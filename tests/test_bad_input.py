@@ -237,7 +237,7 @@ def test_registration_for_an_organisation_id_past_the_largest_integer_is_refused
 
 def test_oversized_attachment_is_a_form_error_and_nothing_is_stored(client, manager, expression):
     client.force_login(manager)
-    big = SimpleUploadedFile("big.pdf", b"%PDF-1.7 " + b"0" * (11 * 1024 * 1024))
+    big = SimpleUploadedFile("big.pdf", b"%PDF-1.7 " + b"0" * (6 * 1024 * 1024))
 
     response = client.post(
         f"/expressions/{expression.pk}/attachments/", {"title": "Big", "file": big}

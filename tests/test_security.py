@@ -20,6 +20,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.hostile_files import pdf, png
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +191,7 @@ def test_api_rates_come_from_the_settings(settings):
 
 def label_with_certificate(**organisation):
     label = LabelFactory(organisation=OrganisationFactory(**organisation))
-    label.certificate.save("gold.pdf", ContentFile(b"%PDF-1.4 <script>alert(1)</script>"))
+    label.certificate.save("gold.pdf", ContentFile(pdf()))
     return label
 
 
@@ -203,7 +204,7 @@ def test_certificate_of_a_verified_organisation_is_a_download_for_everyone(clien
     assert response["Content-Disposition"] == 'attachment; filename="gold.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == b"%PDF-1.4 <script>alert(1)</script>"
+    assert b"".join(response.streaming_content) == pdf()
 
 
 def test_certificate_of_a_draft_is_404_for_anonymous_and_other_managers(client):
@@ -286,10 +287,10 @@ def development_urls(settings):
 def test_development_media_serving_leaves_certificates_out(client, development_urls):
     label = label_with_certificate()
     organisation = label.organisation
-    organisation.logo.save("logo.svg", ContentFile(b"<svg/>"))
+    organisation.logo.save("logo.png", ContentFile(png()))
 
     logo = client.get(f"/media/{organisation.logo.name}")
     certificate = client.get(f"/media/{label.certificate.name}")
 
-    assert logo.status_code == 200
+    assert (logo.status_code, logo["Content-Type"]) == (200, "image/png")
     assert certificate.status_code == 404

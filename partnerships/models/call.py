@@ -24,7 +24,8 @@ from partnerships.rules import (
     can_view_expression,
     is_signed_in,
 )
-from partnerships.uploads import validate_certificate
+from partnerships.uploads import attachment_path, private_storage
+from partnerships.uploads.fields import InspectedFileField
 
 from .organisation import Organisation
 from .reference import EmergingIndustry, PolicyObjective, SectoralIndustry
@@ -345,9 +346,15 @@ class ExpressionAttachment(models.Model):
         ExpressionOfInterest, on_delete=models.CASCADE, related_name="attachments"
     )
     title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(
-        _("file"), upload_to="expressions/%Y/", validators=[validate_certificate]
+    file = InspectedFileField(
+        _("file"),
+        upload_to=attachment_path,
+        storage=private_storage,
+        kind="document",
+        name_field="original_name",
     )
+    # Declared after the file: its field fills this in as it saves the file.
+    original_name = models.CharField(_("original name"), max_length=200, blank=True, editable=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -360,3 +367,6 @@ class ExpressionAttachment(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_download_url(self):
+        return reverse("partnerships:expression-attachment", args=[self.expression_id, self.pk])

@@ -23,6 +23,8 @@ from partnerships.rules import (
     can_view_organisation,
     is_signed_in,
 )
+from partnerships.uploads import certificate_path, logo_path, private_storage
+from partnerships.uploads.fields import InspectedFileField
 
 from .reference import (
     Country,
@@ -93,7 +95,11 @@ class Organisation(RulesModel):
         verbose_name=_("target countries for internationalisation"),
     )
 
-    logo = models.FileField(_("logo"), upload_to="logos/", blank=True)
+    logo = InspectedFileField(
+        _("logo"), upload_to=logo_path, kind="logo", name_field="logo_original_name", blank=True
+    )
+    # Declared after the file: its field fills this in as it saves the file.
+    logo_original_name = models.CharField(max_length=200, blank=True, editable=False)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
 
     recognised_programme = models.CharField(
@@ -267,7 +273,15 @@ class Label(models.Model):
     assessed_on = models.DateField(_("assessed on"))
     valid_until = models.DateField(_("valid until"), db_index=True)
     source_url = models.URLField(_("source"), blank=True)
-    certificate = models.FileField(_("certificate"), upload_to="certificates/", blank=True)
+    certificate = InspectedFileField(
+        _("certificate"),
+        upload_to=certificate_path,
+        storage=private_storage,
+        kind="document",
+        name_field="certificate_original_name",
+        blank=True,
+    )
+    certificate_original_name = models.CharField(max_length=200, blank=True, editable=False)
 
     objects = LabelQuerySet.as_manager()
 
@@ -287,6 +301,9 @@ class Label(models.Model):
 
     def __str__(self):
         return f"{self.get_level_display()} ({self.organisation})"
+
+    def get_download_url(self):
+        return reverse("label-certificate", args=[self.pk])
 
     def is_current_on(self, day):
         return self.valid_until >= day

@@ -10,13 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from partnerships import directory, page_cache
+from partnerships.exports import safe_cell
 from partnerships.facet_loader import directory_index
 from partnerships.filters import DirectoryFilter
 from partnerships.queries import current_label
 
 EXPORT_CHUNK = 2000
-# Spreadsheets run cells that start like a formula; a leading quote makes them plain text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_COLUMNS = [
     _("Name"),
     _("Acronym"),
@@ -109,11 +108,6 @@ class Echo:
 
     def write(self, value):
         return value
-
-
-def safe_cell(value):
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def export_rows(ids, header):

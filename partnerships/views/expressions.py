@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +26,7 @@ from partnerships.queries import (
     organisations_of_member,
     with_expression_relations,
 )
+from partnerships.uploads.serving import download_name, private_file_response
 from partnerships.views.manage import attach_errors
 
 
@@ -245,6 +245,7 @@ class AttachmentAddView(ExpressionMixin, View):
             else:
                 messages.success(request, _("The attachment is added."))
                 return self.back()
+        form.hold_uploads()
         return ExpressionDetailView.get(self, request, pk, attachment_form=form, status=400)
 
 
@@ -279,9 +280,7 @@ class ExpressionAttachmentDownloadView(ExpressionMixin, View):
 
     def get(self, request, pk, attachment_pk):
         attachment = get_object_or_404(self.get_expression().attachments, pk=attachment_pk)
-        response = HttpResponse(attachment.file.open("rb").read())
-        response["Content-Type"] = "application/octet-stream"
-        response["Content-Disposition"] = (
-            f'attachment; filename="{attachment.file.name.rsplit("/", 1)[-1]}"'
+        return private_file_response(
+            attachment.file,
+            filename=download_name(attachment.original_name, attachment.file.name),
         )
-        return response

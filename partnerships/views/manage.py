@@ -46,7 +46,10 @@ class OrganisationFormMixin:
     def label_given(self, label_form):
         return any(
             self.request.POST.get(f"label-{name}") for name in ("level", "assessed_on")
-        ) or bool(self.request.FILES.get("label-certificate"))
+        ) or bool(
+            self.request.FILES.get("label-certificate")
+            or self.request.POST.get("label-certificate-held")
+        )
 
     def render_forms(self, form, label_form, organisation=None, status=200):
         context = {
@@ -58,11 +61,21 @@ class OrganisationFormMixin:
         }
         return render(self.request, self.template_name, context, status=status)
 
+    def refuse(self, form, label_form, wants_label, organisation=None):
+        """Show the errors; accepted files are kept, and a label section the person left
+        empty is shown empty, not full of "required" errors."""
+        form.hold_uploads()
+        if wants_label:
+            label_form.hold_uploads()
+        else:
+            label_form = LabelForm(prefix="label")
+        return self.render_forms(form, label_form, organisation)
+
     def save(self, form, label_form, organisation=None):
         """Save the draft, then try to submit when asked; a failed submission keeps the draft."""
         wants_label = self.label_given(label_form)
         if not form.is_valid() or (wants_label and not label_form.is_valid()):
-            return self.render_forms(form, label_form, organisation)
+            return self.refuse(form, label_form, wants_label, organisation)
         user = self.request.user
         try:
             with transaction.atomic():
@@ -76,7 +89,7 @@ class OrganisationFormMixin:
                     services.record_label(organisation, by=user, **label_form.label_fields())
         except ValidationError as error:
             attach_errors(form, error)
-            return self.render_forms(form, label_form, organisation)
+            return self.refuse(form, label_form, wants_label, organisation)
         if "submit" not in self.request.POST:
             messages.success(self.request, _("Your draft is saved."))
             return redirect("partnerships:organisation-edit", pk=organisation.pk)

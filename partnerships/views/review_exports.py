@@ -8,23 +8,14 @@ from django.http import Http404, HttpResponse
 from django.views import View
 
 from partnerships.enums import ReviewState
+from partnerships.exports import safe_cell
 from partnerships.models import ReviewScore
 from partnerships.queries import conflict_log, stage_ranking
 from partnerships.views.review import CallReviewMixin
 
-# Spreadsheet programs run a cell that starts like a formula; comments are free text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _text(value):
     return None if value is None else str(value)
-
-
-def _cell(value):
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 SCORE_FIELDS = [
@@ -167,7 +158,7 @@ class ReviewExportView(CallReviewMixin, View):
             writer = csv.DictWriter(buffer, fieldnames=fields)
             writer.writeheader()
             for row in rows:
-                writer.writerow({key: _cell(value) for key, value in row.items()})
+                writer.writerow({key: safe_cell(value) for key, value in row.items()})
             response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

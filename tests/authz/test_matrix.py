@@ -1,5 +1,7 @@
 """Every page and API endpoint, for every role, against the one table in policy.py."""
 
+from pathlib import PurePath
+
 import pytest
 from django.db import transaction
 from django.test import override_settings
@@ -28,6 +30,7 @@ def target_kwargs(world, target):
         "weight_fit": {"pk": world.weight_fit.pk},
         "draft_organisation": {"pk": world.draft_organisation.pk},
         "label": {"pk": world.label.pk},
+        "logo": {"name": PurePath(world.organisation.logo.name).name},
         "draft_label": {"pk": world.draft_label.pk},
         "invitation": {"token": world.invitation.token},
         "call": {"pk": world.call.pk},
@@ -72,7 +75,10 @@ def target_kwargs(world, target):
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
     # One world for the whole table; each case runs in a savepoint that is rolled back.
-    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("authz-media"))
+    media = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("authz-media"),
+        PRIVATE_MEDIA_ROOT=tmp_path_factory.mktemp("authz-private"),
+    )
     media.enable()
     with django_db_blocker.unblock(), transaction.atomic():
         yield build_world()

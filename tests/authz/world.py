@@ -26,6 +26,7 @@ from tests.factories import (
     StrategicPartnershipFactory,
     UserFactory,
 )
+from tests.hostile_files import pdf, png
 
 # Words that appear only in things some roles must never see.
 DRAFT_ORGANISATION_NAME = "Quiverfjord Hidden Draft Cluster"
@@ -99,10 +100,11 @@ def build_world():
     ally = OrganisationFactory(name="Authz Ally Cluster")
     owner_of(ally, ally_manager)
 
+    organisation.logo.save("logo.png", ContentFile(png()))
     label = LabelFactory(organisation=organisation)
-    label.certificate.save("gold.pdf", ContentFile(b"%PDF-1.4 public certificate"))
+    label.certificate.save("gold.pdf", ContentFile(pdf()))
     draft_label = LabelFactory(organisation=draft_organisation)
-    draft_label.certificate.save("draft.pdf", ContentFile(b"%PDF-1.4 private certificate"))
+    draft_label.certificate.save("draft.pdf", ContentFile(pdf()))
     invitation = Invitation.objects.create(
         organisation=organisation, email="colleague@authz.example.eu", invited_by=manager
     )
@@ -114,7 +116,7 @@ def build_world():
     )
     expression_partner = ExpressionPartnerFactory(expression=expression, organisation=ally)
     attachment = ExpressionAttachment(expression=expression, title="Plan", uploaded_by=manager)
-    attachment.file.save("plan.pdf", ContentFile(b"%PDF-1.7 plan"))
+    attachment.file.save("plan.pdf", ContentFile(pdf()))
 
     event = EventFactory(title="Authz Brokerage Event", organiser=users["staff"])
     manager_registration = RegistrationFactory(event=event, user=manager, organisation=organisation)

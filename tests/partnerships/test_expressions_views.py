@@ -16,6 +16,7 @@ from tests.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.hostile_files import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -268,9 +269,7 @@ def test_attachment_checked_by_content_and_served_to_the_consortium_only(lead_ma
     fake = client.post(
         add, {"title": "Roadmap", "file": SimpleUploadedFile("roadmap.pdf", b"MZ not a pdf")}
     )
-    client.post(
-        add, {"title": "Roadmap", "file": SimpleUploadedFile("roadmap.pdf", b"%PDF-1.7 roadmap")}
-    )
+    client.post(add, {"title": "Roadmap", "file": SimpleUploadedFile("roadmap.pdf", pdf())})
     attachment = expression.attachments.get()
     url = reverse("partnerships:expression-attachment", args=[expression.pk, attachment.pk])
     own = client.get(url)
@@ -281,7 +280,7 @@ def test_attachment_checked_by_content_and_served_to_the_consortium_only(lead_ma
     assert fake.context["attachment_form"].errors == {
         "file": ["This file is not one of: PDF, PNG, JPEG."]
     }
-    assert (own.status_code, own.content) == (200, b"%PDF-1.7 roadmap")
+    assert (own.status_code, b"".join(own.streaming_content)) == (200, pdf())
     assert stranger.status_code == 404
 
 

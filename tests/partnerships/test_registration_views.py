@@ -11,9 +11,9 @@ from tests.factories import (
     SectoralIndustryFactory,
     UserFactory,
 )
+from tests.hostile_files import pdf, png
 
 NEW = "/organisations/new/"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
 @pytest.fixture
@@ -154,8 +154,8 @@ def test_logo_type_is_read_from_content_not_name(manager_client, bavaria):
 
 @pytest.mark.django_db
 def test_real_png_logo_and_label_with_certificate_are_saved(manager_client, bavaria):
-    logo = SimpleUploadedFile("logo.bin", PNG, content_type="application/octet-stream")
-    certificate = SimpleUploadedFile("c.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
+    logo = SimpleUploadedFile("logo.bin", png(), content_type="application/octet-stream")
+    certificate = SimpleUploadedFile("c.pdf", pdf(), content_type="application/pdf")
     data = profile(
         bavaria,
         save="1",

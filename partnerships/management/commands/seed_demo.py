@@ -281,7 +281,7 @@ def write_demo(data, *, now):
     links += len(rows)
 
     label_rows = [
-        (pk, label.level, label.awarding_body, label.assessed_on, label.valid_until, "", "")
+        (pk, label.level, label.awarding_body, label.assessed_on, label.valid_until, "", "", "")
         for pk, spec in zip(ids, data.organisations, strict=True)
         for label in spec.labels
     ]
@@ -295,6 +295,7 @@ def write_demo(data, *, now):
             "valid_until",
             "source_url",
             "certificate",
+            "certificate_original_name",
         ),
         label_rows,
     )
