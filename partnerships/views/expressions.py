@@ -66,6 +66,9 @@ class ExpressionStartView(PermissionRequiredMixin, View):
                     by=request.user,
                     title=form.cleaned_data["title"],
                 )
+            except services.AlreadyStarted as error:
+                # A double click or a colleague got there first: open what they started.
+                return self.open_existing(request, error)
             except ValidationError as error:
                 attach_errors(form, error)
             else:
@@ -77,6 +80,13 @@ class ExpressionStartView(PermissionRequiredMixin, View):
             {"call": call, "form": form},
             status=400,
         )
+
+    def open_existing(self, request, error):
+        expression = error.expression
+        messages.info(request, error.messages[0])
+        if request.user.has_perm("partnerships.change_expressionofinterest", expression):
+            return redirect("partnerships:expression-edit", pk=expression.pk)
+        return redirect(expression.get_absolute_url())
 
 
 class ExpressionDetailView(ExpressionMixin, View):
