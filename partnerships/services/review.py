@@ -50,6 +50,7 @@ from partnerships.services.audit import log_action, signed_in
 from partnerships.services.expression import decide_expression
 from partnerships.services.notifications import absolute, queue_email
 from partnerships.statemachine import ensure_transition
+from partnerships.text import single_line
 
 SCORE_STEP = Decimal("0.5")
 
@@ -773,7 +774,9 @@ def release_decisions(call, *, stage, by):
             "outcome": ExpressionState(decision.outcome).label,
             "url": absolute(expression.get_absolute_url()),
         }
-        subject = _("ClusterPortal: decision on “%(title)s”") % {"title": expression.title}
+        subject = single_line(
+            _("ClusterPortal: decision on “%(title)s”") % {"title": expression.title}
+        )
         for user in _consortium_managers(expression):
             OutboxMessage.objects.create(
                 to=user.email,
