@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -28,6 +29,7 @@ from partnerships.queries import (
     with_expression_relations,
 )
 from partnerships.views.manage import attach_errors
+from partnerships.views.session import SignInKeepsTypingMixin, kept_typing
 
 
 def error_messages(error):
@@ -124,7 +126,7 @@ class ExpressionDetailView(ExpressionMixin, View):
         return render(request, "partnerships/expression_detail.html", context, status=status)
 
 
-class ExpressionEditView(ExpressionMixin, View):
+class ExpressionEditView(SignInKeepsTypingMixin, ExpressionMixin, View):
     permission_required = "partnerships.change_expressionofinterest"
 
     def render_form(self, form, status=200):
@@ -138,7 +140,8 @@ class ExpressionEditView(ExpressionMixin, View):
         return render(self.request, "partnerships/expression_form.html", context, status=status)
 
     def get(self, request, pk):
-        return self.render_form(ExpressionForm(instance=self.get_expression()))
+        kept = kept_typing(request, request.path)
+        return self.render_form(ExpressionForm(kept, instance=self.get_expression()))
 
     def post(self, request, pk):
         expression = self.get_expression()
@@ -154,10 +157,13 @@ class ExpressionEditView(ExpressionMixin, View):
         return self.back()
 
 
-class ExpressionAutosaveView(ExpressionMixin, View):
-    """Saves the draft on every change; HTMX gets a small status, anyone else a redirect."""
+class ExpressionAutosaveView(SignInKeepsTypingMixin, ExpressionMixin, View):
+    """Saves the draft as the person types; HTMX gets a small status, anyone else a redirect."""
 
     permission_required = "partnerships.change_expressionofinterest"
+
+    def back_to(self):
+        return reverse("partnerships:expression-edit", args=[self.kwargs["pk"]])
 
     def post(self, request, pk):
         expression = self.get_expression()

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -52,6 +53,7 @@ from partnerships.queries import (
 )
 from partnerships.views.expressions import error_messages
 from partnerships.views.manage import attach_errors
+from partnerships.views.session import SignInKeepsTypingMixin, kept_typing
 
 
 def _report_errors(request, error):
@@ -309,7 +311,7 @@ class MyReviewsView(PermissionRequiredMixin, View):
         return self.get(request, form=form)
 
 
-class ReviewDetailView(PermissionRequiredMixin, View):
+class ReviewDetailView(SignInKeepsTypingMixin, PermissionRequiredMixin, View):
     """A reviewer's score sheet; the others' reviews appear once this one is submitted."""
 
     permission_required = "partnerships.view_review"
@@ -371,7 +373,11 @@ class ReviewDetailView(PermissionRequiredMixin, View):
         return render(self.request, "partnerships/review/review_form.html", context, status=status)
 
     def get(self, request, pk):
-        return self.render_page(self.get_review())
+        review = self.get_review()
+        kept = kept_typing(request, request.path)
+        if kept is not None and request.user.has_perm("partnerships.change_review", review):
+            return self.render_page(review, ReviewForm(kept, criteria=self.criteria(review)))
+        return self.render_page(review)
 
     def post(self, request, pk):
         review = self.get_review()
@@ -419,6 +425,9 @@ class ReviewAutosaveView(ReviewDetailView):
 
     permission_required = "partnerships.change_review"
     http_method_names = ["post"]
+
+    def back_to(self):
+        return reverse("partnerships:review-detail", args=[self.kwargs["pk"]])
 
     def post(self, request, pk):
         review = self.get_review()

@@ -71,7 +71,8 @@ def test_edit_form_autosaves_with_htmx_and_states_time_zone(lead_manager_client)
     ).content.decode()
 
     autosave = reverse("partnerships:expression-autosave", args=[expression.pk])
-    assert f'hx-post="{autosave}" hx-trigger="change delay:1s"' in page
+    assert f'data-autosave="{autosave}"' in page
+    assert 'src="/static/js/autosave.js" defer' in page
     assert "Brussels time (Europe/Brussels)" in page
 
 
