@@ -129,11 +129,12 @@ class ExpressionDetailView(ExpressionMixin, View):
 class ExpressionEditView(SignInKeepsTypingMixin, ExpressionMixin, View):
     permission_required = "partnerships.change_expressionofinterest"
 
-    def render_form(self, form, status=200):
+    def render_form(self, form, status=200, *, restored=False):
         expression = self.get_expression()
         context = {
             "expression": expression,
             "form": form,
+            "restored": restored,
             "deadline": services.stage_deadline(expression),
             "time_zone": settings.TIME_ZONE,
         }
@@ -141,7 +142,8 @@ class ExpressionEditView(SignInKeepsTypingMixin, ExpressionMixin, View):
 
     def get(self, request, pk):
         kept = kept_typing(request, request.path)
-        return self.render_form(ExpressionForm(kept, instance=self.get_expression()))
+        form = ExpressionForm(kept, instance=self.get_expression())
+        return self.render_form(form, restored=kept is not None)
 
     def post(self, request, pk):
         expression = self.get_expression()

@@ -346,7 +346,7 @@ class ReviewDetailView(SignInKeepsTypingMixin, PermissionRequiredMixin, View):
             initial[f"comment_{score.criterion_id}"] = score.comment
         return initial
 
-    def render_page(self, review, form=None, *, stale=None, status=200):
+    def render_page(self, review, form=None, *, stale=None, status=200, restored=False):
         user = self.request.user
         assignment = review.assignment
         can_edit = user.has_perm("partnerships.change_review", review)
@@ -369,6 +369,7 @@ class ReviewDetailView(SignInKeepsTypingMixin, PermissionRequiredMixin, View):
             "form": form if can_edit else None,
             "stale": stale,
             "others": others,
+            "restored": restored,
         }
         return render(self.request, "partnerships/review/review_form.html", context, status=status)
 
@@ -376,7 +377,8 @@ class ReviewDetailView(SignInKeepsTypingMixin, PermissionRequiredMixin, View):
         review = self.get_review()
         kept = kept_typing(request, request.path)
         if kept is not None and request.user.has_perm("partnerships.change_review", review):
-            return self.render_page(review, ReviewForm(kept, criteria=self.criteria(review)))
+            form = ReviewForm(kept, criteria=self.criteria(review))
+            return self.render_page(review, form, restored=True)
         return self.render_page(review)
 
     def post(self, request, pk):

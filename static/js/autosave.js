@@ -228,6 +228,10 @@
       say(form.getAttribute("data-restored"));
       edits += 1;
       save();
+    } else if (form.hasAttribute("data-unsaved")) {
+      // The server put back what a form POST could not save when the session had expired.
+      edits += 1;
+      save();
     }
   }
 

@@ -64,3 +64,20 @@ def test_text_typed_after_the_session_expired_is_kept_and_saved_after_signing_in
 
     assert page.input_value("#id_objectives") == "Typed after expiry"
     assert ExpressionOfInterest.objects.get().objectives == "Typed after expiry"
+
+
+def test_a_draft_saved_by_its_button_after_expiry_is_saved_once_signed_in_again(page, draft):
+    expression, manager = draft
+    Session.objects.all().delete()
+
+    page.fill("#id_title", "Clean mobility 2030")
+    page.click("button:has-text('Save draft')")
+    page.wait_for_url("**/accounts/login/?next=*")
+    page.fill("input[name=login]", manager.email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"**/expressions/{expression.pk}/edit/")
+    page.wait_for_selector("#autosave-status:has-text('Saved at')")
+
+    assert page.input_value("#id_title") == "Clean mobility 2030"
+    assert ExpressionOfInterest.objects.get().title == "Clean mobility 2030"

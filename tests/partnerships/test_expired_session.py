@@ -92,6 +92,8 @@ def test_the_form_posted_after_expiry_is_back_after_signing_in(editing):
     assert 'value="Blue growth 2030"' in body
     assert "Aims\ntyped late</textarea>" in body
     assert "What you typed before signing in again is back in the form; save it to keep it." in body
+    # The autosave script saves such a form at once.
+    assert " data-unsaved>" in body
     expression.refresh_from_db()
     assert (expression.title, expression.objectives) == ("Blue growth", "Old aims")
     assert KEPT_TYPING not in client.session
