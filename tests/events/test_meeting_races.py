@@ -1,4 +1,4 @@
-"""Meeting requests and answers racing each other: one outcome, a readable refusal for the
+"""Meeting requests, answers and registrations racing each other: one outcome, a readable
 other side, never a deadlock or a server error."""
 
 import pytest
@@ -9,10 +9,10 @@ from django.db import IntegrityError, transaction
 
 from events import services
 from events.enums import MeetingState
-from events.models import Meeting
+from events.models import Meeting, Registration
 from partnerships.models import AuditEntry
 from tests.concurrency import at_once, second_meets_first
-from tests.factories import EventFactory, MeetingFactory, RegistrationFactory
+from tests.factories import EventFactory, MeetingFactory, MembershipFactory, RegistrationFactory
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -138,3 +138,20 @@ def test_a_decline_and_a_cancellation_released_together_leave_exactly_one_outcom
         assert (len(done), len(refused)) == (1, 1)
         assert done[0].state == meeting.state
         assert meeting.state in (MeetingState.CANCELLED, MeetingState.DECLINED)
+
+
+def test_a_double_click_on_register_makes_one_registration_and_says_so():
+    event = EventFactory()
+    membership = MembershipFactory()
+
+    def register():
+        return services.register(event, user=membership.user, organisation=membership.organisation)
+
+    first, second = second_meets_first(register, register)
+
+    assert isinstance(second, ValidationError)
+    assert (second.code, second.messages) == (
+        "duplicate",
+        ["You are already registered for this event."],
+    )
+    assert list(Registration.objects.values_list("pk", flat=True)) == [first.pk]
