@@ -1,5 +1,5 @@
 """Meeting requests, answers and registrations racing each other: one outcome, a readable
-other side, never a deadlock or a server error."""
+refusal for the other side, never a deadlock or a server error."""
 
 import pytest
 from django.conf import settings
