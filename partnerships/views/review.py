@@ -434,7 +434,7 @@ class ReviewAutosaveView(ReviewDetailView):
     def post(self, request, pk):
         review = self.get_review()
         form = ReviewForm(request.POST, criteria=self.criteria(review))
-        saved_at, errors = None, []
+        saved_at, errors, status = None, [], 422
         if form.is_valid():
             try:
                 review = services.save_review(
@@ -445,6 +445,7 @@ class ReviewAutosaveView(ReviewDetailView):
                 )
                 saved_at = timezone.localtime()
             except services.StaleVersion:
+                status = 409
                 errors = [
                     _(
                         "Somebody saved this review meanwhile. Use “Save draft” to compare "
@@ -465,6 +466,8 @@ class ReviewAutosaveView(ReviewDetailView):
             request,
             "partnerships/review/includes/_review_autosave.html",
             {"saved_at": saved_at, "errors": errors, "version": review.version},
+            # Only a saved draft is a success: the page keeps an unsaved one in the tab.
+            status=200 if saved_at else status,
         )
 
 

@@ -15,6 +15,7 @@
 
   var PAUSE_MS = 800;
   var LEAVE_WAIT_MS = 2500;
+  var RETRY_MS = 5000;
 
   function storageKey(form) {
     return "autosave:" + form.getAttribute("action");
@@ -112,9 +113,10 @@
       status.appendChild(message);
     }
 
-    // The answer is the status partial; elements marked hx-swap-oob (the review's version
-    // field) replace their namesakes in the page.
-    function showSaved(html) {
+    // The answer is the status partial; after a save, elements marked hx-swap-oob (the
+    // review's version field) replace their namesakes in the page. A refused save leaves
+    // them, so a stale tab stays stale until the person compares the versions.
+    function showSaved(html, saved) {
       var template = document.createElement("template");
       template.innerHTML = html;
       Array.prototype.forEach.call(
@@ -122,7 +124,7 @@
         function (element) {
           var current = document.getElementById(element.id);
           element.removeAttribute("hx-swap-oob");
-          if (current) {
+          if (current && saved) {
             current.replaceWith(element);
           } else {
             element.remove();
@@ -155,8 +157,13 @@
               saySignedOut(body.login_url);
             });
           }
+          if ([200, 409, 422].indexOf(response.status) === -1) {
+            // Not an answer about the draft (a refused page, a server error): say so briefly.
+            say(form.getAttribute("data-refused"));
+            return null;
+          }
           return response.text().then(function (html) {
-            showSaved(html);
+            showSaved(html, response.ok);
             if (response.ok && sent === edits) {
               savedEdits = sent;
               clearStore(form);
@@ -165,6 +172,8 @@
         })
         .catch(function () {
           say(form.getAttribute("data-offline"));
+          window.clearTimeout(timer);
+          timer = window.setTimeout(save, RETRY_MS);
         })
         .finally(function () {
           if (pending === request) {
@@ -213,6 +222,9 @@
       Promise.race([save(), wait]).then(leave, leave);
     });
 
+    window.addEventListener("online", function () {
+      save();
+    });
     window.addEventListener("pagehide", function () {
       save({ keepalive: true });
     });
