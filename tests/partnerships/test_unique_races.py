@@ -8,14 +8,15 @@ from django.test import Client
 from django.urls import reverse
 
 from partnerships import services
-from partnerships.enums import ExpressionState
-from partnerships.models import ExpressionOfInterest, ExpressionPartner, Invitation
+from partnerships.enums import CallType, ExpressionState
+from partnerships.models import Call, ExpressionOfInterest, ExpressionPartner, Invitation
 from tests.concurrency import at_once, second_meets_first
 from tests.factories import (
     CallFactory,
     ExpressionFactory,
     MembershipFactory,
     OrganisationFactory,
+    StaffFactory,
     UserFactory,
 )
 
@@ -116,3 +117,29 @@ def test_two_invitations_to_the_same_address_meanwhile_leave_one_open():
     assert isinstance(second, ValidationError)
     assert second.message_dict == {"email": ["An invitation to ana@example.eu has just been sent."]}
     assert list(Invitation.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_two_staff_creating_calls_with_one_reference_meanwhile_get_the_form_error():
+    def create(title):
+        return lambda: services.create_call(
+            by=StaffFactory(),
+            type=CallType.ESCP_S3,
+            reference="escp-2027",
+            title=title,
+            eligible_types=["cluster"],
+        )
+
+    first, second = second_meets_first(create("First"), create("Second"))
+
+    assert isinstance(second, ValidationError)
+    assert second.message_dict == {"reference": ["Call with this Reference already exists."]}
+    assert list(Call.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def test_starting_again_after_submitting_opens_the_submitted_expression(client):
+    expression = ExpressionFactory(state=ExpressionState.SUBMITTED)
+    client.force_login(MembershipFactory(organisation=expression.lead).user)
+
+    response = start(client, expression.call, expression.lead, "Again")()
+
+    assert response.url == expression.get_absolute_url()
