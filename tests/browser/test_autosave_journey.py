@@ -81,3 +81,9 @@ def test_a_draft_saved_by_its_button_after_expiry_is_saved_once_signed_in_again(
 
     assert page.input_value("#id_title") == "Clean mobility 2030"
     assert ExpressionOfInterest.objects.get().title == "Clean mobility 2030"
+
+
+def test_the_draft_form_fits_a_phone_screen(page, draft):
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
