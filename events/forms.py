@@ -13,9 +13,10 @@ from events.enums import (
 )
 from partnerships.models import Country, EmergingIndustry, SectoralIndustry
 from partnerships.queries import organisations_of_member
+from partnerships.text import SingleLineFieldsMixin
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(SingleLineFieldsMixin, forms.Form):
     WHEN_CHOICES = [("upcoming", _("Upcoming")), ("past", _("Past"))]
 
     when = forms.ChoiceField(label=_("When"), choices=WHEN_CHOICES, required=False)
@@ -75,7 +76,7 @@ class EventFilterForm(forms.Form):
         return events
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(SingleLineFieldsMixin, forms.Form):
     organisation = forms.ModelChoiceField(label=_("I represent"), queryset=None, empty_label=None)
     introduction = forms.CharField(
         label=_("What you come for"), widget=forms.Textarea(attrs={"rows": 3}), required=False
@@ -99,7 +100,7 @@ class RegistrationForm(forms.Form):
         return items
 
 
-class ParticipantFilterForm(forms.Form):
+class ParticipantFilterForm(SingleLineFieldsMixin, forms.Form):
     q = forms.CharField(label=_("Name or organisation"), required=False)
     country = forms.ModelChoiceField(
         label=_("Country"),
@@ -137,28 +138,28 @@ class ParticipantFilterForm(forms.Form):
         return registrations
 
 
-class MeetingRequestForm(forms.Form):
+class MeetingRequestForm(SingleLineFieldsMixin, forms.Form):
     message = forms.CharField(
         label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
 
 
-class MeetingAnswerForm(forms.Form):
+class MeetingAnswerForm(SingleLineFieldsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Answer"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
     )
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)
 
 
-class MeetingCancelForm(forms.Form):
+class MeetingCancelForm(SingleLineFieldsMixin, forms.Form):
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)
 
 
-class PreferenceForm(forms.Form):
+class PreferenceForm(SingleLineFieldsMixin, forms.Form):
     level = forms.ChoiceField(label=_("Preference"), choices=Preference.choices)
 
 
-class BookingForm(forms.Form):
+class BookingForm(SingleLineFieldsMixin, forms.Form):
     slot = forms.ModelChoiceField(label=_("Slot"), queryset=None, empty_label=None)
 
     def __init__(self, *args, slots, **kwargs):
@@ -166,7 +167,7 @@ class BookingForm(forms.Form):
         self.fields["slot"].queryset = slots
 
 
-class MeetingRatingForm(forms.Form):
+class MeetingRatingForm(SingleLineFieldsMixin, forms.Form):
     STAR_CHOICES = [(n, str(n)) for n in range(5, 0, -1)]
 
     stars = forms.TypedChoiceField(
@@ -183,7 +184,7 @@ class MeetingRatingForm(forms.Form):
     )
 
 
-class MeetingOutcomeForm(forms.Form):
+class MeetingOutcomeForm(SingleLineFieldsMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("What came of it?"), choices=())
 
     def __init__(self, *args, current, **kwargs):
@@ -194,7 +195,7 @@ class MeetingOutcomeForm(forms.Form):
         ]
 
 
-class MeetingMoveForm(forms.Form):
+class MeetingMoveForm(SingleLineFieldsMixin, forms.Form):
     slot = forms.ModelChoiceField(label=_("Slot"), queryset=None, empty_label=None)
     table = forms.IntegerField(label=_("Table"), min_value=1)
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Greatest, Least
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -270,8 +271,10 @@ class Meeting(models.Model):
                 condition=Q(slot__isnull=False),
                 name="meeting_one_per_table_and_slot",
             ),
+            # One open meeting per pair of people, whoever asked whom.
             models.UniqueConstraint(
-                fields=["requester", "recipient"],
+                Least("requester", "recipient"),
+                Greatest("requester", "recipient"),
                 condition=Q(state__in=MEETING_OPEN_STATES),
                 name="meeting_one_open_per_pair",
             ),

@@ -26,10 +26,11 @@ from partnerships.models import (
 )
 from partnerships.services import set_email_consent
 from partnerships.services.call import CALL_M2M_FIELDS
+from partnerships.text import SingleLineFieldsMixin
 from partnerships.uploads.fields import HoldsUploads, UploadField
 
 
-class SignupForm(forms.Form):
+class SignupForm(SingleLineFieldsMixin, forms.Form):
     """Extra fields on allauth's sign-up form; allauth calls `signup` once the user exists."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=200)
@@ -49,7 +50,7 @@ class SignupForm(forms.Form):
             set_email_consent(user, consent=True, by=user)
 
 
-class OrganisationForm(HoldsUploads, forms.ModelForm):
+class OrganisationForm(SingleLineFieldsMixin, HoldsUploads, forms.ModelForm):
     """The registration and edit form, in the sections a manager fills in.
 
     Only name, country and region are needed to save a draft; the pre-checks decide what a
@@ -179,7 +180,7 @@ class OrganisationForm(HoldsUploads, forms.ModelForm):
         return fields
 
 
-class LabelForm(HoldsUploads, forms.ModelForm):
+class LabelForm(SingleLineFieldsMixin, HoldsUploads, forms.ModelForm):
     class Meta:
         model = Label
         fields = [
@@ -207,7 +208,7 @@ class LabelForm(HoldsUploads, forms.ModelForm):
         return cleaned
 
 
-class ValidationDecisionForm(forms.Form):
+class ValidationDecisionForm(SingleLineFieldsMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("verify", _("Verify and publish")), ("reject", _("Reject"))],
@@ -226,11 +227,11 @@ class ValidationDecisionForm(forms.Form):
         return cleaned
 
 
-class InvitationForm(forms.Form):
+class InvitationForm(SingleLineFieldsMixin, forms.Form):
     email = forms.EmailField(label=_("Colleague's e-mail address"))
 
 
-class OwnershipForm(forms.Form):
+class OwnershipForm(SingleLineFieldsMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("New owner"), queryset=User.objects.none())
 
     def __init__(self, *args, organisation, **kwargs):
@@ -240,7 +241,7 @@ class OwnershipForm(forms.Form):
         )
 
 
-class HotspotFilterForm(forms.Form):
+class HotspotFilterForm(SingleLineFieldsMixin, forms.Form):
     """The hotspots map's controls; filters carry the directory's names, so a region link
     can hand them on and the directory lists exactly the organisations the map counted."""
 
@@ -348,7 +349,7 @@ class HotspotFilterForm(forms.Form):
         return params
 
 
-class ExpressionForm(forms.ModelForm):
+class ExpressionForm(SingleLineFieldsMixin, forms.ModelForm):
     """The content of an expression of interest; every field may stay empty in a draft."""
 
     class Meta:
@@ -411,7 +412,7 @@ class ExpressionForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class ExpressionStartForm(forms.Form):
+class ExpressionStartForm(SingleLineFieldsMixin, forms.Form):
     """Which of the person's organisations leads, and a working title."""
 
     lead = forms.ModelChoiceField(
@@ -427,7 +428,7 @@ class ExpressionStartForm(forms.Form):
             self.fields["lead"].empty_label = None
 
 
-class PartnerInviteForm(forms.Form):
+class PartnerInviteForm(SingleLineFieldsMixin, forms.Form):
     """Invite a partner by the name of its verified organisation."""
 
     name = forms.CharField(
@@ -462,7 +463,7 @@ class PartnerInviteForm(forms.Form):
         )
 
 
-class AttachmentForm(HoldsUploads, forms.Form):
+class AttachmentForm(SingleLineFieldsMixin, HoldsUploads, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     file = UploadField(label=_("File"), kind="document")
 
@@ -470,7 +471,7 @@ class AttachmentForm(HoldsUploads, forms.Form):
 # Reviews
 
 
-class ReviewerAddForm(forms.Form):
+class ReviewerAddForm(SingleLineFieldsMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("Member of staff"), queryset=User.objects.none())
     is_moderator = forms.BooleanField(
         label=_("Moderator (writes the consensus, reviews nothing)"), required=False
@@ -492,20 +493,20 @@ class ReviewerAddForm(forms.Form):
         )
 
 
-class SameCountryRuleForm(forms.Form):
+class SameCountryRuleForm(SingleLineFieldsMixin, forms.Form):
     enabled = forms.BooleanField(
         label=_("Never assign a reviewer to a consortium with an organisation from their country"),
         required=False,
     )
 
 
-class AutoAssignForm(forms.Form):
+class AutoAssignForm(SingleLineFieldsMixin, forms.Form):
     per_expression = forms.IntegerField(
         label=_("Reviewers per expression"), min_value=1, max_value=10, initial=3
     )
 
 
-class ManualAssignForm(forms.Form):
+class ManualAssignForm(SingleLineFieldsMixin, forms.Form):
     expression = forms.ModelChoiceField(
         label=_("Expression of interest"), queryset=ExpressionOfInterest.objects.none()
     )
@@ -517,7 +518,7 @@ class ManualAssignForm(forms.Form):
         self.fields["reviewer"].queryset = reviewers
 
 
-class ConflictDeclarationForm(forms.Form):
+class ConflictDeclarationForm(SingleLineFieldsMixin, forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
@@ -528,7 +529,7 @@ class ConflictDeclarationForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-class ScoreSheetForm(forms.Form):
+class ScoreSheetForm(SingleLineFieldsMixin, forms.Form):
     """A score (0 to 5 in half points) and a comment per criterion of a stage.
 
     Fields may stay empty in a draft; the services decide what a submission needs.
@@ -585,7 +586,7 @@ class ConsensusForm(ScoreSheetForm):
         return {c.pk: self.cleaned_data[f"version_{c.pk}"] for c in self.criteria}
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(SingleLineFieldsMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Decision"), choices=())
     reason = forms.CharField(label=_("Reason"), max_length=2000, required=False)
 
@@ -594,14 +595,14 @@ class DecisionForm(forms.Form):
         self.fields["outcome"].choices = [(o.value, o.label) for o in outcomes]
 
 
-class EmailConsentForm(forms.Form):
+class EmailConsentForm(SingleLineFieldsMixin, forms.Form):
     email_consent = forms.BooleanField(
         label=_("Send me news and digests by e-mail"),
         required=False,
     )
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(SingleLineFieldsMixin, forms.Form):
     """Deleting an account cannot be undone, so it asks for the password once more."""
 
     password = forms.CharField(
@@ -627,7 +628,7 @@ class AccountDeleteForm(forms.Form):
 # --- Calls, for Commission staff ----------------------------------------------------------
 
 
-class CallForm(forms.ModelForm):
+class CallForm(SingleLineFieldsMixin, forms.ModelForm):
     """A call's text, rules and themes; stages and criteria come in their own formsets."""
 
     eligible_types = forms.MultipleChoiceField(
@@ -664,7 +665,7 @@ class CallForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
 
 
-class CallStageForm(forms.Form):
+class CallStageForm(SingleLineFieldsMixin, forms.Form):
     """One stage of a call; the stage number follows from the form's position."""
 
     title = forms.CharField(label=_("Title"), max_length=120, required=False)
@@ -706,7 +707,7 @@ CallStageFormSet = forms.formset_factory(
 )
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(SingleLineFieldsMixin, forms.Form):
     stage = forms.TypedChoiceField(
         label=_("Stage"), choices=[(1, _("Stage 1")), (2, _("Stage 2"))], coerce=int, initial=1
     )

@@ -2,6 +2,8 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 
+from partnerships.text import single_line
+
 
 @shared_task(
     name="partnerships.send_email",
@@ -13,7 +15,9 @@ from django.core.mail import send_mail
 def send_email(subject, body, recipients):
     """Deliver one rendered e-mail; the service that queued it already committed its change."""
     if recipients:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        # A task queued before subjects were put on one line may still carry a line break,
+        # which the mail library refuses.
+        send_mail(single_line(subject), body, settings.DEFAULT_FROM_EMAIL, recipients)
 
 
 @shared_task(name="partnerships.prune_sign_in_records")

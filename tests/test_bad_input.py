@@ -35,7 +35,8 @@ HUGER = str(2**64 + 1)
         ("/organisations/?region=" + HUGE, 200),
         ("/organisations/export.csv?q=%00", 400),
         ("/organisations/" + HUGE + "/", 404),
-        ("/organisations/" + HUGER + "/edit/", 404),
+        # Signed out, an edit page asks for sign-in before it looks anything up.
+        ("/organisations/" + HUGER + "/edit/", 302),
         ("/organisations/region-options/?country=%00", 400),
         ("/organisations/region-options/?country=" + HUGE, 200),
         ("/regions/hotspots/?sector=%00", 400),
@@ -56,6 +57,14 @@ def test_pages_answer_malformed_query_strings_with_4xx_or_a_page(client, url, st
     response = client.get(url)
 
     assert response.status_code == status
+
+
+def test_edit_page_for_an_id_past_the_largest_integer_is_404_when_signed_in(client, manager):
+    client.force_login(manager)
+
+    response = client.get("/organisations/" + HUGER + "/edit/")
+
+    assert response.status_code == 404
 
 
 @pytest.mark.parametrize(

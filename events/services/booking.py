@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 
 from events import scheduling
 from events.enums import MeetingState, Preference
-from events.models import Meeting, MeetingPreference, MeetingSeat, Slot
+from events.models import Event, Meeting, MeetingPreference, MeetingSeat, Slot
 from events.services.notices import notify
+from partnerships.integrity import constraint_name
 from partnerships.services import log_action
 
 # Bookings of different meetings may race for the same free table; the loser tries the next.
@@ -29,6 +30,8 @@ def generate_slots(event, *, by):
             wanted.append((start, start + length))
             start += length
     with transaction.atomic():
+        # Two organisers cutting slots at once would both insert the same start times.
+        Event.objects.select_for_update().filter(pk=event.pk).first()
         existing = {slot.starts_at: slot for slot in event.slots.all()}
         keep = {start for start, _end in wanted}
         event.slots.exclude(starts_at__in=keep).filter(meetings__isnull=True).delete()
@@ -47,13 +50,8 @@ class BookingConflict(ValidationError):
     """A slot was taken by somebody else; the message says by what."""
 
 
-def _constraint_of(error):
-    cause = error.__cause__
-    diag = getattr(cause, "diag", None)
-    return getattr(diag, "constraint_name", None) or str(cause or error)
-
-
-def _locked(meeting_pk):
+def locked_meeting(meeting_pk):
+    """The meeting, row-locked: booking, answering and cancelling read its state under it."""
     return (
         Meeting.objects.select_for_update()
         .select_related("event", "requester__user", "recipient__user")
@@ -87,7 +85,7 @@ def book_slot(meeting, *, slot, by):
         try:
             return _book_once(meeting.pk, slot=slot, by=by)
         except IntegrityError as error:
-            constraint = _constraint_of(error)
+            constraint = constraint_name(error)
             if "seat_one_meeting_per_slot" in constraint:
                 raise BookingConflict(
                     _("You or your partner already have another meeting in this slot."),
@@ -100,7 +98,7 @@ def book_slot(meeting, *, slot, by):
 
 def _book_once(meeting_pk, *, slot, by):
     with transaction.atomic():
-        meeting = _locked(meeting_pk)
+        meeting = locked_meeting(meeting_pk)
         if meeting.state != MeetingState.ACCEPTED:
             raise ValidationError(
                 _("Only an accepted meeting can be booked into a slot."), code="not_accepted"
@@ -150,7 +148,7 @@ def move_meeting(meeting, *, slot, table, by):
     try:
         return _move_once(meeting.pk, slot=slot, table=table, by=by)
     except IntegrityError as error:
-        constraint = _constraint_of(error)
+        constraint = constraint_name(error)
         if "seat_one_meeting_per_slot" in constraint:
             raise BookingConflict(
                 _("One of the two people already has another meeting in this slot."),
@@ -165,7 +163,7 @@ def move_meeting(meeting, *, slot, table, by):
 
 def _move_once(meeting_pk, *, slot, table, by):
     with transaction.atomic():
-        meeting = _locked(meeting_pk)
+        meeting = locked_meeting(meeting_pk)
         if meeting.state != MeetingState.ACCEPTED:
             raise ValidationError(
                 _("Only an accepted meeting can be put into a slot."), code="not_accepted"

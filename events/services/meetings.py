@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 
 from events.enums import MEETING_OPEN_STATES, MEETING_TRANSITIONS, MeetingState, WhoMayMeet
 from events.models import Meeting, Registration
+from events.services.booking import locked_meeting
 from events.services.notices import notify
+from partnerships.integrity import unique_rule
 from partnerships.services import log_action
 from partnerships.statemachine import ensure_transition
 
@@ -53,13 +55,20 @@ def request_meeting(event, *, by, recipient, message):
     if not message.strip():
         raise ValidationError(_("Write a short message for the person you ask."), code="empty")
     pair = Q(requester=requester, recipient=recipient) | Q(requester=recipient, recipient=requester)
+    duplicate = ValidationError(
+        _("You already have a meeting or a pending request with this person."),
+        code="duplicate",
+    )
     with transaction.atomic():
-        Registration.objects.select_for_update().get(pk=requester.pk)
+        # Both registrations, in one order for everybody: two people asking each other at the
+        # same moment queue on the same first row instead of each holding what the other needs.
+        list(
+            Registration.objects.select_for_update()
+            .filter(pk__in=(requester.pk, recipient.pk))
+            .order_by("pk")
+        )
         if Meeting.objects.filter(pair, state__in=MEETING_OPEN_STATES).exists():
-            raise ValidationError(
-                _("You already have a meeting or a pending request with this person."),
-                code="duplicate",
-            )
+            raise duplicate
         sent = (
             Meeting.objects.filter(requester=requester)
             .exclude(state=MeetingState.CANCELLED)
@@ -72,14 +81,15 @@ def request_meeting(event, *, by, recipient, message):
                 code="quota",
             )
         accepted = not event.requests_need_acceptance
-        meeting = Meeting.objects.create(
-            event=event,
-            requester=requester,
-            recipient=recipient,
-            message=message.strip(),
-            state=MeetingState.ACCEPTED if accepted else MeetingState.REQUESTED,
-            responded_at=timezone.now() if accepted else None,
-        )
+        with unique_rule("meeting_one_open_per_pair", lambda: duplicate):
+            meeting = Meeting.objects.create(
+                event=event,
+                requester=requester,
+                recipient=recipient,
+                message=message.strip(),
+                state=MeetingState.ACCEPTED if accepted else MeetingState.REQUESTED,
+                responded_at=timezone.now() if accepted else None,
+            )
         log_action(meeting, "meeting_requested", actor=by)
         notify(
             subject=_("Meeting request at %(event)s") % {"event": event.title},
@@ -96,10 +106,15 @@ def request_meeting(event, *, by, recipient, message):
 
 
 def answer_meeting(meeting, *, accept, by, reason=""):
-    """The recipient accepts or declines a request; a decline may carry a reason."""
+    """The recipient accepts or declines a request; a decline may carry a reason.
+
+    The state is read under the meeting's row lock, the one booking and cancelling take, so
+    an answer racing a cancellation sees it and is refused instead of reviving the meeting.
+    """
     to = MeetingState.ACCEPTED if accept else MeetingState.DECLINED
-    ensure_transition(MEETING_TRANSITIONS, current=meeting.state, to=to, choices=MeetingState)
     with transaction.atomic():
+        meeting = locked_meeting(meeting.pk)
+        ensure_transition(MEETING_TRANSITIONS, current=meeting.state, to=to, choices=MeetingState)
         meeting.state = to
         meeting.reason = "" if accept else reason.strip()
         meeting.responded_at = timezone.now()
@@ -116,15 +131,22 @@ def answer_meeting(meeting, *, accept, by, reason=""):
 
 
 def cancel_meeting(meeting, *, by, reason=""):
-    """Either party calls a request or meeting off; its slot and seats are freed."""
-    ensure_transition(
-        MEETING_TRANSITIONS, current=meeting.state, to=MeetingState.CANCELLED, choices=MeetingState
-    )
-    if meeting.was_held():
-        raise ValidationError(
-            _("This meeting has taken place and can no longer be cancelled."), code="held"
-        )
+    """Either party calls a request or meeting off; its slot and seats are freed.
+
+    Read under the meeting's row lock, like answering and booking.
+    """
     with transaction.atomic():
+        meeting = locked_meeting(meeting.pk)
+        ensure_transition(
+            MEETING_TRANSITIONS,
+            current=meeting.state,
+            to=MeetingState.CANCELLED,
+            choices=MeetingState,
+        )
+        if meeting.was_held():
+            raise ValidationError(
+                _("This meeting has taken place and can no longer be cancelled."), code="held"
+            )
         meeting.seats.all().delete()
         meeting.state = MeetingState.CANCELLED
         meeting.reason = reason.strip()

@@ -12,11 +12,12 @@ from django.utils.translation import ngettext
 from clusterportal.admin_actions import apply_to_each
 from partnerships import services
 from partnerships.models import AuditEntry, OrganisationMembership, User
+from partnerships.text import SingleLineFieldsMixin
 
 # --- People -------------------------------------------------------------------------------
 
 
-class UserCreationForm(AdminUserCreationForm):
+class UserCreationForm(SingleLineFieldsMixin, AdminUserCreationForm):
     class Meta(AdminUserCreationForm.Meta):
         model = User
         fields = ("email", "full_name")
@@ -29,7 +30,7 @@ class UserCreationForm(AdminUserCreationForm):
         return email
 
 
-class UserEditForm(UserChangeForm):
+class UserEditForm(SingleLineFieldsMixin, UserChangeForm):
     class Meta(UserChangeForm.Meta):
         model = User
         fields = "__all__"

@@ -18,11 +18,12 @@ from partnerships.models import (
     ExpressionPartner,
 )
 from partnerships.services.call import CALL_M2M_FIELDS
+from partnerships.text import SingleLineFieldsMixin
 
 # --- Calls and expressions of interest --------------------------------------------------
 
 
-class CallStageInlineForm(forms.ModelForm):
+class CallStageInlineForm(SingleLineFieldsMixin, forms.ModelForm):
     class Meta:
         model = CallStage
         fields = ("number", "title", "deadline")

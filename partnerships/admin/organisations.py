@@ -16,11 +16,12 @@ from partnerships import services
 from partnerships.enums import LabelLevel, MemberType, ValidationState
 from partnerships.models import Label, Organisation, OrganisationMembership, PlantedPartnership
 from partnerships.services import PROFILE_M2M_FIELDS
+from partnerships.text import SingleLineFieldsMixin
 
 # --- Organisations ------------------------------------------------------------------------
 
 
-class ExistingRowsFrozenForm(forms.ModelForm):
+class ExistingRowsFrozenForm(SingleLineFieldsMixin, forms.ModelForm):
     """Rows already saved are shown, not edited: history is changed through services only."""
 
     frozen_fields = ()
@@ -66,7 +67,7 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ("user",)
 
 
-class OrganisationAdminForm(forms.ModelForm):
+class OrganisationAdminForm(SingleLineFieldsMixin, forms.ModelForm):
     class Meta:
         model = Organisation
         # State and rejection reason move through actions only, never by editing the form.
@@ -117,7 +118,7 @@ class CurrentLabelFilter(admin.SimpleListFilter):
         return queryset
 
 
-class RejectionForm(forms.Form):
+class RejectionForm(SingleLineFieldsMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for the rejection"),
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),

@@ -13,6 +13,7 @@ from partnerships.services.call import (
 )
 from partnerships.services.expression import (
     EXPRESSION_FIELDS,
+    AlreadyStarted,
     add_attachment,
     decide_expression,
     invite_partner,
@@ -69,6 +70,7 @@ from partnerships.services.review import (
 )
 
 __all__ = [
+    "AlreadyStarted",
     "EXPRESSION_FIELDS",
     "PROFILE_M2M_FIELDS",
     "StaleVersion",

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from partnerships.enums import CALL_TRANSITIONS, CallState
+from partnerships.integrity import save_checked
 from partnerships.models import Call, CallStage, EvaluationCriterion
 from partnerships.services.audit import log_action, signed_in
 from partnerships.statemachine import ensure_transition
@@ -19,7 +20,7 @@ def _apply(call, fields):
         setattr(call, name, value)
     call.eligible_types = sorted(set(call.eligible_types or []))
     call.full_clean(exclude=list(CALL_M2M_FIELDS))
-    call.save()
+    save_checked(call)
     for name, values in relations.items():
         getattr(call, name).set(values)
     return sorted(fields) + sorted(relations)
@@ -64,7 +65,7 @@ def set_stage(call, *, number, deadline, by, title=""):
     first = call.stages.filter(number=1).exclude(pk=stage.pk).first()
     if number == 2 and first and deadline <= first.deadline:
         raise ValidationError({"deadline": _("Stage 2 must close after stage 1.")})
-    stage.save()
+    save_checked(stage)
     log_action(call, "call.stage_set", actor=by, data={"stage": number, "deadline": str(deadline)})
     return stage
 
@@ -82,7 +83,7 @@ def add_criterion(call, *, name, by, stage=1, weight=1, pass_mark=3, description
         order=call.criteria.count() if order is None else order,
     )
     criterion.full_clean(exclude=["call"])
-    criterion.save()
+    save_checked(criterion)
     log_action(call, "call.criterion_added", actor=by, data={"criterion": name, "stage": stage})
     return criterion
 

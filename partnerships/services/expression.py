@@ -15,6 +15,7 @@ from partnerships.enums import (
     PartnerState,
     ValidationState,
 )
+from partnerships.integrity import unique_rule
 from partnerships.models import (
     ExpressionAttachment,
     ExpressionOfInterest,
@@ -98,25 +99,46 @@ def _apply(expression, fields):
     return sorted(fields) + sorted(relations)
 
 
+class AlreadyStarted(ValidationError):
+    """The lead already has a live expression for the call; `expression` is that one."""
+
+    def __init__(self, expression):
+        super().__init__(
+            _("%(name)s already has an expression of interest for this call.")
+            % {"name": expression.lead.name},
+            code="duplicate",
+        )
+        self.expression = expression
+
+
+def _live_expression(call, lead):
+    return (
+        ExpressionOfInterest.objects.filter(call=call, lead=lead)
+        .exclude(state=ExpressionState.WITHDRAWN)
+        .select_related("lead")
+        .first()
+    )
+
+
 @transaction.atomic
 def start_expression(call, *, lead, by, **fields):
-    """Open a draft for `lead` on an open call; the one who starts it must manage the lead."""
+    """Open a draft for `lead` on an open call; the one who starts it must manage the lead.
+
+    A lead with a live expression for the call gets `AlreadyStarted`, also when a second
+    request started it a moment before this one (a double click, two managers).
+    """
     if call.state != CallState.OPEN:
         raise ValidationError(_("This call is not open for expressions of interest."))
     _require_manager(lead, by)
-    if (
-        ExpressionOfInterest.objects.filter(call=call, lead=lead)
-        .exclude(state=ExpressionState.WITHDRAWN)
-        .exists()
-    ):
-        raise ValidationError(
-            _("%(name)s already has an expression of interest for this call.")
-            % {"name": lead.name},
-            code="duplicate",
-        )
+    existing = _live_expression(call, lead)
+    if existing is not None:
+        raise AlreadyStarted(existing)
     expression = ExpressionOfInterest(call=call, lead=lead, created_by=by)
     _ensure_before_deadline(expression, timezone.now())
-    _apply(expression, dict(fields))
+    with unique_rule(
+        "expression_one_live_per_lead", lambda: AlreadyStarted(_live_expression(call, lead))
+    ):
+        _apply(expression, dict(fields))
     log_action(expression, "expression.created", actor=by, data={"call": call.pk})
     return expression
 
@@ -168,10 +190,15 @@ def invite_partner(expression, *, organisation, by):
         .filter(expression=expression, organisation=organisation)
         .first()
     )
+    already_invited = ValidationError(
+        {"organisation": _("%(name)s is already invited.") % {"name": organisation.name}},
+        code="already_invited",
+    )
     if partner is None:
-        partner = ExpressionPartner.objects.create(
-            expression=expression, organisation=organisation, invited_by=by
-        )
+        with unique_rule("expression_partner_unique", lambda: already_invited):
+            partner = ExpressionPartner.objects.create(
+                expression=expression, organisation=organisation, invited_by=by
+            )
     elif partner.state == PartnerState.DECLINED:
         ensure_transition(
             PARTNER_TRANSITIONS,
@@ -186,10 +213,7 @@ def invite_partner(expression, *, organisation, by):
         partner.responded_by = None
         partner.save()
     else:
-        raise ValidationError(
-            {"organisation": _("%(name)s is already invited.") % {"name": organisation.name}},
-            code="already_invited",
-        )
+        raise already_invited
     log_action(expression, "expression.partner_invited", actor=by, data={"org": organisation.pk})
     queue_email(
         subject=_("ClusterPortal: %(lead)s invites %(name)s into a consortium")

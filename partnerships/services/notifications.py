@@ -7,6 +7,7 @@ from kombu.exceptions import OperationalError
 
 from partnerships.models import User
 from partnerships.tasks import send_email
+from partnerships.text import single_line
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,9 @@ def queue_email(*, subject, template, context, recipients, essential=True):
         return
     body = render_to_string(template, context)
     recipients = sorted(recipients)
-    transaction.on_commit(lambda: _send_after_commit(str(subject), body, recipients))
+    # Titles and names saved before line breaks were refused may still hold one.
+    subject = single_line(subject)
+    transaction.on_commit(lambda: _send_after_commit(subject, body, recipients))
 
 
 def _send_after_commit(subject, body, recipients):

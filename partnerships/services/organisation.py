@@ -11,6 +11,7 @@ from partnerships.enums import (
     ValidationState,
 )
 from partnerships.facet_loader import bump_directory_version_on_commit
+from partnerships.integrity import unique_rule
 from partnerships.models import (
     Invitation,
     Label,
@@ -250,9 +251,17 @@ def invite_member(organisation, *, email, role=MembershipRole.EDITOR, by):
     Invitation.objects.filter(
         organisation=organisation, email=email, accepted_at__isnull=True
     ).delete()
-    invitation = Invitation.objects.create(
-        organisation=organisation, email=email, role=role, invited_by=by
-    )
+    # A colleague inviting the same address at the same moment wins; this one says so.
+    with unique_rule(
+        "invitation_one_open_per_email",
+        lambda: ValidationError(
+            {"email": _("An invitation to %(email)s has just been sent.") % {"email": email}},
+            code="already_invited",
+        ),
+    ):
+        invitation = Invitation.objects.create(
+            organisation=organisation, email=email, role=role, invited_by=by
+        )
     log_action(organisation, "organisation.invited", actor=by, data={"email": email})
     queue_email(
         subject=_("Invitation to edit %(name)s on ClusterPortal") % {"name": organisation.name},

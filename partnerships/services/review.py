@@ -29,6 +29,7 @@ from partnerships.enums import (
     PartnerState,
     ReviewState,
 )
+from partnerships.integrity import unique_rule
 from partnerships.models import (
     CallReviewer,
     ConflictDeclaration,
@@ -49,6 +50,7 @@ from partnerships.services.audit import log_action, signed_in
 from partnerships.services.expression import decide_expression
 from partnerships.services.notifications import absolute, queue_email
 from partnerships.statemachine import ensure_transition
+from partnerships.text import single_line
 
 SCORE_STEP = Decimal("0.5")
 
@@ -282,14 +284,23 @@ def _ensure_reviewable(expression, stage):
         )
 
 
-def _create_assignment(expression, *, stage, reviewer, source, by):
-    assignment = ReviewAssignment.objects.create(
-        expression=expression,
-        stage=stage,
-        reviewer=reviewer,
-        source=source,
-        assigned_by=signed_in(by),
+def _already_reviews(reviewer):
+    return ValidationError(
+        {"reviewer": _("%(name)s already reviews this expression.") % {"name": reviewer}},
+        code="duplicate",
     )
+
+
+def _create_assignment(expression, *, stage, reviewer, source, by):
+    # A hand assignment and an automatic run may pick the same reviewer at once.
+    with unique_rule("review_assignment_unique", lambda: _already_reviews(reviewer)):
+        assignment = ReviewAssignment.objects.create(
+            expression=expression,
+            stage=stage,
+            reviewer=reviewer,
+            source=source,
+            assigned_by=signed_in(by),
+        )
     Review.objects.create(assignment=assignment)
     log_action(
         expression,
@@ -374,9 +385,18 @@ def auto_assign(call, *, stage, per_expression, by):
                     )
                     report.skipped_conflicts += 1
                 continue
-            _create_assignment(
-                expression, stage=stage, reviewer=member.user, source=AssignmentSource.AUTO, by=by
-            )
+            try:
+                _create_assignment(
+                    expression,
+                    stage=stage,
+                    reviewer=member.user,
+                    source=AssignmentSource.AUTO,
+                    by=by,
+                )
+            except ValidationError:
+                # Assigned by hand meanwhile: the expression has this reviewer all the same.
+                missing -= 1
+                continue
             loads[member.user_id] = loads.get(member.user_id, 0) + 1
             report.created += 1
             missing -= 1
@@ -410,10 +430,7 @@ def assign_reviewer(expression, *, stage, reviewer, by):
         if ReviewAssignment.objects.filter(
             expression=expression, stage=stage, reviewer=reviewer
         ).exists():
-            raise ValidationError(
-                {"reviewer": _("%(name)s already reviews this expression.") % {"name": reviewer}},
-                code="duplicate",
-            )
+            raise _already_reviews(reviewer)
         conflicts = conflicts_for(expression).get(reviewer.pk, [])
         if not conflicts:
             return _create_assignment(
@@ -620,7 +637,13 @@ def outcomes_for(call, stage):
 @transaction.atomic
 def record_decision(expression, *, stage, outcome, by, reason=""):
     """Record (or change) the pending verdict on one expression at one stage."""
-    expression = ExpressionOfInterest.objects.select_related("call").get(pk=expression.pk)
+    # The expression's lock makes a second verdict at the same moment change the first one
+    # instead of inserting a duplicate.
+    expression = (
+        ExpressionOfInterest.objects.select_for_update(of=("self",))
+        .select_related("call")
+        .get(pk=expression.pk)
+    )
     _check_stage(expression.call, stage)
     _ensure_reviewable(expression, stage)
     if outcome not in outcomes_for(expression.call, stage):
@@ -751,7 +774,9 @@ def release_decisions(call, *, stage, by):
             "outcome": ExpressionState(decision.outcome).label,
             "url": absolute(expression.get_absolute_url()),
         }
-        subject = _("ClusterPortal: decision on “%(title)s”") % {"title": expression.title}
+        subject = single_line(
+            _("ClusterPortal: decision on “%(title)s”") % {"title": expression.title}
+        )
         for user in _consortium_managers(expression):
             OutboxMessage.objects.create(
                 to=user.email,

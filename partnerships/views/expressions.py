@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -28,6 +29,7 @@ from partnerships.queries import (
 )
 from partnerships.uploads.serving import download_name, private_file_response
 from partnerships.views.manage import attach_errors
+from partnerships.views.session import SignInKeepsTypingMixin, kept_typing
 
 
 def error_messages(error):
@@ -66,6 +68,9 @@ class ExpressionStartView(PermissionRequiredMixin, View):
                     by=request.user,
                     title=form.cleaned_data["title"],
                 )
+            except services.AlreadyStarted as error:
+                # A double click or a colleague got there first: open what they started.
+                return self.open_existing(request, error)
             except ValidationError as error:
                 attach_errors(form, error)
             else:
@@ -77,6 +82,13 @@ class ExpressionStartView(PermissionRequiredMixin, View):
             {"call": call, "form": form},
             status=400,
         )
+
+    def open_existing(self, request, error):
+        expression = error.expression
+        messages.info(request, error.messages[0])
+        if request.user.has_perm("partnerships.change_expressionofinterest", expression):
+            return redirect("partnerships:expression-edit", pk=expression.pk)
+        return redirect(expression.get_absolute_url())
 
 
 class ExpressionDetailView(ExpressionMixin, View):
@@ -114,21 +126,24 @@ class ExpressionDetailView(ExpressionMixin, View):
         return render(request, "partnerships/expression_detail.html", context, status=status)
 
 
-class ExpressionEditView(ExpressionMixin, View):
+class ExpressionEditView(SignInKeepsTypingMixin, ExpressionMixin, View):
     permission_required = "partnerships.change_expressionofinterest"
 
-    def render_form(self, form, status=200):
+    def render_form(self, form, status=200, *, restored=False):
         expression = self.get_expression()
         context = {
             "expression": expression,
             "form": form,
+            "restored": restored,
             "deadline": services.stage_deadline(expression),
             "time_zone": settings.TIME_ZONE,
         }
         return render(self.request, "partnerships/expression_form.html", context, status=status)
 
     def get(self, request, pk):
-        return self.render_form(ExpressionForm(instance=self.get_expression()))
+        kept = kept_typing(request, request.path)
+        form = ExpressionForm(kept, instance=self.get_expression())
+        return self.render_form(form, restored=kept is not None)
 
     def post(self, request, pk):
         expression = self.get_expression()
@@ -144,10 +159,13 @@ class ExpressionEditView(ExpressionMixin, View):
         return self.back()
 
 
-class ExpressionAutosaveView(ExpressionMixin, View):
-    """Saves the draft on every change; HTMX gets a small status, anyone else a redirect."""
+class ExpressionAutosaveView(SignInKeepsTypingMixin, ExpressionMixin, View):
+    """Saves the draft as the person types; HTMX gets a small status, anyone else a redirect."""
 
     permission_required = "partnerships.change_expressionofinterest"
+
+    def back_to(self):
+        return reverse("partnerships:expression-edit", args=[self.kwargs["pk"]])
 
     def post(self, request, pk):
         expression = self.get_expression()

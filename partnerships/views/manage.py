@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -22,6 +23,7 @@ from partnerships.queries import (
     partner_invitations_for_user,
 )
 from partnerships.rules import is_organisation_owner
+from partnerships.views.session import SignInKeepsTypingMixin, kept_typing
 
 
 def attach_errors(form, error):
@@ -120,18 +122,29 @@ class OrganisationCreateView(PermissionRequiredMixin, OrganisationFormMixin, Vie
         return self.save(*self.forms())
 
 
-class OrganisationUpdateView(PermissionRequiredMixin, OrganisationFormMixin, View):
+class OrganisationUpdateView(
+    SignInKeepsTypingMixin, PermissionRequiredMixin, OrganisationFormMixin, View
+):
     permission_required = "partnerships.change_organisation"
+
+    @cached_property
+    def organisation(self):
+        return get_object_or_404(organisations_for_user(self.request.user), pk=self.kwargs["pk"])
 
     def get_permission_object(self):
         return self.organisation
 
-    def dispatch(self, request, *args, **kwargs):
-        self.organisation = get_object_or_404(organisations_for_user(request.user), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
-
     def get(self, request, pk):
-        return self.render_forms(*self.forms(self.organisation), self.organisation)
+        kept = kept_typing(request, request.path)
+        if kept is None:
+            return self.render_forms(*self.forms(self.organisation), self.organisation)
+        # Files cannot be kept; the label section is bound only if the person filled it in.
+        label_given = any(kept.get(f"label-{name}") for name in ("level", "assessed_on"))
+        return self.render_forms(
+            OrganisationForm(kept, instance=self.organisation),
+            LabelForm(kept if label_given else None, prefix="label"),
+            self.organisation,
+        )
 
     def post(self, request, pk):
         return self.save(*self.forms(self.organisation), self.organisation)

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -52,6 +53,7 @@ from partnerships.queries import (
 )
 from partnerships.views.expressions import error_messages
 from partnerships.views.manage import attach_errors
+from partnerships.views.session import SignInKeepsTypingMixin, kept_typing
 
 
 def _report_errors(request, error):
@@ -309,7 +311,7 @@ class MyReviewsView(PermissionRequiredMixin, View):
         return self.get(request, form=form)
 
 
-class ReviewDetailView(PermissionRequiredMixin, View):
+class ReviewDetailView(SignInKeepsTypingMixin, PermissionRequiredMixin, View):
     """A reviewer's score sheet; the others' reviews appear once this one is submitted."""
 
     permission_required = "partnerships.view_review"
@@ -344,7 +346,7 @@ class ReviewDetailView(PermissionRequiredMixin, View):
             initial[f"comment_{score.criterion_id}"] = score.comment
         return initial
 
-    def render_page(self, review, form=None, *, stale=None, status=200):
+    def render_page(self, review, form=None, *, stale=None, status=200, restored=False):
         user = self.request.user
         assignment = review.assignment
         can_edit = user.has_perm("partnerships.change_review", review)
@@ -367,11 +369,17 @@ class ReviewDetailView(PermissionRequiredMixin, View):
             "form": form if can_edit else None,
             "stale": stale,
             "others": others,
+            "restored": restored,
         }
         return render(self.request, "partnerships/review/review_form.html", context, status=status)
 
     def get(self, request, pk):
-        return self.render_page(self.get_review())
+        review = self.get_review()
+        kept = kept_typing(request, request.path)
+        if kept is not None and request.user.has_perm("partnerships.change_review", review):
+            form = ReviewForm(kept, criteria=self.criteria(review))
+            return self.render_page(review, form, restored=True)
+        return self.render_page(review)
 
     def post(self, request, pk):
         review = self.get_review()
@@ -420,10 +428,13 @@ class ReviewAutosaveView(ReviewDetailView):
     permission_required = "partnerships.change_review"
     http_method_names = ["post"]
 
+    def back_to(self):
+        return reverse("partnerships:review-detail", args=[self.kwargs["pk"]])
+
     def post(self, request, pk):
         review = self.get_review()
         form = ReviewForm(request.POST, criteria=self.criteria(review))
-        saved_at, errors = None, []
+        saved_at, errors, status = None, [], 422
         if form.is_valid():
             try:
                 review = services.save_review(
@@ -434,6 +445,7 @@ class ReviewAutosaveView(ReviewDetailView):
                 )
                 saved_at = timezone.localtime()
             except services.StaleVersion:
+                status = 409
                 errors = [
                     _(
                         "Somebody saved this review meanwhile. Use “Save draft” to compare "
@@ -454,6 +466,8 @@ class ReviewAutosaveView(ReviewDetailView):
             request,
             "partnerships/review/includes/_review_autosave.html",
             {"saved_at": saved_at, "errors": errors, "version": review.version},
+            # Only a saved draft is a success: the page keeps an unsaved one in the tab.
+            status=200 if saved_at else status,
         )
 
 

@@ -4,8 +4,9 @@ Each rule names a route (a URL name, namespaced for pages, the router's name for
 object of the test world it points at (see world.py), the action and HTTP method, and what each
 role gets, in ROLES order: a status code, or LOGIN for a redirect to the sign-in page. A page
 that refuses a signed-in person answers 403, or 404 where even the object's existence is
-private; the API answers 403 for a forbidden action on something the role may see and 404 for
-anything outside its scoped queryset.
+private (edit pages and their autosave send a signed-out person to sign in whatever the id,
+since that is what an expired session looks like); the API answers 403 for a forbidden
+action on something the role may see and 404 for anything outside its scoped queryset.
 
 Writes are sent empty: a role that may act gets the form (or 400 with the field errors) back,
 which is how "allowed" shows without changing anything. A 302 elsewhere than to the sign-in
@@ -135,14 +136,14 @@ POLICY = [
         "draft_organisation",
         READ,
         "GET",
-        (404, 404, 200, 404, 200, 200),
+        (LOGIN, 404, 200, 404, 200, 200),
     ),
     Rule(
         "partnerships:organisation-edit",
         "draft_organisation",
         UPDATE,
         "POST",
-        (404, 404, 200, 404, 200, 200),
+        (LOGIN, 404, 200, 404, 200, 200),
     ),
     Rule(
         "partnerships:organisation-members",
@@ -197,16 +198,22 @@ POLICY = [
     Rule(
         "partnerships:expression-detail", "expression", READ, "GET", (404, 404, 404, 200, 200, 200)
     ),
-    Rule("partnerships:expression-edit", "expression", READ, "GET", (404, 404, 404, 200, 403, 403)),
     Rule(
-        "partnerships:expression-edit", "expression", UPDATE, "POST", (404, 404, 404, 400, 403, 403)
+        "partnerships:expression-edit", "expression", READ, "GET", (LOGIN, 404, 404, 200, 403, 403)
+    ),
+    Rule(
+        "partnerships:expression-edit",
+        "expression",
+        UPDATE,
+        "POST",
+        (LOGIN, 404, 404, 400, 403, 403),
     ),
     Rule(
         "partnerships:expression-autosave",
         "expression",
         UPDATE,
         "POST",
-        (404, 404, 404, 302, 403, 403),
+        (LOGIN, 404, 404, 302, 403, 403),
     ),
     Rule(
         "partnerships:expression-submit",
@@ -430,9 +437,11 @@ POLICY = [
     ),
     Rule("partnerships:my-reviews", None, LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
     Rule("partnerships:my-reviews", None, UPDATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
-    Rule("partnerships:review-detail", "review", READ, "GET", (404, 404, 404, 404, 200, 200)),
-    Rule("partnerships:review-detail", "review", UPDATE, "POST", (404, 404, 404, 404, 400, 302)),
-    Rule("partnerships:review-autosave", "review", UPDATE, "POST", (404, 404, 404, 404, 302, 403)),
+    Rule("partnerships:review-detail", "review", READ, "GET", (LOGIN, 404, 404, 404, 200, 200)),
+    Rule("partnerships:review-detail", "review", UPDATE, "POST", (LOGIN, 404, 404, 404, 400, 302)),
+    Rule(
+        "partnerships:review-autosave", "review", UPDATE, "POST", (LOGIN, 404, 404, 404, 302, 403)
+    ),
     Rule(
         "partnerships:review-overview", "review_call", READ, "GET", (LOGIN, 403, 403, 403, 403, 200)
     ),

@@ -185,3 +185,15 @@ def test_call_api_is_read_only(api_client):
 
     assert response.status_code == 405
     assert Call.objects.count() == 0
+
+
+def test_add_criterion_with_a_name_the_stage_already_has_is_refused_clearly():
+    call = CallFactory()
+
+    with pytest.raises(ValidationError) as error:
+        services.add_criterion(call, name="Excellence", by=StaffFactory())
+
+    assert error.value.messages == [
+        "Evaluation criterion with this Call, Stage and Name already exists."
+    ]
+    assert list(call.criteria.values_list("name", flat=True)) == ["Excellence"]

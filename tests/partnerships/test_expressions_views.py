@@ -72,7 +72,8 @@ def test_edit_form_autosaves_with_htmx_and_states_time_zone(lead_manager_client)
     ).content.decode()
 
     autosave = reverse("partnerships:expression-autosave", args=[expression.pk])
-    assert f'hx-post="{autosave}" hx-trigger="change delay:1s"' in page
+    assert f'data-autosave="{autosave}"' in page
+    assert 'src="/static/js/autosave.js" defer' in page
     assert "Brussels time (Europe/Brussels)" in page
 
 
@@ -297,3 +298,18 @@ def test_calls_page_with_own_expressions_query_count(count, client, django_asser
 
     assert len(response.context["my_expressions"]) == 2 * count
     assert len(response.context["invitations"]) == count
+
+
+def test_start_again_for_a_lead_with_a_draft_opens_that_draft(lead_manager_client):
+    client, expression = lead_manager_client
+
+    response = client.post(
+        reverse("partnerships:expression-start", args=[expression.call.pk]),
+        {"lead": expression.lead.pk, "title": "A second try"},
+    )
+
+    assert response.url == reverse("partnerships:expression-edit", args=[expression.pk])
+    assert messages_of(response) == [
+        f"{expression.lead.name} already has an expression of interest for this call."
+    ]
+    assert list(ExpressionOfInterest.objects.values_list("title", flat=True)) == [expression.title]

@@ -400,6 +400,7 @@ def test_autosave_from_a_stale_tab_changes_nothing(client):
         HTTP_HX_REQUEST="true",
     )
 
+    assert response.status_code == 409
     assert "Not saved: Somebody saved this review meanwhile." in " ".join(
         response.content.decode().split()
     )
