@@ -7,7 +7,12 @@ import json
 import pytest
 
 from partnerships.reference import DATA_DIR
-from tests.factories import CountryFactory, OrganisationFactory, RegionFactory
+from tests.factories import (
+    CountryFactory,
+    OrganisationFactory,
+    RegionFactory,
+    SectoralIndustryFactory,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"width": 390, "height": 844}
@@ -118,6 +123,8 @@ def test_directory_on_a_wide_screen_shows_the_filters_open(page):
 def test_hotspots_fit_a_phone_and_the_region_table_pages_in_place(page):
     germany = CountryFactory(code="DE", iso_code="DE", name="Germany")
     codes = german_nuts2_codes(30)
+    # The longest option of a select once set the width of the whole page.
+    SectoralIndustryFactory(name="Information technology and analytical instruments")
     for code in codes:
         OrganisationFactory(region=RegionFactory(code=code, name=f"Region {code}", country=germany))
     page.set_viewport_size(PHONE)
