@@ -54,6 +54,18 @@
     });
   }
 
+  // A page of the hotspots' region table replaces the section that held the page link just
+  // used; the focus moves to the table's heading instead of falling back to the page's start.
+  function setUpRegionPages() {
+    document.body.addEventListener("htmx:afterSettle", function (event) {
+      var table = document.getElementById("hotspots-regions");
+      if (table && event.target === table && !table.contains(document.activeElement)) {
+        document.getElementById("hotspots-table").focus();
+      }
+    });
+  }
+
   setUpMenu();
   setUpFilters();
+  setUpRegionPages();
 })();

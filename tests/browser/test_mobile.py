@@ -135,8 +135,10 @@ def test_hotspots_fit_a_phone_and_the_region_table_pages_in_place(page):
 
     assert fits_the_screen(page)
     assert rows.count() == 25
-    page.locator("#hotspots-regions").get_by_role("link", name="Next").click()
+    page.locator("#hotspots-regions").get_by_role("link", name="Next").focus()
+    page.keyboard.press("Enter")
     page.wait_for_selector("#hotspots-regions-range:text('Regions 26 to 30 of 30')")
+    page.wait_for_function("document.activeElement.id === 'hotspots-table'")
 
     assert page.evaluate("window.notReloaded") is True
     assert page.url.endswith("/regions/hotspots/?page=2")
