@@ -41,6 +41,13 @@
     if (narrow.matches) {
       filters.open = false;
     }
+    // Turning a tablet or widening the window brings the sidebar back unfolded.
+    narrow.addEventListener("change", function (event) {
+      var current = document.getElementById("directory-filters");
+      if (current) {
+        current.open = !event.matches;
+      }
+    });
     var wasOpen = null;
     document.body.addEventListener("htmx:beforeSwap", function () {
       var current = document.getElementById("directory-filters");

@@ -107,6 +107,10 @@ def test_directory_on_a_phone_shows_results_first_and_keeps_filters_open_across_
         "Mobility Valley Bavaria (MVB)"
     ]
     assert fits_the_screen(page)
+    page.locator(".directory__filters-summary").click()
+    assert filters.get_attribute("open") is None
+    page.set_viewport_size(DESKTOP)
+    page.wait_for_selector("#directory-filters[open]")
 
 
 def test_directory_on_a_wide_screen_shows_the_filters_open(page):
