@@ -94,6 +94,7 @@ class OrganisationListView(View):
             "facets": facets,
             "facet_groups": facet_groups(filters.form, facets, selected),
             "selected": selected,
+            "active_filter_count": sum(len(values) for values in selected.values()),
             "page": page,
             "rows": directory.with_current_labels(page.object_list),
             "page_range": paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),

@@ -3,6 +3,7 @@ organisations, or their member employees, that match the directory's filters."""
 
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -17,6 +18,10 @@ from partnerships.queries import nuts2_regions
 
 # Until the directory page exists under its name, its path is known from the issue.
 DIRECTORY_PATH = "/organisations/"
+# A page of the region table: 297 regions in one table ran to thousands of pixels on a phone.
+REGIONS_PER_PAGE = 25
+# The region table's page links swap the table alone; every other update swaps all results.
+REGIONS_TARGET = "hotspots-regions"
 
 
 def directory_url():
@@ -45,13 +50,18 @@ def table_rows(cells, country_names, *, order):
 class HotspotsView(TemplateView):
     template_name = "partnerships/hotspots.html"
     partial_template_name = "partnerships/includes/_hotspots_results.html"
+    table_template_name = "partnerships/includes/_hotspots_table.html"
 
     def is_partial(self):
         htmx = self.request.htmx
         return bool(htmx) and not htmx.history_restore_request
 
     def get_template_names(self):
-        return [self.partial_template_name if self.is_partial() else self.template_name]
+        if not self.is_partial():
+            return [self.template_name]
+        if self.request.htmx.target == REGIONS_TARGET:
+            return [self.table_template_name]
+        return [self.partial_template_name]
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -77,6 +87,13 @@ class HotspotsView(TemplateView):
         params = form.directory_params()
         query = self.request.GET.copy()
         query.pop("order", None)
+        # Sorting again starts from the first page of the table.
+        query.pop("page", None)
+        # A page number that is not one shows the first page, one past the end the last.
+        region_paginator = Paginator(
+            table_rows(cells, country_names, order=chosen["order"]), REGIONS_PER_PAGE
+        )
+        region_page = region_paginator.get_page(self.request.GET.get("page"))
         return super().get_context_data(**kwargs) | {
             "form": form,
             "chosen": chosen,
@@ -95,7 +112,12 @@ class HotspotsView(TemplateView):
             "region_count": len(values),
             "directory_url": directory_url(),
             "link_query": urlencode(params) + "&" if params else "",
-            "table_rows": table_rows(cells, country_names, order=chosen["order"]),
+            "table_rows": region_page.object_list,
+            "region_page": region_page,
+            "region_page_range": region_paginator.get_elided_page_range(
+                region_page.number, on_each_side=1, on_ends=1
+            ),
+            "regions_target": REGIONS_TARGET,
             "order": chosen["order"],
             "sort_query": query.urlencode() + "&" if query else "",
             "charts": charts,

@@ -105,3 +105,24 @@ def test_language_switcher_works_by_keyboard_and_french_pages_pass(page):
         page.goto(url)
         findings += blocking_findings(page, axe)
     assert findings == [], "\n".join(findings)
+
+
+def test_pages_changed_for_phones_pass_at_390_pixels(page):
+    sectors = [SectoralIndustryFactory(name="Automotive")]
+    OrganisationFactory(name="Mobility Valley Bavaria", sectoral_industries=sectors)
+    OrganisationFactory(name="Lyon Urban Trucks")
+    axe = Axe()
+    page.set_viewport_size({"width": 390, "height": 844})
+
+    findings = []
+    for url in ("/", "/calls/", "/regions/hotspots/", "/api/v1/"):
+        page.goto(url)
+        findings += blocking_findings(page, axe)
+    page.goto("/organisations/?type=cluster")
+    findings += blocking_findings(page, axe)
+    page.get_by_role("button", name="Menu").click()
+    page.locator(".directory__filters-summary").click()
+    findings += blocking_findings(page, axe)
+
+    assert page.locator("#directory-filters").get_attribute("open") == ""
+    assert findings == [], "\n".join(findings)

@@ -187,6 +187,22 @@ def test_directory_htmx_request_gets_the_partial_only(client, places):
     assert 'hx-push-url="true"' in full.content.decode()
 
 
+def test_directory_filters_summary_counts_every_chosen_value(client, places):
+    OrganisationFactory(name="Alpha", region=places["DE21"])
+
+    none = client.get(URL).content.decode()
+    three = client.get(
+        URL,
+        {"country": ["DE", "FR"], "current_label": "on", "q": "alpha", "size": "huge"},
+        headers={"HX-Request": "true"},
+    ).content.decode()
+
+    summary = '<summary class="directory__filters-summary"><h2 id="facets-title">Filters</h2>'
+    assert f"{summary}</summary>" in none
+    assert f'{summary} <span class="directory__filters-count">(3 active)</span></summary>' in three
+    assert '<details id="directory-filters" class="directory__filters" open>' in three
+
+
 def test_directory_invalid_filters_show_form_errors_not_a_server_error(client, places):
     OrganisationFactory(name="Alpha", region=places["DE21"])
 

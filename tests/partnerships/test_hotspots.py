@@ -331,6 +331,58 @@ def test_hotspots_page_query_count_does_not_grow_with_organisations(client, plac
     assert len(one) == len(three) == 4
 
 
+@pytest.fixture
+def thirty_regions(db):
+    """Thirty German regions with one verified organisation each: more than a table page."""
+    germany = CountryFactory(code="DE", iso_code="DE", name="Germany")
+    codes = sorted(code for code in nuts2_codes() if code.startswith("DE"))[:30]
+    for code in codes:
+        OrganisationFactory(region=RegionFactory(code=code, name=f"Region {code}", country=germany))
+    return codes
+
+
+def test_hotspots_page_region_table_shows_one_page_of_regions(client, thirty_regions):
+    first = client.get(URL).content.decode()
+    second = client.get(URL, {"page": "2"}).content.decode()
+
+    assert list(table_values(first)) == thirty_regions[:25]
+    assert list(table_values(second)) == thirty_regions[25:]
+    assert len(map_values(second)) == len(MAP_LINK.findall(first))
+    assert "Regions 26 to 30 of 30" in second
+    assert 'hx-get="?page=2" hx-target="#hotspots-regions" hx-push-url="true"' in first
+
+
+def test_hotspots_page_region_table_page_link_swaps_the_table_alone(client, thirty_regions):
+    response = client.get(
+        URL,
+        {"measure": "employees", "page": "2"},
+        headers={"HX-Request": "true", "HX-Target": "hotspots-regions"},
+    )
+
+    content = response.content.decode()
+    assert response.templates[0].name == "partnerships/includes/_hotspots_table.html"
+    assert content.startswith('<section id="hotspots-regions"')
+    assert list(table_values(content)) == thirty_regions[25:]
+    assert MAP_LINK.findall(content) == []
+    assert 'hx-get="?measure=employees&amp;page=1"' in content
+
+
+@pytest.mark.parametrize(("page", "first"), [("x", 0), ("", 0), ("0", 25), ("-1", 25), ("99", 25)])
+def test_hotspots_page_region_table_bad_page_shows_a_real_page(client, thirty_regions, page, first):
+    response = client.get(URL, {"page": page})
+
+    expected = thirty_regions[first : first + 25]
+    assert response.status_code == 200
+    assert list(table_values(response.content.decode())) == expected
+
+
+def test_hotspots_page_sort_links_start_from_the_first_page(client, thirty_regions):
+    content = client.get(URL, {"page": "2"}).content.decode()
+
+    assert 'href="?order=region#hotspots-table"' in content
+    assert "page=2&amp;order" not in content
+
+
 def random_landscape(rng, places):
     sectors = [SectoralIndustryFactory() for _ in range(3)]
     emerging = [EmergingIndustryFactory() for _ in range(3)]
