@@ -379,12 +379,17 @@ def reviews_for_user(user):
     """Reviews a person may read: their own; the others' of an expression and stage once their
     own is submitted (and only submitted ones); every review of a call they manage.
 
-    Only staff review. A plain reviewer of a call never manages it (see rules.py).
+    Only staff review, and staff manage every call's review; a reviewer stays blind to the
+    other reviews of an expression they review until their own is submitted (see rules.py).
     """
     reviews = Review.objects.all()
     if not _is_staff(user):
         return reviews.none()
-    reviewing = CallReviewer.objects.filter(user=user, is_moderator=False).values("call_id")
+    reviews_it_too = ReviewAssignment.objects.filter(
+        reviewer=user,
+        expression=OuterRef("assignment__expression"),
+        stage=OuterRef("assignment__stage"),
+    )
     own_submitted = Review.objects.filter(
         assignment__reviewer=user,
         state=ReviewState.SUBMITTED,
@@ -394,7 +399,7 @@ def reviews_for_user(user):
     return reviews.filter(
         Q(assignment__reviewer=user)
         | Q(Exists(own_submitted), state=ReviewState.SUBMITTED)
-        | ~Q(assignment__expression__call_id__in=reviewing)
+        | ~Exists(reviews_it_too)
     )
 
 

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -63,6 +63,10 @@ class CallReviewMixin(PermissionRequiredMixin):
     """Finds the call (a foreign or draft id is a 404 for who may not see it) and the stage."""
 
     permission_required = "partnerships.manage_review"
+    permission_denied_message = gettext_lazy(
+        "Only Commission staff manage the review of a call: its reviewer pool, assignments, "
+        "ranking, decisions and outbox."
+    )
 
     def get_call(self):
         if not hasattr(self, "_call"):
@@ -275,6 +279,7 @@ class UnassignView(CallReviewMixin, View):
 
 class MyReviewsView(PermissionRequiredMixin, View):
     permission_required = "partnerships.review_calls"
+    permission_denied_message = gettext_lazy("Only Commission staff review calls.")
 
     def organisations(self):
         return organisations_under_review_by(self.request.user)
@@ -461,6 +466,10 @@ class ConsensusView(CallReviewMixin, View):
     """The moderator reads every review of one expression and writes the consensus."""
 
     permission_required = "partnerships.moderate_review"
+    permission_denied_message = gettext_lazy(
+        "Only the moderator of this call's reviewer pool writes the consensus. Staff name the "
+        "moderator on the call's review page."
+    )
 
     def get_expression(self):
         return get_object_or_404(
