@@ -24,7 +24,9 @@ setup: install
 	$(PY) manage.py create_demo_users --verbosity 0
 	$(PY) manage.py seed_calls
 	$(PY) manage.py seed_partnerships
+	$(PY) manage.py seed_review
 	$(PY) manage.py seed_events
+	CELERY_BROKER_URL= $(PY) manage.py recompute_matches --if-none
 	@echo
 	@echo "Demo logins for http://127.0.0.1:8000 :"
 	@$(PY) manage.py create_demo_users

@@ -327,7 +327,7 @@ def test_create_demo_users_is_idempotent_and_logins_work(client):
     users = {key: User.objects.get(email=login.email) for key, login in logins.items()}
     owned = OrganisationMembership.objects.get(user=users["manager"])
     edited = OrganisationMembership.objects.get(user=users["partner"])
-    assert User.objects.count() == 4
+    assert User.objects.count() == 7
     assert owned.role == MembershipRole.OWNER
     assert edited.role == MembershipRole.EDITOR
     assert owned.organisation != edited.organisation
@@ -340,6 +340,24 @@ def test_create_demo_users_is_idempotent_and_logins_work(client):
         Permission.objects.filter(content_type__app_label="partnerships")
     )
     assert users["staff"].has_perm("partnerships.change_label") is True
+    assert [users[key].is_staff for key in ("reviewer", "moderator", "organiser")] == [
+        True,
+        True,
+        False,
+    ]
+    lines = output.getvalue().splitlines()
+    assert len(lines) == 1 + len(DEMO_LOGINS) + 1
+    assert lines[0].split() == ["Role", "E-mail", "Password", "What", "to", "try"]
+    assert lines[5].split()[:5] == [
+        "Cluster",
+        "manager",
+        "(owner)",
+        "manager@clusterportal.example",
+        "demo-manager-2016",
+    ]
+    assert lines[5].endswith(
+        f"dashboard: recommended partners of {owned.organisation}; answer an open call from Calls"
+    )
     for key, login in logins.items():
         assert login.password in output.getvalue()
         response = client.post(
