@@ -31,8 +31,14 @@ setup: install
 	@echo "Demo logins for http://127.0.0.1:8000 :"
 	@$(PY) manage.py create_demo_users
 
+# `make run` shows the portal as its visitors see it: its own 403, 404 and 500 pages, static
+# files served by whitenoise. `DEBUG=true make run` brings Django's technical pages back.
+RUN_ENV = DEBUG=$${DEBUG:-false} SECURE_COOKIES=$${SECURE_COOKIES:-false} \
+	SECRET_KEY=$${SECRET_KEY:-make-run-only-insecure-key-never-use-it-live}
+
 run: setup
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install
 	$(VENV)/bin/ruff format --check .
