@@ -17,6 +17,9 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed
 
 # Migrate, load reference data, seed demo data when the database is empty, create demo users.
+# Set-up prints its own summaries: log lines from INFO down stay quiet, demo e-mails go nowhere.
+setup: export LOG_LEVEL ?= WARNING
+setup: export EMAIL_BACKEND = django.core.mail.backends.dummy.EmailBackend
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
