@@ -67,6 +67,12 @@ def organisations_of_member(user):
     return Organisation.objects.filter(memberships__user=user).distinct()
 
 
+def possible_leads(user):
+    """The organisations `user` may put forward to lead an expression of interest: theirs,
+    less those still waiting for validation."""
+    return organisations_of_member(user).exclude(validation_state=ValidationState.PENDING)
+
+
 def with_listing_relations(organisations):
     """Everything a list of organisations shows, fetched in a fixed number of queries."""
     return organisations.select_related("country", "region").prefetch_related(

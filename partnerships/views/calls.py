@@ -9,8 +9,8 @@ from partnerships.forms import ExpressionStartForm
 from partnerships.queries import (
     calls_for_user,
     expressions_for_user,
-    organisations_of_member,
     partner_invitations_for_user,
+    possible_leads,
     with_call_relations,
 )
 
@@ -61,7 +61,9 @@ class CallDetailView(DetailView):
             for stage in self.object.stages.all()
         ]
         if self.object.is_open and user.has_perm("partnerships.add_expressionofinterest"):
-            organisations = organisations_of_member(user)
+            organisations = possible_leads(user)
             if organisations.exists():
-                context["start_form"] = ExpressionStartForm(organisations=organisations)
+                context["start_form"] = ExpressionStartForm(
+                    organisations=organisations, call=self.object
+                )
         return context
