@@ -5,11 +5,14 @@ import re
 import unicodedata
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
+    Value,
+    When,
 )
 from django.utils import timezone
 
@@ -229,6 +232,25 @@ def calls_for_user(user):
     if _is_staff(user):
         return calls
     return calls.exclude(state=CallState.DRAFT)
+
+
+# Calls people can still answer first, the decided ones last; newest first within each.
+CALL_LISTING_ORDER = (
+    CallState.OPEN,
+    CallState.CLOSED,
+    CallState.IN_EVALUATION,
+    CallState.DRAFT,
+    CallState.DECIDED,
+)
+
+
+def in_listing_order(calls):
+    return calls.annotate(
+        listing_rank=Case(
+            *(When(state=state, then=Value(rank)) for rank, state in enumerate(CALL_LISTING_ORDER)),
+            default=Value(len(CALL_LISTING_ORDER)),
+        )
+    ).order_by("listing_rank", "-created_at", "-id")
 
 
 def with_call_relations(calls):

@@ -9,6 +9,7 @@ from partnerships.forms import ExpressionStartForm
 from partnerships.queries import (
     calls_for_user,
     expressions_for_user,
+    in_listing_order,
     partner_invitations_for_user,
     possible_leads,
     with_call_relations,
@@ -20,7 +21,7 @@ class CallListView(ListView):
     context_object_name = "calls"
 
     def get_queryset(self):
-        return with_call_relations(calls_for_user(self.request.user))
+        return with_call_relations(in_listing_order(calls_for_user(self.request.user)))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

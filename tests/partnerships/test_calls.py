@@ -176,6 +176,42 @@ def test_call_detail_does_not_offer_a_pending_organisation_as_lead(client):
     assert list(response.context["start_form"].fields["lead"].queryset) == [verified.organisation]
 
 
+def test_call_list_shows_open_calls_before_decided_ones(client):
+    decided = CallFactory(title="Decided call", state=CallState.DECIDED)
+    opened = CallFactory(title="Open call")
+    evaluated = CallFactory(title="Call in evaluation", state=CallState.IN_EVALUATION)
+    # The newest call is the decided one: the state, not the age, puts it last.
+    Call.objects.filter(pk=decided.pk).update(created_at=timezone.now() + dt.timedelta(days=1))
+
+    response = client.get(reverse("partnerships:call-list"))
+
+    assert [c.title for c in response.context["calls"]] == [
+        opened.title,
+        evaluated.title,
+        decided.title,
+    ]
+
+
+def test_call_detail_says_not_announced_for_unknown_figures_and_hides_the_reference(client):
+    call = CallFactory(reference="escp-s3", budget=0, funding_rate=0)
+
+    html = " ".join(client.get(call.get_absolute_url()).content.decode().split())
+
+    assert "<dt>Budget</dt><dd>Not announced yet</dd>" in html
+    assert "<dt>Funding rate</dt><dd>Not announced yet</dd>" in html
+    assert "EUR 0" not in html
+    assert "escp-s3" not in html
+
+
+def test_call_detail_shows_known_figures(client):
+    call = CallFactory(budget=24_900_000, funding_rate=70)
+
+    html = " ".join(client.get(call.get_absolute_url()).content.decode().split())
+
+    assert "<dt>Budget</dt><dd>EUR 24,900,000</dd>" in html
+    assert "<dt>Funding rate</dt><dd>70 %</dd>" in html
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_call_list_query_count_does_not_grow(count, client, django_assert_num_queries):
     for _ in range(count):
