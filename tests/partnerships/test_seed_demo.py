@@ -363,7 +363,7 @@ def test_create_demo_users_is_idempotent_and_logins_work(client):
         response = client.post(
             reverse("account_login"), {"login": login.email, "password": login.password}
         )
-        assert (response.status_code, response["Location"]) == (302, "/"), key
+        assert (response.status_code, response["Location"]) == (302, "/dashboard/"), key
         assert client.session["_auth_user_id"] == str(users[key].pk)
         client.logout()
 
