@@ -7,7 +7,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
+from partnerships.enums import ORGANISATION_HISTORY
+
 register = template.Library()
+
+
+@register.filter
+def history_action(action):
+    """An organisation's audit action in words; an action without words keeps its code."""
+    return ORGANISATION_HISTORY.get(action, action)
 
 
 @register.simple_tag

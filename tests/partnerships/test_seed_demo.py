@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -379,3 +380,17 @@ def test_create_demo_users_staff_can_open_the_admin(client):
 
     assert response.status_code == 200
     assert response.context["user"].email == staff.email
+
+
+@pytest.mark.django_db
+def test_seed_demo_profiles_past_the_draft_carry_their_submission_time():
+    call_command("seed_demo", organisations=150, seed=5, stdout=io.StringIO())
+
+    submitted = dict(
+        Organisation.objects.values_list("validation_state").annotate(
+            n=Count("id", filter=Q(submitted_at__isnull=False))
+        )
+    )
+    totals = dict(Organisation.objects.values_list("validation_state").annotate(n=Count("id")))
+    assert submitted[ValidationState.PENDING] == totals[ValidationState.PENDING] > 0
+    assert submitted.get(ValidationState.DRAFT, 0) == 0
