@@ -136,3 +136,19 @@ def test_make_run_shows_technical_pages_only_with_debug_true(tmp_path):
 
     assert (status, css_status) == (404, 200)
     assert "Using the URLconf defined in" in html
+
+
+ICON = '<link rel="icon" href="/static/img/logo.svg" type="image/svg+xml">'
+
+
+def test_500_page_names_the_favicon():
+    assert ICON in render_to_string("500.html")
+
+
+@pytest.mark.django_db
+def test_admin_pages_name_the_favicon(client, staff):
+    client.force_login(staff)
+
+    html = client.get("/admin/").content.decode()
+
+    assert ICON in html
