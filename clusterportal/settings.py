@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     # Before anything reads the input: NUL characters and invalid UTF-8 get a 400.
     "clusterportal.middleware.MalformedInputMiddleware",
+    # Links in e-mails and calendar files point at the address that serves the request.
+    "clusterportal.origin.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -284,3 +284,13 @@ def test_participant_cannot_approve_registrations(client):
 
     pending.refresh_from_db()
     assert (response.status_code, pending.state) == (404, RegistrationState.PENDING)
+
+
+def test_event_ics_links_to_the_address_that_served_it_and_keeps_its_uid(client):
+    event = EventFactory()
+
+    response = client.get(reverse("events:event-ics", args=[event.pk]), HTTP_HOST="localhost:8123")
+
+    [component] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(component["url"]) == f"http://localhost:8123/events/{event.pk}/"
+    assert str(component["uid"]) == f"event-{event.pk}@127.0.0.1:8000"

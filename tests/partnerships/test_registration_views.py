@@ -385,3 +385,28 @@ def test_dashboard_query_count_does_not_grow_with_the_list(
         response = manager_client.get("/dashboard/")
 
     assert len(response.context["rows"]) == count
+
+
+@pytest.mark.django_db
+def test_invitation_email_links_to_the_address_that_served_the_request(
+    client, django_capture_on_commit_callbacks
+):
+    owner = UserFactory()
+    organisation = OrganisationFactory(owner=owner)
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/organisations/{organisation.pk}/members/",
+            {"invite": "1", "email": "new@cluster.example"},
+            HTTP_HOST="localhost:8123",
+        )
+
+    assert "http://localhost:8123/" in mail.outbox[-1].body
+    assert "127.0.0.1:8000" not in mail.outbox[-1].body
+
+
+def test_links_written_outside_a_request_use_site_url(settings):
+    settings.SITE_URL = "https://portal.example.eu"
+
+    assert services.absolute("/calls/") == "https://portal.example.eu/calls/"
