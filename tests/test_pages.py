@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from partnerships.enums import LabelLevel, MemberType, ValidationState
@@ -416,3 +416,15 @@ def test_signing_in_lands_on_the_dashboard_with_links_to_the_work(client, user):
     assert (response.status_code, response["Location"]) == (302, "/dashboard/")
     assert '<a href="/calls/#mine-title">My expressions of interest</a>' in dashboard
     assert '<a href="/events/">Events and my meetings there</a>' in dashboard
+
+
+@pytest.mark.django_db
+def test_short_and_long_dates_are_written_the_same_way_in_english():
+    moment = dt.datetime(2026, 12, 4, 9, 5)
+
+    with translation.override("en"):
+        short = date_format(moment, "SHORT_DATE_FORMAT")
+        long = date_format(moment, "DATE_FORMAT")
+        short_time = date_format(moment, "SHORT_DATETIME_FORMAT")
+
+    assert (short, long, short_time) == ("4 Dec 2026", "4 December 2026", "4 Dec 2026, 09:05")

@@ -331,7 +331,7 @@ def test_staff_queue_shows_when_each_profile_was_submitted(client, staff):
 
     html = client.get("/staff/validation/").content.decode()
 
-    assert "<td>02/03/2026 10:30</td>" in html
+    assert "<td>2 Mar 2026, 10:30</td>" in html
 
 
 @pytest.mark.django_db
