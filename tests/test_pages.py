@@ -415,7 +415,7 @@ def test_signing_in_lands_on_the_dashboard_with_links_to_the_work(client, user):
 
     assert (response.status_code, response["Location"]) == (302, "/dashboard/")
     assert '<a href="/calls/#mine-title">My expressions of interest</a>' in dashboard
-    assert '<a href="/events/">Events and my meetings there</a>' in dashboard
+    assert '<a href="/events/mine/">My events and upcoming meetings</a>' in dashboard
 
 
 @pytest.mark.django_db

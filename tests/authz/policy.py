@@ -277,6 +277,7 @@ POLICY = [
     Rule("matchmaking:run-progress", None, LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
     Rule("matchmaking:run-start", None, CREATE, "POST", (LOGIN, 403, 403, 403, 302, 302)),
     # events
+    Rule("events:my-events", None, LIST, "GET", (LOGIN, 200, 200, 200, 200, 200)),
     Rule("events:event-list", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
     Rule("events:event-calendar", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
     Rule("events:event-feed", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
