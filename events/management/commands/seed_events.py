@@ -478,7 +478,7 @@ class Command(BaseCommand):
             _("%(created)s events created, %(total)s demo events in all, %(people)s participants.")
             % {
                 "created": created_count,
-                "total": len(EVENTS),
+                "total": len(EVENTS) + Event.objects.filter(title=ORGANISER_EVENT.title).count(),
                 "people": len(representatives),
             }
         )

@@ -44,8 +44,8 @@ STAFF = DemoLogin(
     "Sven Staff",
     gettext_lazy("Commission staff (also a reviewer)"),
     gettext_lazy(
-        "Calls > the call under review > Review: assignments, ranking, decisions, outbox; "
-        "validation queue at /staff/validation/"
+        "Calls > smart specialisation (2026 round) > Review: assignments, ranking, "
+        "decisions, outbox; validation queue at /staff/validation/"
     ),
 )
 REVIEWER = DemoLogin(
@@ -62,7 +62,9 @@ MODERATOR = DemoLogin(
     "demo-moderator-2016",
     "Moritz Moderator",
     gettext_lazy("Review moderator (staff)"),
-    gettext_lazy("the call under review's ranking: write the consensus where every review is in"),
+    gettext_lazy(
+        "My reviews > the 2026 round's ranking: write the consensus where all reviews are in"
+    ),
 )
 MANAGER = DemoLogin(
     "manager",
