@@ -157,6 +157,17 @@ def is_call_moderator(user, call):
     return _pool_role(user, call) == "moderator"
 
 
+@rules.predicate
+def has_open_review_in(user, call):
+    """The user still has a score sheet of this call to submit: the ranking, which shows the
+    other reviewers' scores, waits until it is in."""
+    if call is None or not user.is_authenticated:
+        return False
+    return call.expressions.filter(
+        review_assignments__reviewer=user, review_assignments__review__state=ReviewState.DRAFT
+    ).exists()
+
+
 can_manage_review = is_commission_staff
 can_moderate_review = is_commission_staff & is_call_moderator
 
@@ -208,7 +219,9 @@ rules.add_perm("partnerships.review_calls", is_commission_staff)
 rules.add_perm("partnerships.manage_review", can_manage_review)
 rules.add_perm("partnerships.moderate_review", can_moderate_review)
 rules.add_perm("partnerships.change_review", can_edit_review)
-rules.add_perm("partnerships.view_ranking", can_manage_review | can_moderate_review)
+rules.add_perm(
+    "partnerships.view_ranking", (can_manage_review & ~has_open_review_in) | can_moderate_review
+)
 
 
 # A person's own account: their data, their consent, their deletion.

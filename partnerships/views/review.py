@@ -565,8 +565,15 @@ class ConsensusView(CallReviewMixin, View):
         return redirect("partnerships:review-ranking", pk=pk, stage=stage)
 
 
+RANKING_REFUSED = gettext_lazy(
+    "The ranking shows every reviewer's scores, so it opens for you once you have submitted "
+    "your own score sheets of this call (see My reviews). Only Commission staff see it."
+)
+
+
 class RankingView(CallReviewMixin, View):
     permission_required = "partnerships.view_ranking"
+    permission_denied_message = RANKING_REFUSED
 
     def get(self, request, pk, stage):
         call = self.get_call()

@@ -10,7 +10,7 @@ from django.views import View
 from partnerships.enums import ReviewState
 from partnerships.models import ReviewScore
 from partnerships.queries import conflict_log, stage_ranking
-from partnerships.views.review import CallReviewMixin
+from partnerships.views.review import RANKING_REFUSED, CallReviewMixin
 
 # Spreadsheet programs run a cell that starts like a formula; comments are free text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -149,6 +149,7 @@ EXPORTS = {"scores": score_rows, "ranking": ranking_rows, "conflicts": conflict_
 
 class ReviewExportView(CallReviewMixin, View):
     permission_required = "partnerships.view_ranking"
+    permission_denied_message = RANKING_REFUSED
 
     def get(self, request, pk, stage, kind, fmt):
         if kind not in EXPORTS or fmt not in ("csv", "json"):

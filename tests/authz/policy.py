@@ -483,7 +483,7 @@ POLICY = [
         (LOGIN, 403, 403, 403, 403, 403),
     ),
     Rule(
-        "partnerships:review-ranking", "call_stage", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)
+        "partnerships:review-ranking", "call_stage", READ, "GET", (LOGIN, 403, 403, 403, 403, 200)
     ),
     Rule(
         "partnerships:review-decisions", "call_stage", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)
@@ -510,7 +510,7 @@ POLICY = [
         (LOGIN, 403, 403, 403, 302, 302),
     ),
     Rule(
-        "partnerships:review-export", "review_export", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)
+        "partnerships:review-export", "review_export", READ, "GET", (LOGIN, 403, 403, 403, 403, 200)
     ),
     Rule(
         "partnerships:review-outbox", "review_call", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)

@@ -24,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 # Queries of the staff lists, the same for one expression as for three.
-QUERIES = {"review-ranking": 9, "review-decisions": 8, "review-outbox": 5}
+QUERIES = {"review-ranking": 10, "review-decisions": 8, "review-outbox": 5}
 
 
 def eligible_expression(call, **fields):
@@ -125,6 +125,8 @@ def test_staff_in_the_reviewer_pool_still_manage_the_call_review(client):
     expression = eligible_expression(CallFactory())
     call = expression.call
     mine = assigned(expression)
+    # A submitted sheet: the ranking shows the others' scores only after one's own.
+    score(mine, "4")
     client.force_login(mine.reviewer)
 
     pages = [
@@ -135,6 +137,25 @@ def test_staff_in_the_reviewer_pool_still_manage_the_call_review(client):
     ]
 
     assert [client.get(page).status_code for page in pages] == [200, 200, 200, 200]
+
+
+def test_ranking_waits_until_a_staff_reviewer_submitted_their_own_sheets(client):
+    expression = eligible_expression(CallFactory())
+    mine, theirs = assigned(expression), assigned(expression)
+    score(theirs, "2", "Their secret reasoning")
+    ranking = reverse("partnerships:review-ranking", args=[expression.call.pk, 1])
+    export = reverse("partnerships:review-export", args=[expression.call.pk, 1, "scores", "csv"])
+    client.force_login(mine.reviewer)
+
+    refused = client.get(ranking)
+    refused_export = client.get(export)
+    score(mine, "4")
+    opened = client.get(ranking)
+
+    assert (refused.status_code, refused_export.status_code, opened.status_code) == (403, 403, 200)
+    assert "opens for you once you have submitted your own score sheets" in " ".join(
+        refused.content.decode().split()
+    )
 
 
 def test_staff_reviewer_stays_blind_to_the_reviews_of_what_they_review(client):

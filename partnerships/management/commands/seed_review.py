@@ -3,10 +3,10 @@
 ESCP-S3 2026 closed ten days before the day of seeding with 14 eligible expressions of
 interest. Its reviewer pool holds the demo staff member, the demo reviewer, a third reviewer
 and the demo moderator; every expression has two reviewers. The third reviewer has submitted
-every score sheet, the demo reviewer all but three (two drafts, one untouched) and the demo
-staff member all but four, so both demo logins have score sheets to finish. The moderator has
-written the consensus of all but two of the expressions whose reviews are all in, and the
-ranking's complete rows are ready for decisions: releasing them fills the outbox.
+every score sheet, the demo staff member too (so the ranking is open to them), the demo
+reviewer all but three (two drafts, one untouched): the ranking waits for those. The
+moderator has written the consensus of all but two of the expressions whose reviews are all
+in, and the ranking's complete rows are ready for decisions: releasing them fills the outbox.
 
 Every write after the expressions goes through the review services, as a person would.
 """
@@ -46,7 +46,8 @@ CRITERIA = [
     ("Expected investment impact", Decimal("1.5")),
 ]
 # Score sheets each demo reviewer leaves open: (drafts saved, untouched), counted from the end.
-LEFT_OPEN = {STAFF.email: (0, 4), REVIEWER.email: (2, 1)}
+# The demo staff member has submitted all theirs, so the ranking is open to them.
+LEFT_OPEN = {REVIEWER.email: (2, 1)}
 CONSENSUS_LEFT = 2
 COMMENTS = (
     "Convincing and well argued.",
