@@ -17,6 +17,9 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed
 
 # Migrate, load reference data, seed demo data when the database is empty, create demo users.
+# Set-up prints its own summaries: log lines from INFO down stay quiet, demo e-mails go nowhere.
+setup: export LOG_LEVEL ?= WARNING
+setup: export EMAIL_BACKEND = django.core.mail.backends.dummy.EmailBackend
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference_data
@@ -24,14 +27,22 @@ setup: install
 	$(PY) manage.py create_demo_users --verbosity 0
 	$(PY) manage.py seed_calls
 	$(PY) manage.py seed_partnerships
+	$(PY) manage.py seed_review
 	$(PY) manage.py seed_events
 	$(PY) manage.py seed_outcomes
+	CELERY_BROKER_URL= $(PY) manage.py recompute_matches --if-none
 	@echo
 	@echo "Demo logins for http://127.0.0.1:8000 :"
 	@$(PY) manage.py create_demo_users
 
+# `make run` shows the portal as its visitors see it: its own 403, 404 and 500 pages, static
+# files served by whitenoise. `DEBUG=true make run` brings Django's technical pages back.
+RUN_ENV = DEBUG=$${DEBUG:-false} SECURE_COOKIES=$${SECURE_COOKIES:-false} \
+	SECRET_KEY=$${SECRET_KEY:-make-run-only-insecure-key-never-use-it-live}
+
 run: setup
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(RUN_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install
 	$(VENV)/bin/ruff format --check .

@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "clusterportal.middleware.RequestSizeMiddleware",
     # Before anything reads the input: NUL characters and invalid UTF-8 get a 400.
     "clusterportal.middleware.MalformedInputMiddleware",
+    # Links in e-mails and calendar files point at the address that serves the request.
+    "clusterportal.origin.RequestOriginMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -162,7 +164,8 @@ AXES_USERNAME_CALLABLE = "clusterportal.security.axes_username"
 # Per account, axes alone counts failures (recorded, shown to staff, unlocked in the admin);
 # allauth keeps only its per-IP limit against password spraying over many accounts.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip"}
-LOGIN_REDIRECT_URL = "/"
+# Signed in, a person lands where their work is, not on the public home page.
+LOGIN_REDIRECT_URL = "partnerships:dashboard"
 
 # Optional sign-in through an OpenID Connect provider (EU Login is one), on when OIDC_PROVIDER_ID
 # is set. The provider's discovery document is read from OIDC_SERVER_URL; people who sign in

@@ -25,6 +25,7 @@ class EventFilterForm(SingleLineFieldsMixin, forms.Form):
         queryset=Country.objects.filter(events__isnull=False).distinct().order_by("name"),
         to_field_name="code",
         required=False,
+        empty_label=_("Any country"),
     )
     type = forms.ChoiceField(
         label=_("Type"), choices=[("", _("Any type"))] + EventType.choices, required=False
@@ -34,12 +35,14 @@ class EventFilterForm(SingleLineFieldsMixin, forms.Form):
         queryset=SectoralIndustry.objects.filter(events__isnull=False).distinct(),
         to_field_name="slug",
         required=False,
+        empty_label=_("Any sector"),
     )
     emerging = forms.ModelChoiceField(
         label=_("Emerging industry"),
         queryset=EmergingIndustry.objects.filter(events__isnull=False).distinct(),
         to_field_name="slug",
         required=False,
+        empty_label=_("Any emerging industry"),
     )
     date_from = forms.DateField(
         label=_("From"),

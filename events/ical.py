@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as VEvent
 
+from clusterportal.origin import site_url
+
 PRODID = "-//ClusterPortal//Matchmaking events//EN"
 
 
@@ -20,6 +22,7 @@ def _calendar(name):
 
 
 def _uid(kind, pk):
+    # SITE_URL, not the request's address: a calendar knows an event by one UID everywhere.
     host = settings.SITE_URL.split("://", 1)[-1].rstrip("/") or "clusterportal"
     return f"{kind}-{pk}@{host}"
 
@@ -39,7 +42,7 @@ def event_component(event):
     component.add("dtstamp", timezone.now())
     component.add("description", event.description)
     component.add("location", _place(event))
-    component.add("url", f"{settings.SITE_URL}{event.get_absolute_url()}")
+    component.add("url", f"{site_url()}{event.get_absolute_url()}")
     return component
 
 

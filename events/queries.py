@@ -72,6 +72,30 @@ def meetings_for_user(user):
     )
 
 
+def my_upcoming_participation(user, *, today=None):
+    """The user's registrations for events not over yet, soonest first, each with the number of
+    their accepted meetings and of the requests waiting for an answer, in one query."""
+    if not user.is_authenticated:
+        return Registration.objects.none()
+    today = today or timezone.localdate()
+
+    def meetings(state):
+        return Count(
+            "meetings_requested", filter=Q(meetings_requested__state=state), distinct=True
+        ) + Count("meetings_received", filter=Q(meetings_received__state=state), distinct=True)
+
+    return (
+        Registration.objects.filter(user=user, event__ends_on__gte=today)
+        .exclude(state__in=[RegistrationState.REJECTED, RegistrationState.CANCELLED])
+        .select_related("event", "organisation")
+        .annotate(
+            accepted_meetings=meetings(MeetingState.ACCEPTED),
+            open_requests=meetings(MeetingState.REQUESTED),
+        )
+        .order_by("event__starts_on", "event__title", "pk")
+    )
+
+
 def agenda(user, event):
     """The user's meetings at `event`, booked ones first in time order."""
     return meetings_for_user(user).filter(event=event).order_by("slot__starts_at", "created_at")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("events/", views.EventListView.as_view(), name="event-list"),
     path("events/calendar/", views.EventCalendarView.as_view(), name="event-calendar"),
     path("events/feed.ics", views.events_feed, name="event-feed"),
+    path("events/mine/", views.MyEventsView.as_view(), name="my-events"),
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="event-detail"),
     path("events/<int:pk>/event.ics", views.event_feed, name="event-ics"),
     path("events/<int:pk>/register/", views.RegisterView.as_view(), name="event-register"),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Prefetch, Q, Value
+from django.db.models import F, Func, Prefetch, Q, Value
 from django.utils import timezone
 
 from partnerships.enums import (
@@ -30,9 +30,10 @@ from partnerships.enums import (
 )
 from partnerships.models import Label, Organisation
 from partnerships.queries import current_label
+from partnerships.textfold import fold_text
 
-# Must match the configuration the search trigger of migration 0003 uses.
-SEARCH_CONFIG = "english"
+# Must match the configuration the search trigger uses (migration 0008: English, unaccented).
+SEARCH_CONFIG = "portal_search"
 SEARCH_FIELDS = ("name", "acronym", "keywords", "description")
 # Verified organisations' search vectors only, kept by the triggers of migration 0005.
 SEARCH_TABLE = "partnerships_organisation_search"
@@ -71,11 +72,15 @@ def search(organisations, text):
         return organisations.filter(search_vector=query).annotate(
             rank=SearchRank(F("search_vector"), query)
         )
-    # Every word must appear somewhere, as with the full-text search.
+    # Every word must appear somewhere, as with the full-text search, accents and case
+    # folded on both sides (fold_text is registered on each SQLite connection).
+    organisations = organisations.annotate(
+        **{f"folded_{field}": Func(F(field), function="fold_text") for field in SEARCH_FIELDS}
+    )
     for word in text.split():
         matches = Q()
         for field in SEARCH_FIELDS:
-            matches |= Q(**{f"{field}__icontains": word})
+            matches |= Q(**{f"folded_{field}__contains": fold_text(word)})
         organisations = organisations.filter(matches)
     return organisations.annotate(rank=Value(0.0))
 

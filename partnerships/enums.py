@@ -257,3 +257,19 @@ REVIEWABLE_STATES = {1: ExpressionState.ELIGIBLE, 2: ExpressionState.STAGE2_SUBM
 # rejects; a final stage selects, puts on the reserve list or rejects.
 SCREENING_OUTCOMES = (ExpressionState.STAGE1_PASSED, ExpressionState.STAGE1_REJECTED)
 FINAL_OUTCOMES = (ExpressionState.SELECTED, ExpressionState.RESERVE, ExpressionState.REJECTED)
+
+
+# What the history of an organisation says for each audit action, in words.
+ORGANISATION_HISTORY = {
+    "organisation.created": _("Profile created"),
+    "organisation.updated": _("Profile edited"),
+    "organisation.draft": _("Back to draft"),
+    "organisation.pending": _("Submitted for validation"),
+    "organisation.verified": _("Verified by staff"),
+    "organisation.rejected": _("Rejected by staff"),
+    "organisation.member_added": _("Person added"),
+    "organisation.invited": _("Person invited"),
+    "organisation.ownership_transferred": _("Ownership handed over"),
+    "organisation.programme_confirmed": _("Cluster programme confirmed"),
+    "label.recorded": _("Label recorded"),
+}

@@ -420,12 +420,37 @@ class ExpressionStartForm(SingleLineFieldsMixin, forms.Form):
     )
     title = forms.CharField(label=_("Working title"), max_length=255)
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, call, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lead"].queryset = organisations
         # With a single organisation there is nothing to choose; with several, choose on purpose.
         if len(organisations) == 1:
             self.fields["lead"].empty_label = None
+        self.lead_warning = ""
+        if call.label_required:
+            self._warn_about_labels(organisations)
+
+    def _warn_about_labels(self, organisations):
+        """A label-only call: a lead without a current label could never submit."""
+        labelled = set(
+            Label.objects.current()
+            .filter(organisation__in=organisations)
+            .values_list("organisation_id", flat=True)
+        )
+        unlabelled = [o.name for o in organisations if o.pk not in labelled]
+        if not unlabelled:
+            return
+        self.fields["lead"].label_from_instance = lambda organisation: (
+            organisation.name
+            if organisation.pk in labelled
+            else _("%(name)s (no current label: cannot lead this call)")
+            % {"name": organisation.name}
+        )
+        self.lead_warning = _(
+            "This call takes only consortia in which every organisation holds a current "
+            "cluster excellence label. %(names)s holds none: a draft it leads can never be "
+            "submitted."
+        ) % {"names": ", ".join(unlabelled)}
 
 
 class PartnerInviteForm(SingleLineFieldsMixin, forms.Form):

@@ -5,11 +5,14 @@ import re
 import unicodedata
 
 from django.db.models import (
+    Case,
     Count,
     Exists,
     OuterRef,
     Prefetch,
     Q,
+    Value,
+    When,
 )
 from django.utils import timezone
 
@@ -66,6 +69,12 @@ def organisations_of_member(user):
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(memberships__user=user).distinct()
+
+
+def possible_leads(user):
+    """The organisations `user` may put forward to lead an expression of interest: theirs,
+    less those still waiting for validation."""
+    return organisations_of_member(user).exclude(validation_state=ValidationState.PENDING)
 
 
 def with_listing_relations(organisations):
@@ -226,6 +235,25 @@ def calls_for_user(user):
     return calls.exclude(state=CallState.DRAFT)
 
 
+# Calls people can still answer first, the decided ones last; newest first within each.
+CALL_LISTING_ORDER = (
+    CallState.OPEN,
+    CallState.CLOSED,
+    CallState.IN_EVALUATION,
+    CallState.DRAFT,
+    CallState.DECIDED,
+)
+
+
+def in_listing_order(calls):
+    return calls.annotate(
+        listing_rank=Case(
+            *(When(state=state, then=Value(rank)) for rank, state in enumerate(CALL_LISTING_ORDER)),
+            default=Value(len(CALL_LISTING_ORDER)),
+        )
+    ).order_by("listing_rank", "-created_at", "-id")
+
+
 def with_call_relations(calls):
     """Stages, criteria and themes of a list of calls in a fixed number of queries."""
     return calls.prefetch_related(
@@ -380,12 +408,17 @@ def reviews_for_user(user):
     """Reviews a person may read: their own; the others' of an expression and stage once their
     own is submitted (and only submitted ones); every review of a call they manage.
 
-    Only staff review. A plain reviewer of a call never manages it (see rules.py).
+    Only staff review, and staff manage every call's review; a reviewer stays blind to the
+    other reviews of an expression they review until their own is submitted (see rules.py).
     """
     reviews = Review.objects.all()
     if not _is_staff(user):
         return reviews.none()
-    reviewing = CallReviewer.objects.filter(user=user, is_moderator=False).values("call_id")
+    reviews_it_too = ReviewAssignment.objects.filter(
+        reviewer=user,
+        expression=OuterRef("assignment__expression"),
+        stage=OuterRef("assignment__stage"),
+    )
     own_submitted = Review.objects.filter(
         assignment__reviewer=user,
         state=ReviewState.SUBMITTED,
@@ -395,7 +428,7 @@ def reviews_for_user(user):
     return reviews.filter(
         Q(assignment__reviewer=user)
         | Q(Exists(own_submitted), state=ReviewState.SUBMITTED)
-        | ~Q(assignment__expression__call_id__in=reviewing)
+        | ~Exists(reviews_it_too)
     )
 
 

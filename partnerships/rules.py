@@ -133,8 +133,10 @@ for _model in ("callstage", "evaluationcriterion"):
 
 
 # Reviews. A staff member in a call's reviewer pool reviews; a moderator writes the consensus;
-# other staff manage the review (assignments, decisions, outbox). A plain reviewer of a call
-# never manages it, so nobody reads the others' scores before submitting their own.
+# staff manage the review (assignments, decisions, outbox). Being in the pool takes nothing
+# away from what being staff gives: what keeps the review blind is that a reviewer reads the
+# other reviews of an expression they review only once their own is submitted (see
+# is_blind_to below and queries.reviews_for_user).
 
 
 def _pool_role(user, call):
@@ -155,7 +157,18 @@ def is_call_moderator(user, call):
     return _pool_role(user, call) == "moderator"
 
 
-can_manage_review = is_commission_staff & ~is_call_reviewer
+@rules.predicate
+def has_open_review_in(user, call):
+    """The user still has a score sheet of this call to submit: the ranking, which shows the
+    other reviewers' scores, waits until it is in."""
+    if call is None or not user.is_authenticated:
+        return False
+    return call.expressions.filter(
+        review_assignments__reviewer=user, review_assignments__review__state=ReviewState.DRAFT
+    ).exists()
+
+
+can_manage_review = is_commission_staff
 can_moderate_review = is_commission_staff & is_call_moderator
 
 
@@ -182,11 +195,23 @@ def has_submitted_peer_review(user, review):
 
 @rules.predicate
 def manages_review_of(user, review):
-    return review is not None and can_manage_review(user, review.assignment.expression.call)
+    return review is not None and can_manage_review.test(user, review.assignment.expression.call)
+
+
+@rules.predicate
+def is_blind_to(user, review):
+    """The user reviews the same expression at the same stage: until their own review is
+    submitted they read no other (has_submitted_peer_review opens the submitted ones)."""
+    if review is None or not user.is_authenticated:
+        return False
+    assignment = review.assignment
+    return assignment.expression.review_assignments.filter(
+        stage=assignment.stage, reviewer=user
+    ).exists()
 
 
 can_view_review = is_commission_staff & (
-    is_own_review | has_submitted_peer_review | manages_review_of
+    is_own_review | has_submitted_peer_review | (manages_review_of & ~is_blind_to)
 )
 can_edit_review = is_commission_staff & is_own_review & is_draft_review
 
@@ -194,7 +219,9 @@ rules.add_perm("partnerships.review_calls", is_commission_staff)
 rules.add_perm("partnerships.manage_review", can_manage_review)
 rules.add_perm("partnerships.moderate_review", can_moderate_review)
 rules.add_perm("partnerships.change_review", can_edit_review)
-rules.add_perm("partnerships.view_ranking", can_manage_review | can_moderate_review)
+rules.add_perm(
+    "partnerships.view_ranking", (can_manage_review & ~has_open_review_in) | can_moderate_review
+)
 
 
 # A person's own account: their data, their consent, their deletion.

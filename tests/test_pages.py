@@ -4,7 +4,8 @@ import re
 import pytest
 from django.conf import settings
 from django.shortcuts import resolve_url
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from partnerships.enums import LabelLevel, MemberType, ValidationState
@@ -390,3 +391,40 @@ def test_organisation_page_query_count_does_not_grow_with_the_profile(
     assert large_response.status_code == 200
     assert len(large_response.context["organisation"].sectoral_industries.all()) == 3
     assert len(large_response.context["organisation"].labels.all()) == 3
+
+
+@pytest.mark.django_db
+def test_home_page_main_button_opens_the_directory_and_the_api_is_in_the_footer(client):
+    html = " ".join(client.get("/").content.decode().split())
+    header, footer = html.split('<footer class="site-footer">')
+
+    assert '<a class="button" href="/organisations/">Browse the organisation directory</a>' in html
+    assert "/api/" not in header
+    assert '<a href="/api/docs/">API documentation</a>' in footer
+
+
+@pytest.mark.django_db
+def test_signing_in_lands_on_the_dashboard_with_links_to_the_work(client, user):
+    user.set_password("a-long-test-password")
+    user.save()
+
+    response = client.post(
+        reverse("account_login"), {"login": user.email, "password": "a-long-test-password"}
+    )
+    dashboard = " ".join(client.get(response["Location"]).content.decode().split())
+
+    assert (response.status_code, response["Location"]) == (302, "/dashboard/")
+    assert '<a href="/calls/#mine-title">My expressions of interest</a>' in dashboard
+    assert '<a href="/events/mine/">My events and upcoming meetings</a>' in dashboard
+
+
+@pytest.mark.django_db
+def test_short_and_long_dates_are_written_the_same_way_in_english():
+    moment = dt.datetime(2026, 12, 4, 9, 5)
+
+    with translation.override("en"):
+        short = date_format(moment, "SHORT_DATE_FORMAT")
+        long = date_format(moment, "DATE_FORMAT")
+        short_time = date_format(moment, "SHORT_DATETIME_FORMAT")
+
+    assert (short, long, short_time) == ("4 Dec 2026", "4 December 2026", "4 Dec 2026, 09:05")

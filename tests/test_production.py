@@ -263,3 +263,20 @@ def test_portal_hashes_passwords_with_pbkdf2_at_a_million_iterations(db):
 
     assert isinstance(hasher, PBKDF2PasswordHasher)
     assert encoded.split("$")[:2] == ["pbkdf2_sha256", "1000000"]
+
+
+def test_tasks_without_a_broker_run_in_process_without_a_localhost_warning(tmp_path):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")} | {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'eager.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "clusterportal.settings",
+    }
+    code = (
+        "import django; django.setup()\n"
+        "from clusterportal.tasks import heartbeat\n"
+        "print(heartbeat.delay().successful())\n"
+    )
+
+    result = run_in_portal(["-c", code], environment)
+
+    assert (result.returncode, result.stdout.strip()) == (0, "True"), result.stderr
+    assert "Reverting to default 'localhost'" not in result.stderr

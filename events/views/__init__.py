@@ -1,6 +1,6 @@
 """The events app's pages, one module per audience and job."""
 
-from events.views.agenda import AgendaFeedView, AgendaPrintView, AgendaView
+from events.views.agenda import AgendaFeedView, AgendaPrintView, AgendaView, MyEventsView
 from events.views.listing import (
     EVENTS_PER_PAGE,
     EventCalendarView,
@@ -34,6 +34,7 @@ __all__ = [
     "AgendaFeedView",
     "AgendaPrintView",
     "AgendaView",
+    "MyEventsView",
     "EVENTS_PER_PAGE",
     "EventCalendarView",
     "EventDetailView",

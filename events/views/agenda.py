@@ -1,4 +1,4 @@
-"""A participant's agenda: on screen, as iCalendar and on paper."""
+"""A participant's agenda: on screen, as iCalendar and on paper; their events at a glance."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
@@ -9,7 +9,7 @@ from django.views.generic import TemplateView
 
 from events import ical
 from events.forms import MeetingAnswerForm
-from events.queries import agenda, booked_meetings, registration_of
+from events.queries import agenda, booked_meetings, my_upcoming_participation, registration_of
 from events.views.mixins import EventMixin
 
 
@@ -66,3 +66,17 @@ class AgendaPrintView(LoginRequiredMixin, EventMixin, TemplateView):
         return super().get_context_data(
             event=self.event, own=own, days=sorted(days.items()), **kwargs
         )
+
+
+class MyEventsView(LoginRequiredMixin, TemplateView):
+    """The events a person takes part in and their meetings there: a slot of the dashboard,
+    loaded with HTMX, or a page of its own without it."""
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["events/includes/_my_events.html"]
+        return ["events/my_events.html"]
+
+    def get_context_data(self, **kwargs):
+        registrations = list(my_upcoming_participation(self.request.user))
+        return super().get_context_data(registrations=registrations, **kwargs)

@@ -1,10 +1,10 @@
 import logging
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from kombu.exceptions import OperationalError
 
+from clusterportal.origin import site_url
 from partnerships.models import User
 from partnerships.tasks import send_email
 from partnerships.text import single_line
@@ -59,4 +59,4 @@ def consenting(emails):
 
 
 def absolute(path):
-    return f"{settings.SITE_URL}{path}"
+    return f"{site_url()}{path}"

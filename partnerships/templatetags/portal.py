@@ -3,16 +3,38 @@ from django.conf import settings
 from django.shortcuts import resolve_url
 from django.utils.formats import date_format, number_format
 from django.utils.html import format_html, format_html_join
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
+from partnerships.enums import ORGANISATION_HISTORY
+
 register = template.Library()
+
+
+@register.filter
+def history_action(action):
+    """An organisation's audit action in words; an action without words keeps its code."""
+    return ORGANISATION_HISTORY.get(action, action)
 
 
 @register.simple_tag
 def login_url():
     """settings.LOGIN_URL resolved, so it may be a path or a URL name."""
     return resolve_url(settings.LOGIN_URL)
+
+
+@register.simple_tag(takes_context=True)
+def back_url(context):
+    """The page the reader came from when it is one of ours, else "": a refused page links
+    back without sending anyone to an address another site put in the Referer."""
+    request = context.get("request")
+    referer = request.headers.get("referer", "") if request is not None else ""
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    return ""
 
 
 @register.simple_tag

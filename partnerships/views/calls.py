@@ -9,8 +9,9 @@ from partnerships.forms import ExpressionStartForm
 from partnerships.queries import (
     calls_for_user,
     expressions_for_user,
-    organisations_of_member,
+    in_listing_order,
     partner_invitations_for_user,
+    possible_leads,
     with_call_relations,
 )
 
@@ -20,7 +21,7 @@ class CallListView(ListView):
     context_object_name = "calls"
 
     def get_queryset(self):
-        return with_call_relations(calls_for_user(self.request.user))
+        return with_call_relations(in_listing_order(calls_for_user(self.request.user)))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -61,7 +62,9 @@ class CallDetailView(DetailView):
             for stage in self.object.stages.all()
         ]
         if self.object.is_open and user.has_perm("partnerships.add_expressionofinterest"):
-            organisations = organisations_of_member(user)
+            organisations = possible_leads(user)
             if organisations.exists():
-                context["start_form"] = ExpressionStartForm(organisations=organisations)
+                context["start_form"] = ExpressionStartForm(
+                    organisations=organisations, call=self.object
+                )
         return context

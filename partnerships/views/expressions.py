@@ -24,7 +24,7 @@ from partnerships.queries import (
     calls_for_user,
     expressions_for_user,
     invitable_organisations,
-    organisations_of_member,
+    possible_leads,
     with_expression_relations,
 )
 from partnerships.uploads.serving import download_name, private_file_response
@@ -58,7 +58,7 @@ class ExpressionStartView(PermissionRequiredMixin, View):
     def post(self, request, pk):
         call = get_object_or_404(calls_for_user(request.user), pk=pk)
         form = ExpressionStartForm(
-            request.POST, organisations=organisations_of_member(request.user)
+            request.POST, organisations=possible_leads(request.user), call=call
         )
         if form.is_valid():
             try:

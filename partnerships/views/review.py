@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -65,6 +65,10 @@ class CallReviewMixin(PermissionRequiredMixin):
     """Finds the call (a foreign or draft id is a 404 for who may not see it) and the stage."""
 
     permission_required = "partnerships.manage_review"
+    permission_denied_message = gettext_lazy(
+        "Only Commission staff manage the review of a call: its reviewer pool, assignments, "
+        "ranking, decisions and outbox."
+    )
 
     def get_call(self):
         if not hasattr(self, "_call"):
@@ -277,6 +281,7 @@ class UnassignView(CallReviewMixin, View):
 
 class MyReviewsView(PermissionRequiredMixin, View):
     permission_required = "partnerships.review_calls"
+    permission_denied_message = gettext_lazy("Only Commission staff review calls.")
 
     def organisations(self):
         return organisations_under_review_by(self.request.user)
@@ -475,6 +480,10 @@ class ConsensusView(CallReviewMixin, View):
     """The moderator reads every review of one expression and writes the consensus."""
 
     permission_required = "partnerships.moderate_review"
+    permission_denied_message = gettext_lazy(
+        "Only the moderator of this call's reviewer pool writes the consensus. Staff name the "
+        "moderator on the call's review page."
+    )
 
     def get_expression(self):
         return get_object_or_404(
@@ -570,8 +579,15 @@ class ConsensusView(CallReviewMixin, View):
         return redirect("partnerships:review-ranking", pk=pk, stage=stage)
 
 
+RANKING_REFUSED = gettext_lazy(
+    "The ranking shows every reviewer's scores, so it opens for you once you have submitted "
+    "your own score sheets of this call (see My reviews). Only Commission staff see it."
+)
+
+
 class RankingView(CallReviewMixin, View):
     permission_required = "partnerships.view_ranking"
+    permission_denied_message = RANKING_REFUSED
 
     def get(self, request, pk, stage):
         call = self.get_call()

@@ -11,7 +11,7 @@ from partnerships.enums import ReviewState
 from partnerships.exports import safe_cell
 from partnerships.models import ReviewScore
 from partnerships.queries import conflict_log, stage_ranking
-from partnerships.views.review import CallReviewMixin
+from partnerships.views.review import RANKING_REFUSED, CallReviewMixin
 
 
 def _text(value):
@@ -140,6 +140,7 @@ EXPORTS = {"scores": score_rows, "ranking": ranking_rows, "conflicts": conflict_
 
 class ReviewExportView(CallReviewMixin, View):
     permission_required = "partnerships.view_ranking"
+    permission_denied_message = RANKING_REFUSED
 
     def get(self, request, pk, stage, kind, fmt):
         if kind not in EXPORTS or fmt not in ("csv", "json"):

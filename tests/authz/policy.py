@@ -287,6 +287,7 @@ POLICY = [
     Rule("matchmaking:fit-detail", "weight_fit", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
     Rule("matchmaking:fit-detail", "weight_fit", UPDATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
     # events
+    Rule("events:my-events", None, LIST, "GET", (LOGIN, 200, 200, 200, 200, 200)),
     Rule("events:event-list", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
     Rule("events:event-calendar", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
     Rule("events:event-feed", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
@@ -443,45 +444,45 @@ POLICY = [
         "partnerships:review-autosave", "review", UPDATE, "POST", (LOGIN, 404, 404, 404, 302, 403)
     ),
     Rule(
-        "partnerships:review-overview", "review_call", READ, "GET", (LOGIN, 403, 403, 403, 403, 200)
+        "partnerships:review-overview", "review_call", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)
     ),
     Rule(
         "partnerships:review-reviewer-add",
         "review_call",
         CREATE,
         "POST",
-        (LOGIN, 403, 403, 403, 403, 400),
+        (LOGIN, 403, 403, 403, 400, 400),
     ),
     Rule(
         "partnerships:review-reviewer-remove",
         "call_reviewer",
         DELETE,
         "POST",
-        (LOGIN, 403, 403, 403, 403, 302),
+        (LOGIN, 403, 403, 403, 302, 302),
     ),
     Rule(
         "partnerships:review-same-country",
         "review_call",
         UPDATE,
         "POST",
-        (LOGIN, 403, 403, 403, 403, 302),
+        (LOGIN, 403, 403, 403, 302, 302),
     ),
     Rule(
         "partnerships:review-unassign",
         "assignment",
         DELETE,
         "POST",
-        (LOGIN, 403, 403, 403, 403, 302),
+        (LOGIN, 403, 403, 403, 302, 302),
     ),
     Rule(
         "partnerships:review-auto-assign",
         "call_stage",
         CREATE,
         "POST",
-        (LOGIN, 403, 403, 403, 403, 400),
+        (LOGIN, 403, 403, 403, 400, 400),
     ),
     Rule(
-        "partnerships:review-assign", "call_stage", CREATE, "POST", (LOGIN, 403, 403, 403, 403, 400)
+        "partnerships:review-assign", "call_stage", CREATE, "POST", (LOGIN, 403, 403, 403, 400, 400)
     ),
     Rule(
         "partnerships:review-consensus", "consensus", READ, "GET", (LOGIN, 403, 403, 403, 403, 403)
@@ -497,41 +498,41 @@ POLICY = [
         "partnerships:review-ranking", "call_stage", READ, "GET", (LOGIN, 403, 403, 403, 403, 200)
     ),
     Rule(
-        "partnerships:review-decisions", "call_stage", READ, "GET", (LOGIN, 403, 403, 403, 403, 200)
+        "partnerships:review-decisions", "call_stage", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)
     ),
     Rule(
         "partnerships:review-decisions",
         "call_stage",
         UPDATE,
         "POST",
-        (LOGIN, 403, 403, 403, 403, 404),
+        (LOGIN, 403, 403, 403, 404, 404),
     ),
     Rule(
         "partnerships:review-propose",
         "call_stage",
         CREATE,
         "POST",
-        (LOGIN, 403, 403, 403, 403, 302),
+        (LOGIN, 403, 403, 403, 302, 302),
     ),
     Rule(
         "partnerships:review-release",
         "call_stage",
         UPDATE,
         "POST",
-        (LOGIN, 403, 403, 403, 403, 302),
+        (LOGIN, 403, 403, 403, 302, 302),
     ),
     Rule(
         "partnerships:review-export", "review_export", READ, "GET", (LOGIN, 403, 403, 403, 403, 200)
     ),
     Rule(
-        "partnerships:review-outbox", "review_call", READ, "GET", (LOGIN, 403, 403, 403, 403, 200)
+        "partnerships:review-outbox", "review_call", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)
     ),
     Rule(
         "partnerships:review-outbox",
         "review_call",
         UPDATE,
         "POST",
-        (LOGIN, 403, 403, 403, 403, 302),
+        (LOGIN, 403, 403, 403, 302, 302),
     ),
     # matchmaking
     Rule(

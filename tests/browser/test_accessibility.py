@@ -16,6 +16,7 @@ from tests.factories import (
     LabelFactory,
     MeetingFactory,
     MeetingWindowFactory,
+    MembershipFactory,
     OrganisationFactory,
     RegistrationFactory,
     SectoralIndustryFactory,
@@ -78,8 +79,18 @@ def test_main_pages_have_no_serious_accessibility_finding(page):
     ):
         page.goto(url)
         findings += blocking_findings(page, axe)
+    labelled_only = CallFactory(title="Labelled consortia only", label_required=True)
+    MembershipFactory(user=participant.user, organisation=OrganisationFactory(name="No Label"))
     log_in(page, participant.user.email)
-    for url in (event.get_absolute_url(), f"/events/{event.pk}/agenda/"):
+    for url in (
+        event.get_absolute_url(),
+        f"/events/{event.pk}/agenda/",
+        "/dashboard/",
+        "/calls/",
+        labelled_only.get_absolute_url(),
+        # The page a refusal shows, with its reason and the way back.
+        f"/calls/{call.pk}/review/",
+    ):
         page.goto(url)
         findings += blocking_findings(page, axe)
 

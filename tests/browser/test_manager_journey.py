@@ -45,7 +45,8 @@ def test_manager_registers_staff_verify_and_the_profile_is_found(page, browser, 
     link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)", mail.outbox[0].body)
     page.goto(link.group(1))
     page.click("main button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    # Confirmed and signed in, the new manager lands on their dashboard.
+    page.wait_for_url(f"{live_server.url}/dashboard/")
 
     # Register the organisation; the region list follows the country.
     page.goto("/organisations/new/")

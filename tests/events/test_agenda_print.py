@@ -58,6 +58,8 @@ def test_printable_agenda_has_one_section_per_day_with_tables_and_contacts(clien
         (dt.date(2030, 5, 7), [third.pk]),
     ]
     assert html.count('<section class="print-agenda__day"') == 2
+    # No request for /favicon.ico: the page names the portal's icon itself.
+    assert '<link rel="icon" href="/static/img/logo.svg" type="image/svg+xml">' in html
     assert '<td class="print-agenda__time">14:00–14:30</td>' in html
     assert '<td class="numeric">7</td>' in html
     assert "Ada Lovelace" in html and "ada@example.eu" in html

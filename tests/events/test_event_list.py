@@ -88,7 +88,7 @@ def test_event_list_page_form_updates_the_results_with_htmx_and_without(client):
 
     html = response.content.decode()
     list_url = reverse("events:event-list")
-    assert f'<form id="event-filters" method="get" action="{list_url}"' in html
+    assert f'<form id="event-filters" class="card" method="get" action="{list_url}"' in html
     assert f'hx-get="{list_url}" hx-target="#event-results" hx-push-url="true"' in html
 
 
@@ -101,3 +101,50 @@ def test_event_list_htmx_query_count_does_not_grow(client, django_assert_max_num
         response = client.get(reverse("events:event-list"), headers={"HX-Request": "true"})
 
     assert len(_titles(response)) == count
+
+
+def test_event_list_filters_have_no_dashes_placeholders(client):
+    event = EventFactory()
+    event.sectoral_industries.add(SectoralIndustryFactory())
+
+    html = client.get(reverse("events:event-list")).content.decode()
+
+    assert "---------" not in html
+    assert '<option value="" selected>Any country</option>' in html
+    assert '<option value="" selected>Any sector</option>' in html
+    assert '<form id="event-filters" class="card"' in html
+
+
+def test_event_detail_offers_no_register_after_registration_closed(client, user):
+    event = EventFactory(
+        registration_closes=dt.datetime(2020, 1, 1, 12, 0, tzinfo=dt.UTC),
+    )
+    client.force_login(user)
+
+    html = " ".join(client.get(event.get_absolute_url()).content.decode().split())
+
+    assert reverse("events:event-register", args=[event.pk]) not in html
+    assert "Registration for this event is closed." in html
+
+
+def test_event_detail_offers_register_while_registration_is_open(client, user):
+    event = EventFactory()
+    client.force_login(user)
+
+    html = client.get(event.get_absolute_url()).content.decode()
+
+    assert f'href="{reverse("events:event-register", args=[event.pk])}"' in html
+
+
+def test_event_detail_gives_the_closing_time_in_the_event_time_zone(client):
+    event = EventFactory(
+        time_zone="America/Mexico_City",
+        registration_closes=dt.datetime(2030, 9, 25, 5, 59, tzinfo=dt.UTC),
+    )
+
+    html = " ".join(client.get(event.get_absolute_url()).content.decode().split())
+
+    assert (
+        "<dt>Registration closes</dt><dd>24 September 2030, 23:59 (America/Mexico_City)</dd>"
+        in html
+    )

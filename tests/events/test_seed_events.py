@@ -1,10 +1,15 @@
+import datetime as dt
+from collections import Counter
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from events.enums import MeetingState
+from events.enums import MeetingState, RegistrationState
 from events.models import Event, Meeting, MeetingRating, MeetingSeat, Registration
+from partnerships.management.commands.create_demo_users import ORGANISER
 from partnerships.reference import load_reference_data
-from tests.factories import MembershipFactory, StaffFactory
+from tests.factories import MembershipFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +79,37 @@ def test_seed_events_gives_past_events_held_meetings_with_ratings_and_outcomes()
         MeetingRating.objects.filter(meeting__event=pollutec).values_list("stars", flat=True)
     ) == [3, 4, 4, 4, 5]
     assert MeetingSeat.objects.filter(event=pollutec).count() == 8
+
+
+def test_seed_events_gives_the_demo_organiser_an_upcoming_event_to_schedule():
+    StaffFactory()
+    for _ in range(5):
+        MembershipFactory()
+    organiser = UserFactory(email=ORGANISER.email)
+
+    call_command("seed_events")
+    call_command("seed_events")
+
+    event = Event.objects.get(organiser=organiser)
+    states = Counter(event.registrations.values_list("state", flat=True))
+    assert event.starts_on == timezone.localdate() + dt.timedelta(weeks=3)
+    assert event.registration_is_open() is True
+    # Five members and a demo delegate for each of their organisations' countries.
+    assert states == {RegistrationState.APPROVED: 8, RegistrationState.PENDING: 2}
+    assert list(event.meetings.values_list("state", "slot")) == [(MeetingState.ACCEPTED, None)] * 8
+    assert sorted({s.starts_at.astimezone(event.zone).date() for s in event.slots.all()}) == [
+        event.starts_on,
+        event.ends_on,
+    ]
+
+
+def test_seed_events_closes_registration_at_midnight_where_the_event_is():
+    StaffFactory()
+
+    call_command("seed_events")
+
+    turin = Event.objects.get(title="Mobility clusters matchmaking Turin 2027")
+    closes = turin.registration_closes.astimezone(turin.zone)
+    assert (closes.date().isoformat(), closes.strftime("%H:%M")) == ("2027-05-08", "23:59")
+    days = sorted({s.starts_at.astimezone(turin.zone).date() for s in turin.slots.all()})
+    assert [d.isoformat() for d in days] == ["2027-05-11", "2027-05-12"]

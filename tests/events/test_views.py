@@ -284,3 +284,50 @@ def test_participant_cannot_approve_registrations(client):
 
     pending.refresh_from_db()
     assert (response.status_code, pending.state) == (404, RegistrationState.PENDING)
+
+
+def test_event_ics_links_to_the_address_that_served_it_and_keeps_its_uid(client):
+    event = EventFactory()
+
+    response = client.get(reverse("events:event-ics", args=[event.pk]), HTTP_HOST="localhost:8123")
+
+    [component] = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(component["url"]) == f"http://localhost:8123/events/{event.pk}/"
+    assert str(component["uid"]) == f"event-{event.pk}@127.0.0.1:8000"
+
+
+def test_my_events_lists_upcoming_registrations_with_their_meetings(client):
+    mine = RegistrationFactory(event=EventFactory(title="Lyon fair"))
+    RegistrationFactory(
+        user=mine.user,
+        event=EventFactory(
+            title="Past fair", starts_on=dt.date(2016, 1, 1), ends_on=dt.date(2016, 1, 2)
+        ),
+    )
+    MeetingFactory(event=mine.event, requester=mine, state=MeetingState.ACCEPTED)
+    MeetingFactory(event=mine.event, recipient=mine, state=MeetingState.ACCEPTED)
+    MeetingFactory(event=mine.event, recipient=mine, state=MeetingState.REQUESTED)
+    RegistrationFactory(event=mine.event)
+    client.force_login(mine.user)
+
+    response = client.get(reverse("events:my-events"), HTTP_HX_REQUEST="true")
+
+    html = " ".join(response.content.decode().split())
+    assert [r.event.title for r in response.context["registrations"]] == ["Lyon fair"]
+    assert (
+        f'<a href="/events/{mine.event_id}/agenda/">2 meetings</a> · 1 request waits for an answer'
+        in html
+    )
+    assert "<!doctype html>" not in html
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_my_events_query_count_does_not_grow(client, user, count, django_assert_num_queries):
+    for _ in range(count):
+        RegistrationFactory(user=user, event=EventFactory())
+    client.force_login(user)
+
+    with django_assert_num_queries(3):
+        response = client.get(reverse("events:my-events"), HTTP_HX_REQUEST="true")
+
+    assert len(response.context["registrations"]) == count

@@ -78,6 +78,19 @@ def test_recompute_matches_runs_every_chunk_in_process(django_capture_on_commit_
     assert RecommendationSet.objects.filter(run=run).count() == len(organisations)
 
 
+def test_recompute_matches_if_none_skips_once_a_run_is_done(django_capture_on_commit_callbacks):
+    OrganisationFactory.create_batch(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("recompute_matches", "--if-none", stdout=StringIO())
+    out = StringIO()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("recompute_matches", "--if-none", stdout=out)
+
+    assert RecommendationRun.objects.get().state == RunState.DONE
+    assert out.getvalue().strip() == "Recommendations are there already: no new run."
+
+
 def test_bench_matching_times_a_full_run_and_refreshes_and_leaves_no_runs():
     OrganisationFactory.create_batch(30)
     output = StringIO()

@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from partnerships import services
-from partnerships.enums import CallState, CallType
+from partnerships.enums import CallState, CallType, ValidationState
 from partnerships.models import AuditEntry, Call
-from tests.factories import CallFactory, MembershipFactory, StaffFactory
+from tests.factories import CallFactory, LabelFactory, MembershipFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +136,80 @@ def test_call_detail_offers_a_manager_to_start(client):
 
     assert list(response.context["start_form"].fields["lead"].queryset) == [membership.organisation]
     assert response.context["criteria_by_stage"][0][1][0].name == "Excellence"
+
+
+def test_call_detail_warns_a_manager_whose_only_organisation_cannot_lead_a_label_call(client):
+    call = CallFactory(label_required=True)
+    membership = MembershipFactory(organisation__name="Unlabelled Cluster")
+    client.force_login(membership.user)
+
+    response = client.get(call.get_absolute_url())
+
+    html = " ".join(response.content.decode().split())
+    assert (
+        '<p class="message message--warning" role="note">This call takes only consortia in '
+        "which every organisation holds a current cluster excellence label. Unlabelled Cluster "
+        "holds none: a draft it leads can never be submitted.</p>" in html
+    )
+    assert "Unlabelled Cluster (no current label: cannot lead this call)</option>" in html
+
+
+def test_call_detail_does_not_warn_a_labelled_lead(client):
+    call = CallFactory(label_required=True)
+    membership = MembershipFactory()
+    LabelFactory(organisation=membership.organisation)
+    client.force_login(membership.user)
+
+    response = client.get(call.get_absolute_url())
+
+    assert response.context["start_form"].lead_warning == ""
+
+
+def test_call_detail_does_not_offer_a_pending_organisation_as_lead(client):
+    call = CallFactory()
+    verified = MembershipFactory()
+    MembershipFactory(user=verified.user, organisation__validation_state=ValidationState.PENDING)
+    client.force_login(verified.user)
+
+    response = client.get(call.get_absolute_url())
+
+    assert list(response.context["start_form"].fields["lead"].queryset) == [verified.organisation]
+
+
+def test_call_list_shows_open_calls_before_decided_ones(client):
+    decided = CallFactory(title="Decided call", state=CallState.DECIDED)
+    opened = CallFactory(title="Open call")
+    evaluated = CallFactory(title="Call in evaluation", state=CallState.IN_EVALUATION)
+    # The newest call is the decided one: the state, not the age, puts it last.
+    Call.objects.filter(pk=decided.pk).update(created_at=timezone.now() + dt.timedelta(days=1))
+
+    response = client.get(reverse("partnerships:call-list"))
+
+    assert [c.title for c in response.context["calls"]] == [
+        opened.title,
+        evaluated.title,
+        decided.title,
+    ]
+
+
+def test_call_detail_says_not_announced_for_unknown_figures_and_hides_the_reference(client):
+    call = CallFactory(reference="escp-s3", budget=0, funding_rate=0)
+
+    html = " ".join(client.get(call.get_absolute_url()).content.decode().split())
+
+    assert "<dt>Budget</dt><dd>Not announced yet</dd>" in html
+    assert "<dt>Funding rate</dt><dd>Not announced yet</dd>" in html
+    assert "EUR 0" not in html
+    assert "escp-s3" not in html
+
+
+def test_call_detail_shows_known_figures(client):
+    call = CallFactory(budget=24_900_000, funding_rate=70)
+
+    html = " ".join(client.get(call.get_absolute_url()).content.decode().split())
+
+    assert "<dt>Budget</dt><dd>EUR 24,900,000</dd>" in html
+    assert "<dt>Funding rate</dt><dd>70 %</dd>" in html
 
 
 @pytest.mark.parametrize("count", [1, 3])

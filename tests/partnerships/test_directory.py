@@ -1,6 +1,8 @@
 import csv
 import datetime as dt
 import io
+import sqlite3
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -9,6 +11,7 @@ from django.urls import reverse
 from partnerships.directory import public_organisations, search, search_ids
 from partnerships.enums import LabelLevel, OrganisationType, ValidationState
 from partnerships.services.organisation import change_validation_state, update_organisation
+from partnerships.textfold import register_on_sqlite
 from tests.factories import (
     CountryFactory,
     EmergingIndustryFactory,
@@ -56,6 +59,25 @@ def test_directory_search_finds_by_name_and_keyword(client, places):
     response = client.get(URL, {"q": "photonics"})
 
     assert sorted(names(response)) == ["Blue Harbour", "Photonics Valley"]
+
+
+@pytest.mark.parametrize("typed", ["wroclaw", "Wrocław", "WROCŁAW", "wrocław"])
+def test_directory_search_ignores_accents(client, places, typed):
+    OrganisationFactory(name="Wrocław Technology Park", region=places["DE21"])
+    OrganisationFactory(name="Kraków Cluster", region=places["FR10"])
+
+    response = client.get(URL, {"q": typed})
+
+    assert names(response) == ["Wrocław Technology Park"]
+
+
+def test_fold_text_runs_in_sqlite_as_the_portal_registers_it():
+    database = sqlite3.connect(":memory:")
+    register_on_sqlite(None, SimpleNamespace(vendor="sqlite", connection=database))
+
+    folded = database.execute("SELECT fold_text('Wrocław Zürich Øresund Straße')").fetchone()
+
+    assert folded == ("wroclaw zurich oresund strasse",)
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="ranks with PostgreSQL full text")

@@ -1,7 +1,10 @@
+import datetime as dt
+
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from partnerships import services
 from partnerships.enums import MembershipRole, ValidationState
 from partnerships.models import Invitation, Label, Organisation
 from tests.factories import (
@@ -296,6 +299,39 @@ def test_staff_sees_likely_duplicates(client, staff):
     response = client.get(f"/staff/validation/{pending.pk}/")
 
     assert [o.name for o in response.context["duplicates"]] == ["Photonics Cluster Berlin"]
+    html = " ".join(response.content.decode().split())
+    assert '<h2 id="duplicates-title" class="card__title">Likely duplicates</h2>' in html
+    assert ">Photonics Cluster Berlin</a> (" in html
+
+
+@pytest.mark.django_db
+def test_staff_validation_page_shows_prechecks_and_history_in_words(client, staff, user):
+    pending = OrganisationFactory(validation_state=ValidationState.DRAFT, website="")
+    pending.sectoral_industries.clear()
+    services.change_validation_state(pending, to=ValidationState.PENDING, by=user)
+    client.force_login(staff)
+
+    html = " ".join(client.get(f"/staff/validation/{pending.pk}/").content.decode().split())
+
+    assert '<h2 id="prechecks-title" class="card__title">Pre-checks</h2>' in html
+    assert "<li>Give the address of the cluster&#x27;s website.</li>" in html
+    assert "<li>Choose at least one sectoral industry.</li>" in html
+    assert "No other profile shares this website or a very similar name." in html
+    assert " · Submitted for validation · " in html
+    assert "organisation.pending" not in html
+
+
+@pytest.mark.django_db
+def test_staff_queue_shows_when_each_profile_was_submitted(client, staff):
+    pending = OrganisationFactory(validation_state=ValidationState.PENDING)
+    Organisation.objects.filter(pk=pending.pk).update(
+        submitted_at=dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+    )
+    client.force_login(staff)
+
+    html = client.get("/staff/validation/").content.decode()
+
+    assert "<td>2 Mar 2026, 10:30</td>" in html
 
 
 @pytest.mark.django_db
@@ -349,3 +385,28 @@ def test_dashboard_query_count_does_not_grow_with_the_list(
         response = manager_client.get("/dashboard/")
 
     assert len(response.context["rows"]) == count
+
+
+@pytest.mark.django_db
+def test_invitation_email_links_to_the_address_that_served_the_request(
+    client, django_capture_on_commit_callbacks
+):
+    owner = UserFactory()
+    organisation = OrganisationFactory(owner=owner)
+    client.force_login(owner)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/organisations/{organisation.pk}/members/",
+            {"invite": "1", "email": "new@cluster.example"},
+            HTTP_HOST="localhost:8123",
+        )
+
+    assert "http://localhost:8123/" in mail.outbox[-1].body
+    assert "127.0.0.1:8000" not in mail.outbox[-1].body
+
+
+def test_links_written_outside_a_request_use_site_url(settings):
+    settings.SITE_URL = "https://portal.example.eu"
+
+    assert services.absolute("/calls/") == "https://portal.example.eu/calls/"

@@ -24,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 # Queries of the staff lists, the same for one expression as for three.
-QUERIES = {"review-ranking": 11, "review-decisions": 9, "review-outbox": 6}
+QUERIES = {"review-ranking": 10, "review-decisions": 8, "review-outbox": 5}
 
 
 def eligible_expression(call, **fields):
@@ -121,13 +121,85 @@ def test_people_who_are_not_staff_see_no_reviews(client, user):
     assert client.get(reverse("partnerships:my-reviews")).status_code == 403
 
 
-def test_plain_reviewer_cannot_manage_the_call_review(client):
+def test_staff_in_the_reviewer_pool_still_manage_the_call_review(client):
+    expression = eligible_expression(CallFactory())
+    call = expression.call
+    mine = assigned(expression)
+    # A submitted sheet: the ranking shows the others' scores only after one's own.
+    score(mine, "4")
+    client.force_login(mine.reviewer)
+
+    pages = [
+        reverse("partnerships:review-overview", args=[call.pk]),
+        reverse("partnerships:review-ranking", args=[call.pk, 1]),
+        reverse("partnerships:review-decisions", args=[call.pk, 1]),
+        reverse("partnerships:review-outbox", args=[call.pk]),
+    ]
+
+    assert [client.get(page).status_code for page in pages] == [200, 200, 200, 200]
+
+
+def test_ranking_waits_until_a_staff_reviewer_submitted_their_own_sheets(client):
+    expression = eligible_expression(CallFactory())
+    mine, theirs = assigned(expression), assigned(expression)
+    score(theirs, "2", "Their secret reasoning")
+    ranking = reverse("partnerships:review-ranking", args=[expression.call.pk, 1])
+    export = reverse("partnerships:review-export", args=[expression.call.pk, 1, "scores", "csv"])
+    client.force_login(mine.reviewer)
+
+    refused = client.get(ranking)
+    refused_export = client.get(export)
+    score(mine, "4")
+    opened = client.get(ranking)
+
+    assert (refused.status_code, refused_export.status_code, opened.status_code) == (403, 403, 200)
+    assert "opens for you once you have submitted your own score sheets" in " ".join(
+        refused.content.decode().split()
+    )
+
+
+def test_staff_reviewer_stays_blind_to_the_reviews_of_what_they_review(client):
     call = CallFactory()
-    reviewer = CallReviewerFactory(call=call).user
-    client.force_login(reviewer)
-    assert client.get(reverse("partnerships:review-overview", args=[call.pk])).status_code == 403
-    ranking = reverse("partnerships:review-ranking", args=[call.pk, 1])
-    assert client.get(ranking).status_code == 403
+    reviewed, other = eligible_expression(call), eligible_expression(call)
+    mine, theirs = assigned(reviewed), assigned(reviewed)
+    elsewhere = ReviewAssignmentFactory(expression=other, reviewer=theirs.reviewer)
+    score(theirs, "2", "Their secret reasoning")
+    score(elsewhere, "3", "Reasoning on another expression", submit=False)
+    client.force_login(mine.reviewer)
+
+    ids = sorted(row["id"] for row in client.get("/api/v1/reviews/").json()["results"])
+
+    assert ids == sorted([mine.review.pk, elsewhere.review.pk])
+    assert client.get(theirs.review.get_absolute_url()).status_code == 404
+    assert client.get(elsewhere.review.get_absolute_url()).status_code == 200
+
+
+def test_refused_review_page_says_why_and_links_back(client):
+    call = CallFactory()
+    manager = MembershipFactory().user
+    client.force_login(manager)
+    call_page = f"http://testserver{call.get_absolute_url()}"
+
+    response = client.get(
+        reverse("partnerships:review-overview", args=[call.pk]), headers={"referer": call_page}
+    )
+
+    html = " ".join(response.content.decode().split())
+    assert response.status_code == 403
+    assert (
+        "Only Commission staff manage the review of a call: its reviewer pool, assignments, "
+        "ranking, decisions and outbox." in html
+    )
+    assert f'<a href="{call_page}">Back to the page you came from</a>' in html
+
+
+def test_refused_page_never_links_back_to_another_site(client, user):
+    client.force_login(user)
+
+    response = client.get("/staff/validation/", headers={"referer": "https://evil.example/"})
+
+    assert response.status_code == 403
+    assert "evil.example" not in response.content.decode()
 
 
 # Score sheet
@@ -267,7 +339,7 @@ def test_review_overview_query_count_does_not_grow(client, staff, count, django_
         assigned(expression)
     client.force_login(staff)
     url = reverse("partnerships:review-overview", args=[call.pk])
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(15):
         response = client.get(url)
     assert response.status_code == 200
 

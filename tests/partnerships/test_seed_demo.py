@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.management import call_command
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -327,7 +328,7 @@ def test_create_demo_users_is_idempotent_and_logins_work(client):
     users = {key: User.objects.get(email=login.email) for key, login in logins.items()}
     owned = OrganisationMembership.objects.get(user=users["manager"])
     edited = OrganisationMembership.objects.get(user=users["partner"])
-    assert User.objects.count() == 4
+    assert User.objects.count() == 7
     assert owned.role == MembershipRole.OWNER
     assert edited.role == MembershipRole.EDITOR
     assert owned.organisation != edited.organisation
@@ -340,12 +341,30 @@ def test_create_demo_users_is_idempotent_and_logins_work(client):
         Permission.objects.filter(content_type__app_label="partnerships")
     )
     assert users["staff"].has_perm("partnerships.change_label") is True
+    assert [users[key].is_staff for key in ("reviewer", "moderator", "organiser")] == [
+        True,
+        True,
+        False,
+    ]
+    lines = output.getvalue().splitlines()
+    assert len(lines) == 1 + len(DEMO_LOGINS) + 1
+    assert lines[0].split() == ["Role", "E-mail", "Password", "What", "to", "try"]
+    assert lines[5].split()[:5] == [
+        "Cluster",
+        "manager",
+        "(owner)",
+        "manager@clusterportal.example",
+        "demo-manager-2016",
+    ]
+    assert lines[5].endswith(
+        f"dashboard: recommended partners of {owned.organisation}; answer an open call from Calls"
+    )
     for key, login in logins.items():
         assert login.password in output.getvalue()
         response = client.post(
             reverse("account_login"), {"login": login.email, "password": login.password}
         )
-        assert (response.status_code, response["Location"]) == (302, "/"), key
+        assert (response.status_code, response["Location"]) == (302, "/dashboard/"), key
         assert client.session["_auth_user_id"] == str(users[key].pk)
         client.logout()
 
@@ -361,3 +380,17 @@ def test_create_demo_users_staff_can_open_the_admin(client):
 
     assert response.status_code == 200
     assert response.context["user"].email == staff.email
+
+
+@pytest.mark.django_db
+def test_seed_demo_profiles_past_the_draft_carry_their_submission_time():
+    call_command("seed_demo", organisations=150, seed=5, stdout=io.StringIO())
+
+    submitted = dict(
+        Organisation.objects.values_list("validation_state").annotate(
+            n=Count("id", filter=Q(submitted_at__isnull=False))
+        )
+    )
+    totals = dict(Organisation.objects.values_list("validation_state").annotate(n=Count("id")))
+    assert submitted[ValidationState.PENDING] == totals[ValidationState.PENDING] > 0
+    assert submitted.get(ValidationState.DRAFT, 0) == 0

@@ -6,8 +6,9 @@ TIME_FORMAT = "H:i"  # 14:30
 DATETIME_FORMAT = "j F Y, H:i"  # 24 November 2026, 14:30
 YEAR_MONTH_FORMAT = "F Y"  # November 2026
 MONTH_DAY_FORMAT = "j F"  # 24 November
-SHORT_DATE_FORMAT = "d/m/Y"  # 24/11/2026
-SHORT_DATETIME_FORMAT = "d/m/Y H:i"  # 24/11/2026 14:30
+# Short dates read like the long ones, only with the month cut: one way of writing a date.
+SHORT_DATE_FORMAT = "j M Y"  # 24 Nov 2026
+SHORT_DATETIME_FORMAT = "j M Y, H:i"  # 24 Nov 2026, 14:30
 FIRST_DAY_OF_WEEK = 1  # Monday
 
 # ISO dates come first: <input type="date"> sends and expects them; Django accepts ISO anyway.

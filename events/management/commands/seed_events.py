@@ -4,8 +4,10 @@ Safe to run again: events are found by title and first day, registrations by per
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
+import zoneinfo
+from dataclasses import dataclass, field, replace
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +24,7 @@ from events.models import (
     Registration,
 )
 from partnerships.enums import MembershipRole, ValidationState
+from partnerships.management.commands.create_demo_users import ORGANISER
 from partnerships.models import (
     Country,
     EmergingIndustry,
@@ -46,11 +49,17 @@ class DemoEvent:
     description: str
     sectors: tuple = ()
     emerging: tuple = ()
-    # (day offset from the first day, start hour, end hour)
-    windows: tuple = ((0, 9, 12), (0, 14, 17))
+    # (day offset from the first day, start hour, end hour); empty: 9-12 and 14-17 each day
+    windows: tuple = ()
     requires_approval: bool = False
     online_url: str = ""
     extra: dict = field(default_factory=dict)
+
+
+def every_day(spec):
+    """Meetings in the morning and the afternoon of every day of the event."""
+    days = (spec.ends_on - spec.starts_on).days + 1
+    return tuple(window for day in range(days) for window in ((day, 9, 12), (day, 14, 17)))
 
 
 D = dt.date
@@ -278,8 +287,11 @@ def _event(spec, organiser):
             "organiser": organiser,
             "requires_approval": spec.requires_approval,
             "online_url": spec.online_url,
+            # A minute before midnight where the event takes place, as its organiser means it.
             "registration_closes": dt.datetime.combine(
-                spec.starts_on - dt.timedelta(days=3), dt.time(23, 59), tzinfo=dt.UTC
+                spec.starts_on - dt.timedelta(days=3),
+                dt.time(23, 59),
+                tzinfo=zoneinfo.ZoneInfo(spec.time_zone),
             ),
             "capacity": 200,
             "tables": 30,
@@ -293,7 +305,7 @@ def _event(spec, organiser):
     if created:
         event.sectoral_industries.set(SectoralIndustry.objects.filter(slug__in=spec.sectors))
         event.emerging_industries.set(EmergingIndustry.objects.filter(slug__in=spec.emerging))
-        for offset, start, end in spec.windows:
+        for offset, start, end in spec.windows or every_day(spec):
             MeetingWindow.objects.create(
                 event=event,
                 day=spec.starts_on + dt.timedelta(days=offset),
@@ -388,6 +400,61 @@ def _history_meetings(event):
         )
 
 
+# The demo organiser's own event: three weeks ahead of the day of seeding, whatever the day.
+ORGANISER_EVENT = DemoEvent(
+    "Cluster matchmaking days: smart specialisation partners",
+    EventType.CONFERENCE,
+    D(2000, 1, 1),
+    D(2000, 1, 2),
+    "Brussels",
+    "Square Brussels Meeting Centre",
+    "BE",
+    "Europe/Brussels",
+    "Two days of B2B meetings for clusters that prepare joint smart specialisation "
+    "investments. The organiser approves each registration, then schedules the meetings.",
+    ("business-services",),
+    ("digital-industries",),
+    requires_approval=True,
+)
+ORGANISER_EVENT_WEEKS_AHEAD = 3
+# Registrations the demo organiser still has to decide on.
+ORGANISER_PENDING = 2
+
+
+def _organiser_event(representatives):
+    """The demo organiser's upcoming event: most registrations approved, two pending, and
+    accepted meetings waiting for the scheduler. None when there is no demo organiser."""
+    organiser = User.objects.filter(email=ORGANISER.email).first()
+    if (
+        organiser is None
+        or Event.objects.filter(title=ORGANISER_EVENT.title, organiser=organiser).exists()
+    ):
+        return None
+    first_day = timezone.localdate() + dt.timedelta(weeks=ORGANISER_EVENT_WEEKS_AHEAD)
+    spec = replace(ORGANISER_EVENT, starts_on=first_day, ends_on=first_day + dt.timedelta(days=1))
+    event, _created = _event(spec, organiser)
+    registrations = [
+        services.register(event, user=m.user, organisation=m.organisation) for m in representatives
+    ]
+    approved = registrations[: len(registrations) - ORGANISER_PENDING]
+    for registration in approved:
+        services.decide_registration(registration, approve=True, by=organiser)
+    for requester, recipient in zip(approved, approved[1:] + approved[:1], strict=True):
+        try:
+            meeting = services.request_meeting(
+                event,
+                by=requester.user,
+                recipient=recipient,
+                message=_("We look for partners for a joint project on this event's theme."),
+            )
+        except ValidationError:
+            # Two representatives of one organisation may not meet here: skip the pair.
+            continue
+        if meeting.state == MeetingState.REQUESTED:
+            services.answer_meeting(meeting, accept=True, by=recipient.user)
+    return event
+
+
 class Command(BaseCommand):
     help = "Create the demo matchmaking events with registrations; safe to run again."
 
@@ -406,11 +473,12 @@ class Command(BaseCommand):
                     _history_meetings(event)
                 elif not event.requires_approval:
                     _demo_meeting(event)
+            created_count += _organiser_event(representatives) is not None
         self.stdout.write(
             _("%(created)s events created, %(total)s demo events in all, %(people)s participants.")
             % {
                 "created": created_count,
-                "total": len(EVENTS),
+                "total": len(EVENTS) + Event.objects.filter(title=ORGANISER_EVENT.title).count(),
                 "people": len(representatives),
             }
         )

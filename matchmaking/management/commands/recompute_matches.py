@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from matchmaking.enums import WeightProfileName
-from matchmaking.models import WeightProfile
+from matchmaking.enums import RunState, WeightProfileName
+from matchmaking.models import RecommendationRun, WeightProfile
 from matchmaking.queries import run_progress_of
 from matchmaking.services import CHUNK_SIZE, DEFAULT_K, start_full_run
 
@@ -23,8 +23,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--chunk-size", type=int, default=CHUNK_SIZE, help=_("Organisations per chunk task.")
         )
+        parser.add_argument(
+            "--if-none",
+            action="store_true",
+            help=_("Do nothing when a run has already finished (set-up runs it every time)."),
+        )
 
     def handle(self, *args, **options):
+        if options["if_none"] and RecommendationRun.objects.filter(state=RunState.DONE).exists():
+            self.stdout.write(_("Recommendations are there already: no new run."))
+            return
         profile = WeightProfile.objects.filter(slug=options["profile"]).first()
         if profile is None:
             raise CommandError(

@@ -25,6 +25,8 @@ class DemoLogin:
     password: str
     full_name: str
     role_label: str
+    # What to try as this person, on the line set-up prints; {organisation} is theirs.
+    try_this: str = ""
 
 
 ADMIN = DemoLogin(
@@ -33,13 +35,36 @@ ADMIN = DemoLogin(
     "demo-admin-2016",
     "Ada Admin",
     gettext_lazy("Administrator (superuser)"),
+    gettext_lazy("the back office at /admin/: every record and the audit log"),
 )
 STAFF = DemoLogin(
     "staff",
     "staff@clusterportal.example",
     "demo-staff-2016",
     "Sven Staff",
+    gettext_lazy("Commission staff (also a reviewer)"),
+    gettext_lazy(
+        "Calls > smart specialisation (2026 round) > Review: assignments, ranking, "
+        "decisions, outbox; validation queue at /staff/validation/"
+    ),
+)
+REVIEWER = DemoLogin(
+    "reviewer",
+    "reviewer@clusterportal.example",
+    "demo-reviewer-2016",
+    "Rita Reviewer",
     gettext_lazy("Commission staff reviewer"),
+    gettext_lazy("My reviews at /reviews/: finish the open score sheets, then read the others'"),
+)
+MODERATOR = DemoLogin(
+    "moderator",
+    "moderator@clusterportal.example",
+    "demo-moderator-2016",
+    "Moritz Moderator",
+    gettext_lazy("Review moderator (staff)"),
+    gettext_lazy(
+        "My reviews > the 2026 round's ranking: write the consensus where all reviews are in"
+    ),
 )
 MANAGER = DemoLogin(
     "manager",
@@ -47,6 +72,9 @@ MANAGER = DemoLogin(
     "demo-manager-2016",
     "Marta Manager",
     gettext_lazy("Cluster manager (owner)"),
+    gettext_lazy(
+        "dashboard: recommended partners of {organisation}; answer an open call from Calls"
+    ),
 )
 PARTNER = DemoLogin(
     "partner",
@@ -54,8 +82,17 @@ PARTNER = DemoLogin(
     "demo-partner-2016",
     "Pavel Partner",
     gettext_lazy("Event partner (editor)"),
+    gettext_lazy("Events: register {organisation} for an upcoming event, ask for meetings"),
 )
-DEMO_LOGINS = (ADMIN, STAFF, MANAGER, PARTNER)
+ORGANISER = DemoLogin(
+    "organiser",
+    "organiser@clusterportal.example",
+    "demo-organiser-2016",
+    "Olga Organiser",
+    gettext_lazy("Event organiser"),
+    gettext_lazy("Events > Cluster matchmaking days: approve registrations, schedule the meetings"),
+)
+DEMO_LOGINS = (ADMIN, STAFF, REVIEWER, MODERATOR, MANAGER, PARTNER, ORGANISER)
 
 
 def _user(login, *, is_staff=False, is_superuser=False):
@@ -129,8 +166,11 @@ def create_demo_users():
     admin = _user(ADMIN, is_staff=True, is_superuser=True)
     staff = _user(STAFF, is_staff=True)
     staff.groups.add(staff_group())
+    reviewer = _user(REVIEWER, is_staff=True)
+    moderator = _user(MODERATOR, is_staff=True)
     manager = _user(MANAGER)
     partner = _user(PARTNER)
+    organiser = _user(ORGANISER)
 
     owned = _organisation_of(manager, MembershipRole.OWNER)
     edited = _organisation_of(partner, MembershipRole.EDITOR)
@@ -145,31 +185,37 @@ def create_demo_users():
     return [
         (ADMIN, admin, None),
         (STAFF, staff, None),
+        (REVIEWER, reviewer, None),
+        (MODERATOR, moderator, None),
         (MANAGER, manager, owned),
         (PARTNER, partner, edited),
+        (ORGANISER, organiser, None),
     ]
 
 
 class Command(BaseCommand):
     help = _(
-        "Create the demo logins (administrator, Commission staff, cluster manager, event "
-        "partner) and print them. Safe to run again."
+        "Create the demo logins (administrator, Commission staff, reviewer, moderator, cluster "
+        "manager, event partner, event organiser) and print them, one line each with what to "
+        "try as that person. Safe to run again."
     )
 
     def handle(self, *args, **options):
         rows = [
-            (str(login.role_label), login.email, login.password, str(organisation or "—"))
+            (
+                str(login.role_label),
+                login.email,
+                login.password,
+                str(login.try_this).format(organisation=organisation or "—"),
+            )
             for login, _user_, organisation in create_demo_users()
         ]
         if options["verbosity"] == 0:
             return
-        headers = (_("Role"), _("E-mail"), _("Password"), _("Organisation"))
-        widths = [max(len(row[i]) for row in [headers, *rows]) + 2 for i in range(4)]
-        line = "".join(f"{headers[i]:<{widths[i]}}" for i in range(4)).rstrip()
-        self.stdout.write(line)
-        self.stdout.write("-" * len(line))
-        for row in rows:
-            self.stdout.write("".join(f"{row[i]:<{widths[i]}}" for i in range(4)).rstrip())
+        headers = (_("Role"), _("E-mail"), _("Password"), _("What to try"))
+        widths = [max(len(row[i]) for row in [headers, *rows]) + 2 for i in range(3)]
+        for row in [headers, *rows]:
+            self.stdout.write("".join(f"{row[i]:<{widths[i]}}" for i in range(3)) + row[3])
         self.stdout.write(
             self.style.WARNING(
                 _("These are demo logins with public passwords; never use them live.")

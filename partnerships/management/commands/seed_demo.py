@@ -24,7 +24,7 @@ from partnerships.demo import (
     Taxonomies,
     generate_demo,
 )
-from partnerships.enums import MemberType
+from partnerships.enums import MemberType, ValidationState
 from partnerships.facet_loader import bump_directory_version
 from partnerships.models import (
     Country,
@@ -178,6 +178,8 @@ def _organisation_values(spec, now):
         "needs_rescoring": True,
         "created_at": now,
         "updated_at": now,
+        # Every profile past the draft was sent to staff once; the queue shows when.
+        "submitted_at": None if spec.validation_state == ValidationState.DRAFT else now,
         # Kept for duplicate checks; "https://www.x.example" -> "x.example".
         "website_domain": spec.website.split("://", 1)[-1].removeprefix("www."),
     }

@@ -198,6 +198,87 @@ def verified_pool(*, prefer_labelled=False):
     return pool
 
 
+def bulk_expressions(call, groups, *, title, budget, dates):
+    """Write the expressions of `groups` [(consortium, path)] with partners, sectors and
+    audit entries, in bulk; returns the expressions in the order of `groups`."""
+    submitted_at, stage2_at, withdrawn_at = dates
+    expressions = []
+    for index, (consortium, path) in enumerate(groups):
+        state = check_path(path)
+        expressions.append(
+            ExpressionOfInterest(
+                call=call,
+                lead_id=consortium.lead.pk,
+                title=title(index, consortium),
+                objectives=(
+                    "Join forces across regions to open new markets for the SMEs of our clusters."
+                ),
+                budget_requested=budget(index, path),
+                state=state,
+                submitted_at=submitted_at if S.SUBMITTED in path else None,
+                stage2_submitted_at=stage2_at if S.STAGE2_SUBMITTED in path else None,
+                withdrawn_at=withdrawn_at if S.WITHDRAWN in path else None,
+            )
+        )
+    ExpressionOfInterest.objects.bulk_create(expressions)
+    if expressions[0].pk is None:
+        # Backends that do not return ids from bulk inserts: read them back in order.
+        ids = list(call.expressions.order_by("id").values_list("pk", flat=True))
+        for expression, pk in zip(expressions, ids[-len(expressions) :], strict=True):
+            expression.pk = pk
+    partners, sectors, audit = [], [], []
+    kind = ContentType.objects.get_for_model(ExpressionOfInterest)
+    for expression, (consortium, path) in zip(expressions, groups, strict=True):
+        for member in consortium.partners:
+            partners.append(
+                ExpressionPartner(
+                    expression=expression,
+                    organisation_id=member.pk,
+                    state=PartnerState.CONFIRMED,
+                    invited_at=submitted_at - dt.timedelta(days=30),
+                    responded_at=submitted_at - dt.timedelta(days=20),
+                )
+            )
+        for sector in {m.sector for m in (consortium.lead, *consortium.partners)} - {None}:
+            sectors.append(
+                ExpressionOfInterest.sectoral_industries.through(
+                    expressionofinterest_id=expression.pk, sectoralindustry_id=sector
+                )
+            )
+        for action, data in [("created", {"call": call.pk})] + [
+            (state, {"from": str(before), "to": str(state)})
+            for before, state in zip((S.DRAFT, *path), path, strict=False)
+        ]:
+            audit.append(
+                AuditEntry(
+                    action=f"expression.{action}",
+                    content_type=kind,
+                    object_id=str(expression.pk),
+                    object_repr=expression.title[:300],
+                    data=data,
+                )
+            )
+    ExpressionPartner.objects.bulk_create(partners)
+    ExpressionOfInterest.sectoral_industries.through.objects.bulk_create(
+        sectors, ignore_conflicts=True
+    )
+    AuditEntry.objects.bulk_create(audit)
+    return expressions
+
+
+def move_call(call, deadlines, final):
+    """Open the call (with a deadline still to come), then set its real, past deadlines
+    and move it on to `final`."""
+    if call.state == CallState.DRAFT:
+        services.change_call_state(call, to=CallState.OPEN, by=None)
+    for number, day in enumerate(deadlines, start=1):
+        services.set_stage(call, number=number, deadline=at_5pm(day), by=None)
+    for state in (CallState.CLOSED, CallState.IN_EVALUATION, final):
+        call.refresh_from_db()
+        if call.state != state:
+            services.change_call_state(call, to=state, by=None)
+
+
 class Command(BaseCommand):
     help = "Create the demo history of ESCP-4i 2016 and INNOSUP-1-2015 with the brief's figures."
 
@@ -207,86 +288,6 @@ class Command(BaseCommand):
         escp = self.seed_escp_4i()
         innosup = self.seed_innosup()
         self.stdout.write(self.style.SUCCESS(f"Partnerships: {escp}; {innosup}."))
-
-    def bulk_expressions(self, call, groups, *, title, budget, dates):
-        """Write the expressions of `groups` [(consortium, path)] with partners, sectors and
-        audit entries, in bulk; returns the expressions in the order of `groups`."""
-        submitted_at, stage2_at, withdrawn_at = dates
-        expressions = []
-        for index, (consortium, path) in enumerate(groups):
-            state = check_path(path)
-            expressions.append(
-                ExpressionOfInterest(
-                    call=call,
-                    lead_id=consortium.lead.pk,
-                    title=title(index, consortium),
-                    objectives=(
-                        "Join forces across regions to open new markets for the SMEs of our "
-                        "clusters."
-                    ),
-                    budget_requested=budget(index, path),
-                    state=state,
-                    submitted_at=submitted_at if S.SUBMITTED in path else None,
-                    stage2_submitted_at=stage2_at if S.STAGE2_SUBMITTED in path else None,
-                    withdrawn_at=withdrawn_at if S.WITHDRAWN in path else None,
-                )
-            )
-        ExpressionOfInterest.objects.bulk_create(expressions)
-        if expressions[0].pk is None:
-            # Backends that do not return ids from bulk inserts: read them back in order.
-            ids = list(call.expressions.order_by("id").values_list("pk", flat=True))
-            for expression, pk in zip(expressions, ids[-len(expressions) :], strict=True):
-                expression.pk = pk
-        partners, sectors, audit = [], [], []
-        kind = ContentType.objects.get_for_model(ExpressionOfInterest)
-        for expression, (consortium, path) in zip(expressions, groups, strict=True):
-            for member in consortium.partners:
-                partners.append(
-                    ExpressionPartner(
-                        expression=expression,
-                        organisation_id=member.pk,
-                        state=PartnerState.CONFIRMED,
-                        invited_at=submitted_at - dt.timedelta(days=30),
-                        responded_at=submitted_at - dt.timedelta(days=20),
-                    )
-                )
-            for sector in {m.sector for m in (consortium.lead, *consortium.partners)} - {None}:
-                sectors.append(
-                    ExpressionOfInterest.sectoral_industries.through(
-                        expressionofinterest_id=expression.pk, sectoralindustry_id=sector
-                    )
-                )
-            for action, data in [("created", {"call": call.pk})] + [
-                (state, {"from": str(before), "to": str(state)})
-                for before, state in zip((S.DRAFT, *path), path, strict=False)
-            ]:
-                audit.append(
-                    AuditEntry(
-                        action=f"expression.{action}",
-                        content_type=kind,
-                        object_id=str(expression.pk),
-                        object_repr=expression.title[:300],
-                        data=data,
-                    )
-                )
-        ExpressionPartner.objects.bulk_create(partners)
-        ExpressionOfInterest.sectoral_industries.through.objects.bulk_create(
-            sectors, ignore_conflicts=True
-        )
-        AuditEntry.objects.bulk_create(audit)
-        return expressions
-
-    def move_call(self, call, deadlines, final):
-        """Open the call (with a deadline still to come), then set its real, past deadlines
-        and move it on to `final`."""
-        if call.state == CallState.DRAFT:
-            services.change_call_state(call, to=CallState.OPEN, by=None)
-        for number, day in enumerate(deadlines, start=1):
-            services.set_stage(call, number=number, deadline=at_5pm(day), by=None)
-        for state in (CallState.CLOSED, CallState.IN_EVALUATION, final):
-            call.refresh_from_db()
-            if call.state != state:
-                services.change_call_state(call, to=state, by=None)
 
     @transaction.atomic
     def seed_escp_4i(self):
@@ -323,7 +324,7 @@ class Command(BaseCommand):
                 },
             ],
         )
-        self.move_call(call, [ESCP_4I_DEADLINE], CallState.DECIDED)
+        move_call(call, [ESCP_4I_DEADLINE], CallState.DECIDED)
         paths = [path for n, path in ESCP_4I_PATHS for _ in range(n)]
         submitted_at = at_5pm(ESCP_4I_DEADLINE - dt.timedelta(days=2))
 
@@ -338,7 +339,7 @@ class Command(BaseCommand):
             used.add(name)
             return name
 
-        expressions = self.bulk_expressions(
+        expressions = bulk_expressions(
             call,
             list(zip(consortia, paths, strict=True)),
             title=title,
@@ -457,7 +458,7 @@ class Command(BaseCommand):
         count = sum(n for n, _path in INNOSUP_PATHS)
         consortia = plan_consortia(pool, count, offset=len(pool) // 2)
         paths = [path for n, path in INNOSUP_PATHS for _ in range(n)]
-        self.move_call(call, INNOSUP_DEADLINES, CallState.DECIDED)
+        move_call(call, INNOSUP_DEADLINES, CallState.DECIDED)
         stage1, stage2 = INNOSUP_DEADLINES
 
         def title(index, consortium):
@@ -469,7 +470,7 @@ class Command(BaseCommand):
                 return INNOSUP_RETAINED_BUDGET
             return Decimal(2_000_000 + (index * 137_000) % 3_000_000)
 
-        self.bulk_expressions(
+        bulk_expressions(
             call,
             list(zip(consortia, paths, strict=True)),
             title=title,
