@@ -59,7 +59,7 @@ def run_on_postgresql(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0007_reviews"),
+        ("partnerships", "0008_private_uploads"),
     ]
 
     operations = [
