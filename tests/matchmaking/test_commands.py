@@ -5,30 +5,63 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from matchmaking.enums import RunState
-from matchmaking.models import RecommendationRun, RecommendationSet
-from partnerships.models import PlantedPartnership
+from matchmaking.management.commands.eval_matching import Command as EvalCommand
+from matchmaking.models import RecommendationRun, RecommendationSet, WeightProfile
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_eval_matching_prints_recall_of_planted_partnerships_last():
-    planted = [OrganisationFactory() for _ in range(3)]
-    OrganisationFactory()
-    group = PlantedPartnership.objects.create(seed=1, name="Planted")
-    group.organisations.set(planted)
+REQUIRED_KEYS = {
+    "recall_at_20",
+    "recall_at_20_weak_geography",
+    "lift_over_best_baseline",
+    "held_out_pass_rate",
+    "gaming_growth",
+    "coverage",
+    "gini",
+    "largest_country_share",
+    "unrelated_share",
+    "escp_recall",
+}
+
+
+def test_eval_matching_quick_run_ends_with_the_figures_as_json():
+    WeightProfile.objects.all().delete()
     out = StringIO()
 
-    call_command("eval_matching", "--k", "2", stdout=out)
+    call_command("eval_matching", "--quick", stdout=out)
 
     lines = out.getvalue().strip().splitlines()
-    assert lines[0] == "1 planted partnerships, 3 members, 4 organisations"
-    assert list(json.loads(lines[-1])) == ["recall_at_2"]
+    summary = json.loads(lines[-1])
+    assert lines[0] == (
+        "Weights: shipped defaults of “default” (not in the database). "
+        "1500 generated organisations, seed 2016, k = 20."
+    )
+    assert set(summary) >= REQUIRED_KEYS
+    assert summary["organisations"] == 1500
+    assert 0.0 <= summary["recall_at_20"] <= 1.0
 
 
-def test_eval_matching_without_planted_partnerships_says_so():
-    with pytest.raises(CommandError, match="seed_demo"):
-        call_command("eval_matching")
+def test_eval_matching_reads_the_weight_profile_from_the_database():
+    WeightProfile.objects.update_or_create(
+        slug="themes-only", defaults={"name": "Themes only", "cross_sector": 1.0}
+    )
+
+    weights, origin = EvalCommand().weights("themes-only")
+
+    assert weights["cross_sector"] == 1.0
+    assert weights["international"] == 0.0
+    assert origin == "profile “themes-only” from the database"
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [["--profile", "no-such-profile"], ["--k", "0"], ["--organisations", "10"]],
+)
+def test_eval_matching_refuses_bad_arguments(arguments):
+    with pytest.raises(CommandError):
+        call_command("eval_matching", *arguments, stdout=StringIO())
 
 
 def test_recompute_matches_runs_every_chunk_in_process(django_capture_on_commit_callbacks):

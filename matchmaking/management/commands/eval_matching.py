@@ -1,104 +1,216 @@
-"""Recall@k of the partnerships seed_demo planted, and where near-duplicates rank."""
+"""The matchmaking yardstick: planted partnerships, hand-graded cases, real consortia and
+exposure, each against four baselines (see matchmaking.evaluation.run)."""
 
 import json
 
-import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from matchmaking.enums import WeightProfileName
-from matchmaking.features import encode
+from matchmaking.enums import DEFAULT_WEIGHT_PROFILES, WeightProfileName
+from matchmaking.evaluation import metrics
+from matchmaking.evaluation.populations import DEFAULT_PRESENCE, SIGNALS
+from matchmaking.evaluation.run import evaluate
 from matchmaking.models import WeightProfile
-from matchmaking.queries import scoring_profiles, taxonomy_from_db
-from matchmaking.scoring import PENALTY, score_chunk, top_k, total_score
-from partnerships.models import PlantedPartnership
 
-ROWS_PER_CHUNK = 64
+QUICK_ORGANISATIONS = 1500
+SCORERS = ("engine", "random", "popularity", "geography", "themes")
+BASELINES = SCORERS[1:]
+
+
+def table(headers, rows):
+    """Columns padded to their widest cell, first column left-aligned, the others right."""
+    cells = [[str(cell) for cell in row] for row in [headers, *rows]]
+    widths = [max(len(row[c]) for row in cells) for c in range(len(headers))]
+
+    def line(row):
+        first = row[0].ljust(widths[0])
+        return "  ".join([first] + [cell.rjust(widths[c]) for c, cell in enumerate(row) if c])
+
+    return "\n".join(
+        [line(cells[0]), "  ".join("-" * w for w in widths)] + [line(r) for r in cells[1:]]
+    )
+
+
+def rounded(value, digits=3):
+    return None if value is None else round(float(value), digits)
+
+
+def shown(value, digits=3):
+    return "-" if value is None else f"{value:.{digits}f}"
 
 
 class Command(BaseCommand):
     help = _(
-        "Score the organisations of the planted demo partnerships against everyone and print "
-        "recall@k (the share of each member's fellow members found in its top k), and how "
-        "same-region same-sector near-duplicates rank against complementary partners."
+        "Measure recommendation quality on data no weight was tuned on: recall of planted "
+        "partnerships (and as each signal is removed), hand-graded cases, real European cluster "
+        "partnerships, and exposure, each against random, popularity, geography-only and "
+        "themes-only baselines. The last line is one JSON object."
     )
 
     def add_arguments(self, parser):
+        parser.add_argument("--organisations", type=int, default=None)
+        parser.add_argument("--seed", type=int, default=2016)
         parser.add_argument("--profile", default=WeightProfileName.DEFAULT)
         parser.add_argument("--k", type=int, default=20)
+        parser.add_argument(
+            "--quick",
+            action="store_true",
+            help=_("A small population (for tests); the figures are not comparable."),
+        )
 
     def handle(self, *args, **options):
-        profile = WeightProfile.objects.filter(slug=options["profile"]).first()
-        if profile is None:
-            raise CommandError(_("No weight profile with that slug."))
         k = options["k"]
-        groups = [
-            sorted(ids)
-            for ids in (
-                list(group.organisations.values_list("pk", flat=True))
-                for group in PlantedPartnership.objects.all()
-            )
-            if len(ids) >= 2
-        ]
-        if not groups:
-            raise CommandError(_("No planted partnership: run seed_demo first."))
-
-        profiles, eligible = scoring_profiles()
-        encoded = encode(profiles, taxonomy_from_db())
-        eligible = np.asarray(eligible)
-        row_of = {int(pk): row for row, pk in enumerate(encoded.ids)}
-        fellows = {
-            row_of[pk]: [row_of[other] for other in group if other != pk]
-            for group in groups
-            for pk in group
+        if k < 1:
+            raise CommandError(_("--k must be at least 1."))
+        organisations = options["organisations"] or (
+            QUICK_ORGANISATIONS if options["quick"] else 10_000
+        )
+        if organisations < 100:
+            raise CommandError(_("At least 100 organisations are needed."))
+        weights, origin = self.weights(options["profile"])
+        result = evaluate(
+            weights, organisations=organisations, seed=options["seed"], k=k, quick=options["quick"]
+        )
+        self.stdout.write(
+            _("Weights: %(origin)s. %(n)s generated organisations, seed %(seed)s, k = %(k)s.")
+            % {"origin": origin, "n": organisations, "seed": options["seed"], "k": k}
+        )
+        summary = self.quality(result, k)
+        self.exposure(result)
+        for note in result.notes:
+            self.stdout.write(_("Note: %(note)s.") % {"note": note})
+        summary |= {
+            "coverage": rounded(result.coverage),
+            "gini": rounded(result.gini),
+            "gaming_growth": rounded(result.gaming_growth, 2),
+            "largest_country_share": rounded(result.largest_country_share),
+            "largest_country_share_max": rounded(result.largest_country_share_max),
+            "unrelated_share": rounded(result.unrelated_share["engine"]),
+            "organisations": organisations,
+            "seed": options["seed"],
+            "profile": options["profile"],
+            "k": k,
+            "seconds": round(result.seconds, 1),
         }
-        members = np.array(sorted(fellows), dtype=np.int64)
-        result = top_k(encoded, profile.weights, k=k, eligible=eligible, rows=members)
+        self.stdout.write(json.dumps(summary))
 
-        recalls = []
-        for row in members:
-            found = set(result.partners[row].tolist())
-            recalls.append(np.mean([fellow in found for fellow in fellows[row]]))
-        recall = float(np.mean(recalls))
+    def weights(self, slug):
+        """The profile's weights from the database, else the shipped ones of that slug."""
+        profile = WeightProfile.objects.filter(slug=slug).first()
+        if profile is not None:
+            return profile.weights, _("profile “%(slug)s” from the database") % {"slug": slug}
+        if slug in DEFAULT_WEIGHT_PROFILES:
+            return dict(DEFAULT_WEIGHT_PROFILES[slug]), _(
+                "shipped defaults of “%(slug)s” (not in the database)"
+            ) % {"slug": slug}
+        raise CommandError(_("No weight profile with that slug."))
 
-        wins, pairs, fellow_scores, duplicate_scores = 0, 0, [], []
-        for start in range(0, len(members), ROWS_PER_CHUNK):
-            rows = members[start : start + ROWS_PER_CHUNK]
-            components = score_chunk(encoded, rows)
-            scores = total_score(components, profile.weights)
-            for m, row in enumerate(rows):
-                near = np.flatnonzero((components[PENALTY][m] > 0) & eligible)
-                near = near[near != row]
-                if len(near) == 0:
-                    continue
-                complementary = scores[m, fellows[row]]
-                duplicates = scores[m, near]
-                wins += int((complementary[:, None] > duplicates[None, :]).sum())
-                pairs += complementary.size * duplicates.size
-                fellow_scores.extend(complementary.tolist())
-                duplicate_scores.extend(duplicates.tolist())
+    def quality(self, result, k):
+        rows, lifts = [], {}
 
-        self.stdout.write(
-            _("%(groups)s planted partnerships, %(members)s members, %(n)s organisations")
-            % {"groups": len(groups), "members": len(members), "n": encoded.size}
-        )
-        self.stdout.write(
-            _("recall@%(k)s of fellow members: %(recall).3f") % {"k": k, "recall": recall}
-        )
-        if pairs:
-            self.stdout.write(
-                _(
-                    "complementary partner above a same-region same-sector near-duplicate in "
-                    "%(share).1f%% of %(pairs)s pairs (mean score %(fellow).3f against "
-                    "%(duplicate).3f)"
-                )
-                % {
-                    "share": 100 * wins / pairs,
-                    "pairs": pairs,
-                    "fellow": np.mean(fellow_scores),
-                    "duplicate": np.mean(duplicate_scores),
-                }
+        def add(label, figures, key):
+            lift, best = metrics.lift(figures["engine"], {b: figures[b] for b in BASELINES})
+            lifts[key] = (lift, best)
+            rows.append(
+                [label, *(shown(figures[s]) for s in SCORERS), f"{shown(lift, 2)} ({best})"]
             )
+
+        add(
+            _("planted, every signal present at %(p)s") % {"p": DEFAULT_PRESENCE},
+            result.recall,
+            "recall",
+        )
+        for signal in SIGNALS:
+            figures = result.weakened[signal]
+            if signal == "target_countries":
+                label = _("planted, without target_countries (weak geography)")
+            else:
+                label = _("planted, without %(signal)s") % {"signal": signal}
+            if figures is None:
+                rows.append([label, *["-"] * len(SCORERS), "-"])
+                continue
+            add(label, figures, signal)
+        add(
+            _("hand-graded cases passed (%(n)s)") % {"n": result.held_out_cases},
+            result.held_out,
+            "held_out",
+        )
+        add(
+            _("real consortia, fellow members found (%(c)s, %(m)s members)")
+            % {"c": result.consortia_count, "m": result.consortia_members},
+            result.consortia,
+            "consortia",
+        )
         self.stdout.write(
-            json.dumps({"recall_at_20" if k == 20 else f"recall_at_{k}": round(recall, 4)})
+            _("Recall@%(k)s of planted partners (%(members)s members), held-out pass rate:")
+            % {"k": k, "members": result.planted_members}
+        )
+        self.stdout.write(table([_("set"), *SCORERS, _("lift over best baseline")], rows) + "\n")
+        if result.held_out_failed:
+            self.stdout.write(_("Hand-graded cases the engine fails:"))
+            self.stdout.write("".join(f"  - {failure}\n" for failure in result.held_out_failed))
+        self.stdout.write(_("Real consortia (given one member, are the others in its list?):"))
+        rows = [
+            [name, size, _("inferred") if inferred else _("stated"), shown(ours), shown(themes)]
+            for name, size, inferred, ours, themes in result.consortia_detail
+        ]
+        headers = [_("consortium"), _("members"), _("membership"), _("engine"), _("themes")]
+        self.stdout.write(table(headers, rows) + "\n")
+        weak = result.weakened["target_countries"]
+        return {
+            f"recall_at_{k}": rounded(result.recall["engine"]),
+            f"recall_at_{k}_weak_geography": rounded(weak["engine"]),
+            "lift_over_best_baseline": rounded(lifts["recall"][0], 2),
+            "best_baseline": lifts["recall"][1],
+            "lift_weak_geography": rounded(lifts["target_countries"][0], 2),
+            "held_out_pass_rate": rounded(result.held_out["engine"]),
+            "held_out_lift": rounded(lifts["held_out"][0], 2),
+            "escp_recall": rounded(result.consortia["engine"]),
+            "baselines": {name: rounded(result.recall[name]) for name in BASELINES},
+            "weakened": {
+                signal: None if figures is None else rounded(figures["engine"])
+                for signal, figures in result.weakened.items()
+            },
+            "held_out_failed": result.held_out_failed,
+        }
+
+    def exposure(self, result):
+        self.stdout.write(_("Exposure over every organisation's list (engine):"))
+        rows = [
+            [_("organisations in at least one list"), shown(result.coverage)],
+            [_("Gini of appearances"), shown(result.gini)],
+            [
+                _("largest single-country share of a list, mean"),
+                shown(result.largest_country_share),
+            ],
+            [
+                _("largest single-country share of a list, max"),
+                shown(result.largest_country_share_max),
+            ],
+            [
+                _("listed partners sharing no theme (random lists: %(r)s)")
+                % {"r": shown(result.unrelated_share["random"])},
+                shown(result.unrelated_share["engine"]),
+            ],
+        ]
+        self.stdout.write(table([_("figure"), _("value")], rows) + "\n")
+        self.stdout.write(
+            _("Gaming test: ordinary organisations declare every country a target (growth %(g)s):")
+            % {"g": shown(result.gaming_growth, 2)}
+        )
+        rows = [
+            [
+                str(pk),
+                country,
+                int(before),
+                int(after),
+                shown(after / before if before else None, 2),
+            ]
+            for pk, country, before, after in result.gamers
+        ]
+        self.stdout.write(
+            table(
+                [_("organisation"), _("country"), _("lists before"), _("after"), _("growth")], rows
+            )
+            + "\n"
         )
