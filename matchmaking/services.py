@@ -10,7 +10,7 @@ import struct
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +39,7 @@ from matchmaking.queries import (
     scoring_profiles,
     taxonomy_from_db,
 )
-from matchmaking.scoring import PENALTY, top_k, validate_weights
+from matchmaking.scoring import partner_scores, top_k, validate_weights
 from partnerships.models import Organisation
 from partnerships.services import log_action
 
@@ -343,30 +343,29 @@ def rescore_organisations(organisation_ids, *, profile=None, k=None):
 
 
 def _affected_rows(encoded, weights, changed, eligible, k):
-    # Every organisation's score for each changed one as partner: n x c, the columns' side of
-    # the same bilinear forms the scoring core multiplies.
-    score = np.zeros((encoded.size, len(changed)))
-    for block in encoded.blocks:
-        if weights[block.name] > 0:
-            score += weights[block.name] * (block.left @ block.right[changed].T)
-    if weights[PENALTY] > 0:
-        penalty = (encoded.duplicate @ encoded.duplicate[changed].T).toarray()
-        score -= weights[PENALTY] * penalty
-    score[changed, np.arange(len(changed))] = -np.inf
+    # Every organisation's score for each changed one as partner: n x c, -inf where the pair
+    # cannot be listed (below the relevance floor, itself, or an ineligible partner).
+    score = partner_scores(encoded, weights, changed)
     score[:, ~eligible[changed]] = -np.inf
 
     ids = encoded.ids
-    last = dict(
+    # A list is not ordered by score alone (the country cap moves some partners to its end):
+    # a changed partner can enter it when it scores at least the list's lowest entry, or
+    # when the list is not full.
+    shown = (
         Recommendation.objects.filter(
             run_id=Subquery(
                 RecommendationSet.objects.filter(
                     organisation_id=OuterRef("organisation_id")
                 ).values("run_id")
-            ),
-            rank=k,
-        ).values_list("organisation_id", "score")
+            )
+        )
+        .values("organisation_id")
+        .annotate(lowest=Min("score"), entries=Count("id"))
+        .values_list("organisation_id", "lowest", "entries")
     )
-    floor = np.array([last.get(int(pk), -np.inf) for pk in ids])
+    lowest = {pk: (low if entries >= k else -np.inf) for pk, low, entries in shown}
+    floor = np.array([lowest.get(int(pk), -np.inf) for pk in ids])
     enters = (score >= floor[:, None] - 1e-9).any(axis=1)
     holding = Recommendation.objects.filter(
         partner_id__in=[int(pk) for pk in ids[changed]],

@@ -299,15 +299,19 @@ def consortium(db):
     italy = RegionFactory(code="ITC4", country=CountryFactory(code="IT", name="Italy"))
     portugal = RegionFactory(code="PT17", country=CountryFactory(code="PT", name="Portugal"))
     blue = EmergingIndustryFactory(slug="blue-economy", name="Blue economy")
+    # Declared by the lead and the others: partners are only suggested for a theme they share.
+    digital = EmergingIndustryFactory(slug="digital", name="Digital industries")
     call = CallFactory(type=CallType.ESCP_S3, min_partners=3, min_countries=4)
     call.emerging_industries.set([blue])
-    lead = OrganisationFactory(name="Lyon Cluster", region=france)
+    lead = OrganisationFactory(name="Lyon Cluster", region=france, emerging_industries=[digital])
     expression = ExpressionFactory(call=call, lead=lead)
     invited = OrganisationFactory(name="Turin Cluster", region=italy)
     ExpressionPartnerFactory(expression=expression, organisation=invited)
-    oder = OrganisationFactory(name="Oder Cluster", region=poland, emerging_industries=[blue])
-    rhine = OrganisationFactory(name="Rhine Cluster", region=germany)
-    OrganisationFactory(name="Paris Twin", region=france)
+    oder = OrganisationFactory(
+        name="Oder Cluster", region=poland, emerging_industries=[blue, digital]
+    )
+    rhine = OrganisationFactory(name="Rhine Cluster", region=germany, emerging_industries=[digital])
+    OrganisationFactory(name="Paris Twin", region=france, emerging_industries=[digital])
     OrganisationFactory(
         name="Warsaw Unverified",
         region=poland,
@@ -329,6 +333,7 @@ def consortium(db):
         "rhine": rhine,
         "portugal": portugal,
         "blue": blue,
+        "digital": digital,
     }
 
 
@@ -343,8 +348,9 @@ def reason_parts(reasons):
 def expected_reasons(country):
     return sorted(
         [
+            "the same focus on Digital industries",
             "similar activities (and, cluster, companies, institutes, of)",
-            "established partner (80 members)",
+            # Every organisation has 80 members, the median: none is "established".
             f"partner abroad ({country})",
         ]
     )
@@ -559,7 +565,9 @@ def add_candidates(consortium, count):
     codes = ["AT", "BE", "CZ"][:count]
     for code in codes:
         region = RegionFactory(code=f"{code}11", country=CountryFactory(code=code))
-        OrganisationFactory(name=f"Candidate {code}", region=region)
+        OrganisationFactory(
+            name=f"Candidate {code}", region=region, emerging_industries=[consortium["digital"]]
+        )
 
 
 @pytest.mark.parametrize("suggestions", [1, 3])
