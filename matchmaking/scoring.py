@@ -323,10 +323,10 @@ class _Plan:
         by_country = encoded.targets is not None and any(
             weights[name] > 0 for name in COUNTRY_COMPONENTS
         )
-        shares = sum(weights[name] for name in THEMATIC)
+        # Without a thematic weight every relevance is 0: nobody passes the floor, every list
+        # is empty (staff cannot save such a profile, see WeightProfile.clean).
+        shares = sum(weights[name] for name in THEMATIC) or 1.0
         thematic = [b for b in encoded.blocks if b.name in THEMATIC and weights[b.name] > 0]
-        if not thematic:
-            raise ValueError("At least one thematic component needs a positive weight.")
         country_terms = cls._country_terms(encoded, weights) if by_country else {}
         order = country_terms.get("order")
         columns = np.arange(n) if order is None else order

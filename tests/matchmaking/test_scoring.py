@@ -634,11 +634,12 @@ def test_validate_weights_rejects_unknown_and_negative_weights():
     }
 
 
-def test_top_k_refuses_weights_without_a_thematic_component():
-    encoded = encode(random_profiles(5, 1), TAXONOMY, text_dims=TEXT_DIMS)
+def test_top_k_lists_nobody_without_a_thematic_weight():
+    encoded = encode(random_profiles(30, 1), TAXONOMY, text_dims=TEXT_DIMS)
 
-    with pytest.raises(ValueError, match="thematic component"):
-        top_k(encoded, {"international": 1.0, "partner_interest": 0.5})
+    result = top_k(encoded, {"international": 1.0, "partner_interest": 0.5}, floor=FLOOR)
+
+    assert (result.partners == -1).all()
 
 
 def exhaustive_pick(encoded, weights, rows, k, *, floor, cap, eligible):
