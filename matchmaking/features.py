@@ -496,7 +496,6 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
     )
     international_right = sparse.hstack([sparse.csr_matrix(np.ones((n, 1))), country_hot])
     markets = normalise_rows(declared_targets @ sparse.diags(idf_weights(declared_targets)))
-    markets = markets.toarray()
 
     median = median_members(profiles)
     strength = np.array([strength_of(p, median) for p in profiles])
@@ -514,9 +513,13 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
         Block("s3_objectives", objectives.toarray(), objectives.toarray()),
         *seeking,
         Block("text", text, text),
-        Block("international", international_left.toarray(), international_right.toarray()),
-        Block("partner_interest", country_hot.toarray(), targets.toarray()),
-        Block("shared_markets", markets, markets),
+        # Sparse left rows (a country, a few targets): the exact pass gathers a handful of
+        # entries per pair instead of a row of every country.
+        Block(
+            "international", sparse.csr_matrix(international_left), international_right.toarray()
+        ),
+        Block("partner_interest", sparse.csr_matrix(country_hot), targets.toarray()),
+        Block("shared_markets", sparse.csr_matrix(markets), markets.toarray()),
         Block("strength", np.ones((n, 1)), strength[:, None]),
     )
     return EncodedProfiles(

@@ -277,6 +277,10 @@ def _dense_side(blocks, weights, scale, n):
     return left, right_t
 
 
+def _dense(side):
+    return side.toarray() if sparse.issparse(side) else side
+
+
 @dataclass(frozen=True)
 class _Plan:
     """What every chunk needs, built once: the weighted products and the country terms.
@@ -414,7 +418,9 @@ class _Plan:
         ]
         mod_left = mod_right_t = None
         if modulators:
-            mod_left = np.hstack([weights[b.name] * b.left for b in modulators]).astype(np.float32)
+            mod_left = np.hstack([weights[b.name] * _dense(b.left) for b in modulators]).astype(
+                np.float32
+            )
             mod_right_t = np.ascontiguousarray(
                 np.hstack([b.right[columns] for b in modulators]).T, np.float32
             )

@@ -44,7 +44,7 @@ def sentence(reason, names):
         shared += [names["ecosystem"].get(s, s) for s in params["ecosystems"]]
         return _("the same focus on %(names)s") % {"names": ", ".join(shared)}
     if reason.code == "value_chain":
-        return _("complementary value-chain positions (%(own)s with their %(partner)s)") % {
+        return _("complementary value-chain positions (your %(own)s, their %(partner)s)") % {
             "own": _names(params["own_positions"], names["valuechainposition"]),
             "partner": _names(params["partner_positions"], names["valuechainposition"]),
         }
