@@ -10,7 +10,7 @@ import struct
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Min, OuterRef, Subquery
+from django.db.models import Count, F, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -352,14 +352,9 @@ def _affected_rows(encoded, weights, changed, eligible, k):
     # A list is not ordered by score alone (the country cap moves some partners to its end):
     # a changed partner can enter it when it scores at least the list's lowest entry, or
     # when the list is not full.
+    # A join on the set pointer, not a subquery per row: one hash join over the shown rows.
     shown = (
-        Recommendation.objects.filter(
-            run_id=Subquery(
-                RecommendationSet.objects.filter(
-                    organisation_id=OuterRef("organisation_id")
-                ).values("run_id")
-            )
-        )
+        Recommendation.objects.filter(organisation__recommendation_set__run_id=F("run_id"))
         .values("organisation_id")
         .annotate(lowest=Min("score"), entries=Count("id"))
         .values_list("organisation_id", "lowest", "entries")
@@ -369,11 +364,7 @@ def _affected_rows(encoded, weights, changed, eligible, k):
     enters = (score >= floor[:, None] - 1e-9).any(axis=1)
     holding = Recommendation.objects.filter(
         partner_id__in=[int(pk) for pk in ids[changed]],
-        run_id=Subquery(
-            RecommendationSet.objects.filter(organisation_id=OuterRef("organisation_id")).values(
-                "run_id"
-            )
-        ),
+        organisation__recommendation_set__run_id=F("run_id"),
     ).values_list("organisation_id", flat=True)
     row_of = {int(pk): row for row, pk in enumerate(ids)}
     affected = set(np.flatnonzero(enters).tolist()) | {row_of[pk] for pk in holding}
