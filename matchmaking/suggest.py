@@ -13,13 +13,14 @@ with the largest gain:
                          min_countries
          + THEME_GAIN    for each of the call's themes that nobody in the consortium covers yet
 
-A country is worth at least any difference of scores with the shipped profiles (a score is
-the relevance, at most 1, times 1 plus the modulators' weights, at most 1.9; see
-`COUNTRY_GAIN`), so a missing country is filled before a better-scored partner from a country
-already in. Picking goes on until the consortium has `min_partners`
-partners; after that only a candidate that still adds a missing country or theme is taken,
-and never more than `EXTRA_PARTNERS` beyond the partners the call asks for. Equal gains (after
-rounding to `RANK_DECIMALS`) go to the better score, then to the lower row (the lower id).
+A country is worth a whole relevance (at most 1, see scoring.py): it outweighs any difference
+of relevance, and of scores short of partners that are both highly relevant and raised by
+strong geography (a score reaches 1 + the modulators' weights only at a relevance of 1), so a
+missing country is filled before a better-scored partner from a country already in. Picking
+goes on until the consortium has `min_partners` partners; after that only a candidate that
+still adds a missing country or theme is taken, and never more than `EXTRA_PARTNERS` beyond
+the partners the call asks for. Equal gains (after rounding to `RANK_DECIMALS`) go to the
+better score, then to the lower row (the lower id).
 """
 
 from collections.abc import Sequence
@@ -38,7 +39,7 @@ from matchmaking.scoring import (
     weighted_contributions,
 )
 
-COUNTRY_GAIN = 2.0
+COUNTRY_GAIN = 1.0
 THEME_GAIN = 0.5
 # Suggestions beyond the partners the call still needs, taken only to cover what is missing.
 EXTRA_PARTNERS = 3

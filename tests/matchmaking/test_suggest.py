@@ -228,13 +228,21 @@ def profile(pk, country, **fields):
 
 def test_suggest_scores_like_the_engine_and_says_what_each_partner_adds():
     profiles = [
-        profile(10, "FR", sectors=frozenset({"automotive"}), target_countries=frozenset({"DE"})),
-        profile(11, "DE", sectors=frozenset({"it"})),
-        profile(12, "PL", emerging=frozenset({"blue"})),
+        profile(
+            10,
+            "FR",
+            sectors=frozenset({"automotive"}),
+            emerging=frozenset({"mobility"}),
+            target_countries=frozenset({"DE"}),
+        ),
+        profile(11, "DE", sectors=frozenset({"it"}), emerging=frozenset({"mobility"})),
+        profile(12, "PL", emerging=frozenset({"blue", "mobility"})),
         profile(13, "FR", sectors=frozenset({"it"})),
     ]
     pool = build_pool(profiles, TAXONOMY, types=["cluster"] * 4, verified=[True, True, True, True])
-    weights = {"cross_sector": 1.0}
+    # Only what the two do together: 11 is linked across sectors in mobility, 12 shares the
+    # focus on mobility, 13 shares nothing and is never suggested.
+    weights = {"cross_sector": 0.5, "shared_focus": 0.5}
 
     suggestions = suggest(
         pool,
