@@ -13,7 +13,7 @@ from django.db.models import Q
 
 from events.enums import MEETING_OPEN_STATES, Preference, RegistrationState, WhoMayMeet
 from events.models import CooperationItem, Meeting, Registration
-from matchmaking.explain import explain
+from matchmaking.explain import explain, strongest
 from matchmaking.features import encode
 from matchmaking.queries import (
     current_recommendations,
@@ -21,8 +21,8 @@ from matchmaking.queries import (
     taxonomy_from_db,
     vocabulary_names,
 )
-from matchmaking.scoring import exact_contributions, validate_weights
-from matchmaking.sentences import sentence
+from matchmaking.scoring import exact_contributions, listable, validate_weights
+from matchmaking.sentences import band_label, sentence
 from matchmaking.services import default_profile
 from partnerships.models import Organisation
 
@@ -35,6 +35,7 @@ class Suggestion:
 
     registration: Registration
     score: float
+    band: str = ""
     reasons: list = field(default_factory=list)
     complements: list = field(default_factory=list)
     open_meeting: Meeting | None = None
@@ -99,21 +100,25 @@ def _complements(own_items, their_items):
 def suggestions_for(own, *, limit=SUGGESTIONS_SHOWN):
     """The participants `own` (an approved registration) should meet, best score first.
 
-    Each carries its reasons as sentences and the cooperation lines that complement own's,
-    and the open request or meeting between the two if there is one. Participants of own's
-    organisation and those own marked "no thanks" are left out.
+    Each carries its strength in words, its strongest reasons as sentences and the
+    cooperation lines that complement own's, and the open request or meeting between the two
+    if there is one. Participants of own's organisation, those own marked "no thanks" and those
+    whose organisation the scoring core would not list (below the relevance floor) are left
+    out.
     """
     candidates = _candidates(own)
     if not candidates:
         return []
     partner_ids = sorted({registration.organisation_id for registration in candidates})
     contributions, profiles, taxonomy = _pair_contributions(own.organisation, partner_ids)
+    partner_ids = [pk for pk in partner_ids if listable(contributions[pk])]
+    candidates = [r for r in candidates if r.organisation_id in set(partner_ids)]
     names = vocabulary_names()
     source = profiles[own.organisation_id]
     reasons = {
         pk: [
             sentence(reason, names)
-            for reason in explain(source, profiles[pk], contributions[pk], taxonomy)
+            for reason in strongest(explain(source, profiles[pk], contributions[pk], taxonomy))
         ]
         for pk in partner_ids
     }
@@ -128,6 +133,7 @@ def suggestions_for(own, *, limit=SUGGESTIONS_SHOWN):
         Suggestion(
             registration=registration,
             score=sum(contributions[registration.organisation_id].values()),
+            band=band_label(contributions[registration.organisation_id]),
             reasons=reasons[registration.organisation_id],
             complements=_complements(own_items, registration.cooperation_items.all()),
             open_meeting=meetings.get(registration.pk),

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from matchmaking import services
 from matchmaking.models import (
+    THEMATIC_FIELDS,
     WEIGHT_FIELDS,
     RecommendationFeedback,
     RecommendationRun,
@@ -19,7 +20,25 @@ class WeightProfileAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug")}),
-        (_("Components"), {"fields": WEIGHT_FIELDS[:-1]}),
+        (
+            _("Themes: what a partner does with you"),
+            {
+                "fields": THEMATIC_FIELDS,
+                "description": _(
+                    "Shares of the relevance: only their ratios count. A partner below the "
+                    "relevance floor is never listed."
+                ),
+            },
+        ),
+        (
+            _("Geography and standing: raise a related partner"),
+            {
+                "fields": WEIGHT_FIELDS[len(THEMATIC_FIELDS) : -1],
+                "description": _(
+                    "Multipliers of the relevance: 0.25 raises a partner by up to a quarter."
+                ),
+            },
+        ),
         (_("Penalty"), {"fields": (WEIGHT_FIELDS[-1],)}),
     )
 

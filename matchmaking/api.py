@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
+from matchmaking.explain import band
 from matchmaking.models import Recommendation
 from matchmaking.queries import (
     explained_recommendations,
@@ -17,10 +18,24 @@ class RecommendationSerializer(serializers.ModelSerializer):
     partner_name = serializers.CharField(source="partner.name", read_only=True)
     contributions = serializers.DictField(child=serializers.FloatField(), read_only=True)
     reasons = serializers.SerializerMethodField()
+    band = serializers.SerializerMethodField()
 
     class Meta:
         model = Recommendation
-        fields = ["rank", "partner", "partner_name", "score", "contributions", "reasons", "run"]
+        fields = [
+            "rank",
+            "partner",
+            "partner_name",
+            "score",
+            "band",
+            "contributions",
+            "reasons",
+            "run",
+        ]
+
+    def get_band(self, rec) -> str:
+        """ "strong", "good" or "fair" (explain.band); the score stays a number here."""
+        return band(rec.contributions)
 
     def get_reasons(self, rec) -> list[dict]:
         names = self.context["names"]

@@ -142,14 +142,15 @@ def pair_components(encoded, rows, columns, names=COMPONENTS):
     """Unweighted component values of the pairs (rows[m], columns[m]): m x len(names)."""
     rows = np.asarray(rows, dtype=np.int64)
     columns = np.asarray(columns, dtype=np.int64)
-    blocks = {block.name: block for block in encoded.blocks}
-    missing = [name for name in names if name not in blocks]
+    column_of = {name: k for k, name in enumerate(names)}
+    missing = sorted(set(names) - {block.name for block in encoded.blocks})
     if missing:
         raise ValueError(f"No encoded block for components: {missing}")
-    matrix = np.empty((len(rows), len(names)))
-    for k, name in enumerate(names):
-        block = blocks[name]
-        matrix[:, k] = np.einsum("ij,ij->i", block.left[rows], block.right[columns])
+    # A component may have several terms (blocks of one name); they add up.
+    matrix = np.zeros((len(rows), len(names)))
+    for block in encoded.blocks:
+        if block.name in column_of:
+            matrix[:, column_of[block.name]] += block.pairs(rows, columns)
     return matrix
 
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -12,6 +13,7 @@ WEIGHT_FIELDS = (
     "shared_focus",
     "value_chain",
     "s3_objectives",
+    "seeking",
     "text",
     "international",
     "partner_interest",
@@ -21,6 +23,10 @@ WEIGHT_FIELDS = (
 )
 
 
+# The fields that make the relevance (matchmaking.scoring.THEMATIC).
+THEMATIC_FIELDS = WEIGHT_FIELDS[:6]
+
+
 def weight_field(label, help_text):
     return models.FloatField(
         label, default=0.0, validators=[MinValueValidator(0.0)], help_text=help_text
@@ -28,7 +34,11 @@ def weight_field(label, help_text):
 
 
 class WeightProfile(models.Model):
-    """Named weights of the score components; staff edit them in the back office."""
+    """Named weights of the score components; staff edit them in the back office.
+
+    Thematic weights are shares of the relevance, modulators multiply it (see
+    matchmaking.scoring): geography raises a related partner and never lists an unrelated one.
+    """
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=120)
@@ -45,21 +55,36 @@ class WeightProfile(models.Model):
     s3_objectives = weight_field(
         _("shared S3 objectives"), _("The same smart-specialisation policy objectives.")
     )
+    seeking = weight_field(
+        _("what partners seek"),
+        _(
+            "The partner holds what we seek (sectors, industries, value-chain roles), or we hold "
+            "what it seeks."
+        ),
+    )
     text = weight_field(_("text similarity"), _("Similar descriptions and keywords."))
     international = weight_field(
         _("international reach"),
-        _("A partner abroad, better still in one of the target countries."),
+        _(
+            "Raises a related partner abroad, more in one of the target countries (0.25 = up "
+            "to a quarter more)."
+        ),
     )
     partner_interest = weight_field(
-        _("partner's interest"), _("A partner that has our country among its target countries.")
+        _("partner's interest"),
+        _("Raises a related partner that has our country among its target countries."),
     )
     shared_markets = weight_field(
         _("shared target markets"),
-        _("The same target countries; a country few organisations target counts more."),
+        _("Raises a related partner with the same target countries; rare ones count more."),
     )
-    strength = weight_field(_("existing strength"), _("The partner's current label and its size."))
+    strength = weight_field(
+        _("existing strength"),
+        _("Raises a related partner with a current label or more members than usual."),
+    )
     duplicate = weight_field(
-        _("near-duplicate penalty"), _("Subtracted for a partner in the same region and sector.")
+        _("near-duplicate penalty"),
+        _("Share of the score taken from a partner in the same region and sector (0 to 1)."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -74,6 +99,7 @@ class WeightProfile(models.Model):
                     shared_focus__gte=0,
                     value_chain__gte=0,
                     s3_objectives__gte=0,
+                    seeking__gte=0,
                     text__gte=0,
                     international__gte=0,
                     partner_interest__gte=0,
@@ -87,6 +113,16 @@ class WeightProfile(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if not any(getattr(self, name) > 0 for name in THEMATIC_FIELDS):
+            raise ValidationError(
+                _(
+                    "Give at least one thematic component a weight: partners are listed for what "
+                    "they do with you, geography only raises them."
+                )
+            )
 
     @property
     def weights(self):
@@ -163,6 +199,7 @@ class Recommendation(models.Model):
     shared_focus = models.FloatField(default=0.0)
     value_chain = models.FloatField(default=0.0)
     s3_objectives = models.FloatField(default=0.0)
+    seeking = models.FloatField(default=0.0)
     text = models.FloatField(default=0.0)
     international = models.FloatField(default=0.0)
     partner_interest = models.FloatField(default=0.0)

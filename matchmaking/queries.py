@@ -27,7 +27,7 @@ from matchmaking.models import (
     WeightProfile,
 )
 from matchmaking.scoring import COMPONENTS, PENALTY
-from matchmaking.sentences import gain_sentences, sentences
+from matchmaking.sentences import band_label, gain_sentences, sentences
 from matchmaking.suggest import EMERGING, OBJECTIVE, SECTOR, Theme, suggest
 from partnerships.directory import public_organisations
 from partnerships.enums import LABEL_RANK, MemberType, PartnerState, ValidationState
@@ -239,9 +239,10 @@ def explained_recommendations(organisation):
     """The shown set with, on each recommendation, `reasons` (explain.Reason, largest first).
 
     Reasons are rebuilt from the two profiles and the stored contributions, so they always
-    match the score that was stored.
+    match the score that was stored. A set scored before the relevance floor may hold a
+    partner with a score of zero or less: it is never shown.
     """
-    recommendations = list(current_recommendations(organisation))
+    recommendations = [rec for rec in current_recommendations(organisation) if rec.score > 0]
     if not recommendations:
         return recommendations
     ids = [organisation.pk, *(rec.partner_id for rec in recommendations)]
@@ -396,6 +397,7 @@ def partner_suggestions(expression, *, pool):
             {
                 "organisation": picked[pick.id],
                 "score": pick.score,
+                "band": band_label(pick.contributions),
                 "reasons": sentences(reasons, names),
                 "adds": gain_sentences(pick, names),
                 "invite_name": invite_names[pick.id],

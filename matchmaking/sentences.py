@@ -1,12 +1,24 @@
 """Reasons (explain.Reason codes and params) as plain, translated sentences."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from matchmaking.explain import band, strongest
 from matchmaking.suggest import EMERGING, OBJECTIVE, SECTOR
 from partnerships.enums import LABEL_RANK
 
 LABEL_OF_RANK = {rank: level.label for level, rank in LABEL_RANK.items()}
+BAND_LABELS = {
+    "strong": gettext_lazy("strong match"),
+    "good": gettext_lazy("good match"),
+    "fair": gettext_lazy("fair match"),
+}
+SEEKING_VOCABULARIES = (
+    ("sectors", "sectoralindustry"),
+    ("emerging", "emergingindustry"),
+    ("ecosystems", "ecosystem"),
+    ("value_chain", "valuechainposition"),
+)
 
 
 def _names(slugs, vocabulary):
@@ -32,9 +44,25 @@ def sentence(reason, names):
         shared += [names["ecosystem"].get(s, s) for s in params["ecosystems"]]
         return _("the same focus on %(names)s") % {"names": ", ".join(shared)}
     if reason.code == "value_chain":
-        return _("complementary value-chain positions (%(positions)s)") % {
-            "positions": _names(params["partner_positions"], names["valuechainposition"])
+        return _("complementary value-chain positions (your %(own)s, their %(partner)s)") % {
+            "own": _names(params["own_positions"], names["valuechainposition"]),
+            "partner": _names(params["partner_positions"], names["valuechainposition"]),
         }
+    if reason.code == "same_chain":
+        return _("both active along the same value chain (%(positions)s)") % {
+            "positions": _names(params["positions"], names["valuechainposition"])
+        }
+    if reason.code == "seeking":
+        sought = _sought(params["sought"], names)
+        offered = _sought(params["offered"], names)
+        if sought and offered:
+            return _("offers what you seek (%(sought)s) and seeks what you offer (%(offered)s)") % {
+                "sought": sought,
+                "offered": offered,
+            }
+        if sought:
+            return _("offers what you seek (%(names)s)") % {"names": sought}
+        return _("seeks what you offer (%(names)s)") % {"names": offered}
     if reason.code == "s3_objectives":
         return _("shared smart-specialisation objectives (%(objectives)s)") % {
             "objectives": _names(params["objectives"], names["policyobjective"])
@@ -78,9 +106,23 @@ def sentence(reason, names):
     raise ValueError(f"Unknown reason code {reason.code!r}")
 
 
+def _sought(found, names):
+    return ", ".join(
+        names[vocabulary].get(slug, slug)
+        for key, vocabulary in SEEKING_VOCABULARIES
+        for slug in found[key]
+    )
+
+
 def sentences(reasons, names):
-    """The reasons of one recommendation joined into one line, largest contribution first."""
-    return "; ".join(sentence(reason, names) for reason in reasons)
+    """The strongest reasons of one recommendation (explain.strongest) in one line, strongest
+    first."""
+    return "; ".join(sentence(reason, names) for reason in strongest(reasons))
+
+
+def band_label(contributions):
+    """How strong a match is, in words (explain.band): pages show this, never the score."""
+    return BAND_LABELS[band(contributions)]
 
 
 def gain_sentences(suggestion, names):

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, F, Min, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -47,7 +47,7 @@ from matchmaking.queries import (
     shown_partners,
     taxonomy_from_db,
 )
-from matchmaking.scoring import PENALTY, TopK, top_k, validate_weights
+from matchmaking.scoring import TopK, partner_scores, top_k, validate_weights
 from partnerships.models import Organisation
 from partnerships.services import log_action
 from partnerships.services.audit import signed_in
@@ -395,38 +395,28 @@ def rescore_organisations(organisation_ids, *, profile=None, k=None):
 
 
 def _affected_rows(encoded, weights, changed, eligible, k):
-    # Every organisation's score for each changed one as partner: n x c, the columns' side of
-    # the same bilinear forms the scoring core multiplies.
-    score = np.zeros((encoded.size, len(changed)))
-    for block in encoded.blocks:
-        if weights[block.name] > 0:
-            score += weights[block.name] * (block.left @ block.right[changed].T)
-    if weights[PENALTY] > 0:
-        penalty = (encoded.duplicate @ encoded.duplicate[changed].T).toarray()
-        score -= weights[PENALTY] * penalty
-    score[changed, np.arange(len(changed))] = -np.inf
+    # Every organisation's score for each changed one as partner: n x c, -inf where the pair
+    # cannot be listed (below the relevance floor, itself, or an ineligible partner).
+    score = partner_scores(encoded, weights, changed)
     score[:, ~eligible[changed]] = -np.inf
 
     ids = encoded.ids
-    last = dict(
-        Recommendation.objects.filter(
-            run_id=Subquery(
-                RecommendationSet.objects.filter(
-                    organisation_id=OuterRef("organisation_id")
-                ).values("run_id")
-            ),
-            rank=k,
-        ).values_list("organisation_id", "score")
+    # A list is not ordered by score alone (the country cap moves some partners to its end):
+    # a changed partner can enter it when it scores at least the list's lowest entry, or
+    # when the list is not full.
+    # A join on the set pointer, not a subquery per row: one hash join over the shown rows.
+    shown = (
+        Recommendation.objects.filter(organisation__recommendation_set__run_id=F("run_id"))
+        .values("organisation_id")
+        .annotate(lowest=Min("score"), entries=Count("id"))
+        .values_list("organisation_id", "lowest", "entries")
     )
-    floor = np.array([last.get(int(pk), -np.inf) for pk in ids])
+    lowest = {pk: (low if entries >= k else -np.inf) for pk, low, entries in shown}
+    floor = np.array([lowest.get(int(pk), -np.inf) for pk in ids])
     enters = (score >= floor[:, None] - 1e-9).any(axis=1)
     holding = Recommendation.objects.filter(
         partner_id__in=[int(pk) for pk in ids[changed]],
-        run_id=Subquery(
-            RecommendationSet.objects.filter(organisation_id=OuterRef("organisation_id")).values(
-                "run_id"
-            )
-        ),
+        organisation__recommendation_set__run_id=F("run_id"),
     ).values_list("organisation_id", flat=True)
     row_of = {int(pk): row for row, pk in enumerate(ids)}
     affected = set(np.flatnonzero(enters).tolist()) | {row_of[pk] for pk in holding}

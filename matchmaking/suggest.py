@@ -13,13 +13,14 @@ with the largest gain:
                          min_countries
          + THEME_GAIN    for each of the call's themes that nobody in the consortium covers yet
 
-A country is worth at least any difference of scores with the shipped profiles (their
-weights sum to 1, and the near-duplicate penalty only lowers partners from the lead's own
-region), so a missing country is filled before a better-scored partner from a country already
-in. Picking goes on until the consortium has `min_partners`
-partners; after that only a candidate that still adds a missing country or theme is taken,
-and never more than `EXTRA_PARTNERS` beyond the partners the call asks for. Equal gains (after
-rounding to `RANK_DECIMALS`) go to the better score, then to the lower row (the lower id).
+A country is worth a whole relevance (at most 1, see scoring.py): it outweighs any difference
+of relevance, and of scores short of partners that are both highly relevant and raised by
+strong geography (a score reaches 1 + the modulators' weights only at a relevance of 1), so a
+missing country is filled before a better-scored partner from a country already in. Picking
+goes on until the consortium has `min_partners` partners; after that only a candidate that
+still adds a missing country or theme is taken, and never more than `EXTRA_PARTNERS` beyond
+the partners the call asks for. Equal gains (after rounding to `RANK_DECIMALS`) go to the
+better score, then to the lower row (the lower id).
 """
 
 from collections.abc import Sequence
@@ -29,7 +30,14 @@ import numpy as np
 from scipy import sparse
 
 from matchmaking.features import EncodedProfiles, OrganisationProfile, Taxonomy, encode, one_hot
-from matchmaking.scoring import COMPONENTS, PENALTY, RANK_DECIMALS, score_chunk, total_score
+from matchmaking.scoring import (
+    COMPONENTS,
+    PENALTY,
+    RANK_DECIMALS,
+    listable,
+    score_chunk,
+    weighted_contributions,
+)
 
 COUNTRY_GAIN = 1.0
 THEME_GAIN = 0.5
@@ -234,13 +242,15 @@ def lead_scores(encoded: EncodedProfiles, weights, lead):
     """The lead's score with every organisation as partner, and the weighted contributions.
 
     One product per block for all organisations at once (the scoring core's `score_chunk`);
-    contributions are signed like `scoring.exact_contributions`, so they sum to the score.
+    contributions are signed like `scoring.exact_contributions`, so they sum to the score. The
+    score is -inf for a partner the scoring core would not list (`scoring.listable`).
     """
     components = {name: values[0] for name, values in score_chunk(encoded, [lead]).items()}
-    scores = total_score(components, weights)
+    contributions = weighted_contributions(components, weights)
+    scores = sum(contributions.values())
+    # A partner below the relevance floor is never suggested, whatever it would add.
+    scores[~listable(contributions)] = -np.inf
     scores[lead] = -np.inf
-    contributions = {name: weights.get(name, 0.0) * components[name] for name in COMPONENTS}
-    contributions[PENALTY] = -weights.get(PENALTY, 0.0) * components[PENALTY]
     return scores, contributions
 
 

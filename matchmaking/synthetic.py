@@ -3,7 +3,10 @@
 Pure: reads the reference JSON files of partnerships/data and NumPy's seeded generator, no
 database. The distributions follow the field's public figures (see the domain reference):
 countries weighted by population, log-normal membership with a median near 90, 1-3 sectors,
-0-2 emerging industries, 1-2 ecosystems, most organisations unlabelled.
+0-2 emerging industries, 1-2 ecosystems, most organisations unlabelled. Two in five say what
+they seek (a sector linked to one of theirs, an emerging industry, a neighbouring value-chain
+position); those draws come from a generator of their own, so every other field is the same as
+before they existed.
 """
 
 import json
@@ -16,6 +19,9 @@ from matchmaking.features import OrganisationProfile, Taxonomy
 DATA_DIR = Path(__file__).resolve().parent.parent / "partnerships" / "data"
 # Label shares: unlabelled, then roughly the 871 : 57 : 78 bronze/silver/gold count.
 LABEL_SHARES = (0.58, 0.42 * 871 / 1006, 0.42 * 57 / 1006, 0.42 * 78 / 1006)
+SEEKING_SHARE = 0.4
+# Added to the seed for the generator of the seeking fields.
+SEEKING_STREAM = 104_729
 GENERIC_WORDS = [
     "cluster",
     "innovation",
@@ -102,6 +108,17 @@ def generate_profiles(n, *, seed=0, taxonomy=None):
         count = int(rng.integers(low, high + 1))
         return frozenset(rng.choice(items, size=min(count, len(items)), replace=False).tolist())
 
+    seeking_rng = np.random.default_rng(seed + SEEKING_STREAM)
+    linked = {
+        sector: sorted(
+            {
+                other
+                for other in taxonomy.sectors
+                if other != sector and taxonomy.bridges(sector) & taxonomy.bridges(other)
+            }
+        )
+        for sector in taxonomy.sectors
+    }
     profiles = []
     country_draws = rng.choice(len(countries), size=n, p=population / population.sum())
     for identifier in range(n):
@@ -118,6 +135,7 @@ def generate_profiles(n, *, seed=0, taxonomy=None):
         )
         vocabulary = [w for s in sorted(sectors) for w in words[s]] + GENERIC_WORDS
         text = " ".join(rng.choice(vocabulary, size=int(rng.integers(12, 40))).tolist())
+        seeking = _seeking(seeking_rng, taxonomy, sectors, linked)
         profiles.append(
             OrganisationProfile(
                 id=identifier + 1,
@@ -132,6 +150,28 @@ def generate_profiles(n, *, seed=0, taxonomy=None):
                 members=int(np.clip(rng.lognormal(np.log(90), 0.8), 15, 500)),
                 label_rank=int(rng.choice(4, p=LABEL_SHARES)),
                 text=text,
+                **seeking,
             )
         )
     return profiles
+
+
+def _seeking(rng, taxonomy, sectors, linked):
+    """What an organisation seeks: nothing for most, else a few slugs near its own themes."""
+    if rng.random() >= SEEKING_SHARE:
+        return {}
+    pool = sorted({other for sector in sectors for other in linked[sector]})
+    emerging = sorted(set().union(*(taxonomy.sector_emerging.get(s, ()) for s in sectors)))
+    chain = [slug for slug in taxonomy.value_chain if slug not in taxonomy.service_positions]
+
+    def some(items, high):
+        if not items:
+            return frozenset()
+        count = int(rng.integers(0, high + 1))
+        return frozenset(rng.choice(items, size=min(count, len(items)), replace=False).tolist())
+
+    return {
+        "seeking_sectors": some(pool, 2),
+        "seeking_emerging": some(emerging, 1),
+        "seeking_value_chain": some(chain, 1),
+    }

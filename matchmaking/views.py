@@ -25,7 +25,7 @@ from matchmaking.queries import (
     runs_with_progress,
     vocabulary_names,
 )
-from matchmaking.sentences import sentences
+from matchmaking.sentences import band_label, sentences
 from partnerships.enums import EXPRESSION_EDITABLE_STATES
 from partnerships.models import Organisation
 from partnerships.queries import (
@@ -57,6 +57,7 @@ def recommendations_context(organisation):
         {
             "recommendation": rec,
             "reasons": sentences(rec.reasons, names),
+            "band": band_label(rec.contributions),
             "feedback": given.get(rec.partner_id, []),
             "feedback_labels": [
                 FeedbackVerdict(verdict).label for verdict in given.get(rec.partner_id, [])

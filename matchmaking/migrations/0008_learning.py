@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('matchmaking', '0006_recommendation_without_organisation_index'),
+        ('matchmaking', '0007_themes_lead'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -38,15 +38,32 @@ def world():
     cars = SectoralIndustryFactory(slug="automotive", name="Automotive")
     chips = SectoralIndustryFactory(slug="it", name="Information technology")
     mobility.sectoral_industries.set([cars, chips])
-    weights = dict.fromkeys(WEIGHT_FIELDS, 0.0) | {"cross_sector": 0.5, "international": 0.5}
+    # Every organisation has the same description: the text makes them all related, the
+    # bridge both declare tells the cross-sectoral pair apart.
+    weights = dict.fromkeys(WEIGHT_FIELDS, 0.0) | {
+        "cross_sector": 0.5,
+        "text": 0.5,
+        "international": 0.5,
+    }
     WeightProfile.objects.update_or_create(slug="default", defaults={"name": "Default", **weights})
-    home = OrganisationFactory(name="Home Cluster", region=france, sectoral_industries=[cars])
+    home = OrganisationFactory(
+        name="Home Cluster",
+        region=france,
+        sectoral_industries=[cars],
+        emerging_industries=[mobility],
+    )
     home.target_countries.set(["DE"])
     chip_valley = OrganisationFactory(
-        name="Chip Valley", region=germany, sectoral_industries=[chips]
+        name="Chip Valley",
+        region=germany,
+        sectoral_industries=[chips],
+        emerging_industries=[mobility],
     )
     car_alliance = OrganisationFactory(
-        name="Car Alliance", region=italy, sectoral_industries=[cars]
+        name="Car Alliance",
+        region=italy,
+        sectoral_industries=[cars],
+        emerging_industries=[mobility],
     )
     event = EventFactory()
     people = {
@@ -59,7 +76,9 @@ def world():
         "dave": RegistrationFactory(event=event, organisation=home, user__full_name="Dave"),
         "erin": RegistrationFactory(
             event=event,
-            organisation=OrganisationFactory(region=germany, sectoral_industries=[chips]),
+            organisation=OrganisationFactory(
+                region=germany, sectoral_industries=[chips], emerging_industries=[mobility]
+            ),
             state=RegistrationState.PENDING,
         ),
     }

@@ -103,13 +103,19 @@ def listed():
     country = CountryFactory(code="DE", name="Germany")
     cars = SectoralIndustryFactory(slug="automotive")
     chips = SectoralIndustryFactory(slug="it")
-    EmergingIndustryFactory(slug="mobility").sectoral_industries.set([cars, chips])
-    home = OrganisationFactory(name="Home", sectoral_industries=[cars])
+    mobility = EmergingIndustryFactory(slug="mobility")
+    mobility.sectoral_industries.set([cars, chips])
+    home = OrganisationFactory(
+        name="Home", sectoral_industries=[cars], emerging_industries=[mobility]
+    )
+    # Equally relevant to Home (cars and chips meet in mobility, which all declare): the
+    # larger and then the older partner ranks first.
     partners = [
         OrganisationFactory(
             name=name,
             region=RegionFactory(country=country),
-            sectoral_industries=[chips] if name != "Gamma" else [],
+            sectoral_industries=[chips],
+            emerging_industries=[mobility],
             members_smes=size,
         )
         for name, size in (("Alpha", 400), ("Beta", 100), ("Gamma", 50))
@@ -117,7 +123,12 @@ def listed():
     member = UserFactory()
     MembershipFactory(organisation=home, user=member, role=MembershipRole.EDITOR)
     profile = WeightProfile.objects.create(
-        slug="test", name="Test", cross_sector=0.5, strength=0.4, international=0.1
+        slug="test",
+        name="Test",
+        cross_sector=0.5,
+        shared_focus=0.3,
+        strength=0.4,
+        international=0.1,
     )
     run_recommendations(profile, k=2)
     return {"home": home, "partners": partners, "member": member, "profile": profile}

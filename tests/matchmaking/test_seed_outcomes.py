@@ -22,9 +22,14 @@ def demo():
     cars = SectoralIndustryFactory(slug="automotive")
     chips = SectoralIndustryFactory(slug="it")
     tourism = SectoralIndustryFactory(slug="tourism")
-    EmergingIndustryFactory(slug="mobility").sectoral_industries.set([cars, chips])
+    mobility = EmergingIndustryFactory(slug="mobility")
+    mobility.sectoral_industries.set([cars, chips])
+    # A cross-sectoral link counts inside an emerging industry both sides declare.
     return [
-        OrganisationFactory(sectoral_industries=[(cars, chips, tourism, tourism)[n % 4]])
+        OrganisationFactory(
+            sectoral_industries=[(cars, chips, tourism, tourism)[n % 4]],
+            emerging_industries=[mobility] if n % 4 < 2 else [],
+        )
         for n in range(40)
     ]
 

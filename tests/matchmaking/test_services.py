@@ -40,24 +40,30 @@ def test_run_recommendations_stores_best_verified_partners_with_contributions(re
     other_german = OrganisationFactory(region=regions["DE"])
     french = OrganisationFactory(region=regions["FR"])
     draft = OrganisationFactory(region=regions["FR"], validation_state=ValidationState.DRAFT)
-    profile = WeightProfile.objects.create(slug="abroad", name="Abroad", international=1.0)
+    # Every organisation has the same description (a text cosine of 1): the relevance is 1
+    # for every pair, and geography multiplies it.
+    profile = WeightProfile.objects.create(
+        slug="abroad", name="Abroad", text=1.0, international=1.0
+    )
 
     run = run_recommendations(profile, k=2, by=staff)
 
     stored = {
-        (rec.organisation_id, rec.rank): (rec.partner_id, rec.score)
+        (rec.organisation_id, rec.rank): (rec.partner_id, round(rec.score, 9))
         for rec in Recommendation.objects.filter(run=run)
     }
-    assert stored == {
-        (german.pk, 1): (french.pk, 1.0),
-        (german.pk, 2): (other_german.pk, 0.0),
-        (other_german.pk, 1): (french.pk, 0.5),
-        (other_german.pk, 2): (german.pk, 0.0),
-        (french.pk, 1): (german.pk, 0.5),
-        (french.pk, 2): (other_german.pk, 0.5),
-        (draft.pk, 1): (german.pk, 0.5),
-        (draft.pk, 2): (other_german.pk, 0.5),
-    }
+    assert stored == (
+        {
+            (german.pk, 1): (french.pk, 2.0),
+            (german.pk, 2): (other_german.pk, 1.0),
+            (other_german.pk, 1): (french.pk, 1.5),
+            (other_german.pk, 2): (german.pk, 1.0),
+            (french.pk, 1): (german.pk, 1.5),
+            (french.pk, 2): (other_german.pk, 1.5),
+            (draft.pk, 1): (german.pk, 1.5),
+            (draft.pk, 2): (other_german.pk, 1.5),
+        }
+    )
     run.refresh_from_db()
     assert (run.state, run.organisations, run.k) == (RunState.DONE, 4, 2)
     assert run.weights == profile.weights
@@ -78,7 +84,9 @@ def test_recommendation_contributions_sum_to_the_stored_score(regions):
     for rec in recommendations:
         assert sum(rec.contributions.values()) == pytest.approx(rec.score, abs=1e-12)
     twins = [rec for rec in recommendations if rec.duplicate != 0]
-    assert [rec.duplicate for rec in twins] == [-0.5, -0.5]
+    # The default penalty takes half of a twin's score: what is left equals what was taken.
+    assert len(twins) == 2
+    assert [rec.duplicate for rec in twins] == pytest.approx([-twin.score for twin in twins])
 
 
 def test_recommendations_for_lists_one_organisation_best_first(regions):

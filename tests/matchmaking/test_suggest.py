@@ -228,13 +228,21 @@ def profile(pk, country, **fields):
 
 def test_suggest_scores_like_the_engine_and_says_what_each_partner_adds():
     profiles = [
-        profile(10, "FR", sectors=frozenset({"automotive"}), target_countries=frozenset({"DE"})),
-        profile(11, "DE", sectors=frozenset({"it"})),
-        profile(12, "PL", emerging=frozenset({"blue"})),
+        profile(
+            10,
+            "FR",
+            sectors=frozenset({"automotive"}),
+            emerging=frozenset({"mobility"}),
+            target_countries=frozenset({"DE"}),
+        ),
+        profile(11, "DE", sectors=frozenset({"it"}), emerging=frozenset({"mobility"})),
+        profile(12, "PL", emerging=frozenset({"blue", "mobility"})),
         profile(13, "FR", sectors=frozenset({"it"})),
     ]
     pool = build_pool(profiles, TAXONOMY, types=["cluster"] * 4, verified=[True, True, True, True])
-    weights = {"cross_sector": 1.0}
+    # Only what the two do together: 11 is linked across sectors in mobility, 12 shares the
+    # focus on mobility, 13 shares nothing and is never suggested.
+    weights = {"cross_sector": 0.5, "shared_focus": 0.5}
 
     suggestions = suggest(
         pool,
@@ -299,15 +307,19 @@ def consortium(db):
     italy = RegionFactory(code="ITC4", country=CountryFactory(code="IT", name="Italy"))
     portugal = RegionFactory(code="PT17", country=CountryFactory(code="PT", name="Portugal"))
     blue = EmergingIndustryFactory(slug="blue-economy", name="Blue economy")
+    # Declared by the lead and the others: partners are only suggested for a theme they share.
+    digital = EmergingIndustryFactory(slug="digital", name="Digital industries")
     call = CallFactory(type=CallType.ESCP_S3, min_partners=3, min_countries=4)
     call.emerging_industries.set([blue])
-    lead = OrganisationFactory(name="Lyon Cluster", region=france)
+    lead = OrganisationFactory(name="Lyon Cluster", region=france, emerging_industries=[digital])
     expression = ExpressionFactory(call=call, lead=lead)
     invited = OrganisationFactory(name="Turin Cluster", region=italy)
     ExpressionPartnerFactory(expression=expression, organisation=invited)
-    oder = OrganisationFactory(name="Oder Cluster", region=poland, emerging_industries=[blue])
-    rhine = OrganisationFactory(name="Rhine Cluster", region=germany)
-    OrganisationFactory(name="Paris Twin", region=france)
+    oder = OrganisationFactory(
+        name="Oder Cluster", region=poland, emerging_industries=[blue, digital]
+    )
+    rhine = OrganisationFactory(name="Rhine Cluster", region=germany, emerging_industries=[digital])
+    OrganisationFactory(name="Paris Twin", region=france, emerging_industries=[digital])
     OrganisationFactory(
         name="Warsaw Unverified",
         region=poland,
@@ -329,6 +341,7 @@ def consortium(db):
         "rhine": rhine,
         "portugal": portugal,
         "blue": blue,
+        "digital": digital,
     }
 
 
@@ -343,8 +356,9 @@ def reason_parts(reasons):
 def expected_reasons(country):
     return sorted(
         [
+            "the same focus on Digital industries",
             "similar activities (and, cluster, companies, institutes, of)",
-            "established partner (80 members)",
+            # Every organisation has 80 members, the median: none is "established".
             f"partner abroad ({country})",
         ]
     )
@@ -559,7 +573,9 @@ def add_candidates(consortium, count):
     codes = ["AT", "BE", "CZ"][:count]
     for code in codes:
         region = RegionFactory(code=f"{code}11", country=CountryFactory(code=code))
-        OrganisationFactory(name=f"Candidate {code}", region=region)
+        OrganisationFactory(
+            name=f"Candidate {code}", region=region, emerging_industries=[consortium["digital"]]
+        )
 
 
 @pytest.mark.parametrize("suggestions", [1, 3])

@@ -28,16 +28,32 @@ def world():
     cars = SectoralIndustryFactory(slug="automotive", name="Automotive")
     chips = SectoralIndustryFactory(slug="it", name="Information technology")
     mobility.sectoral_industries.set([cars, chips])
-    home = OrganisationFactory(name="Home Cluster", region=france, sectoral_industries=[cars])
+    home = OrganisationFactory(
+        name="Home Cluster",
+        region=france,
+        sectoral_industries=[cars],
+        emerging_industries=[mobility],
+    )
     home.target_countries.set(["DE"])
-    partner = OrganisationFactory(name="Chip Valley", region=germany, sectoral_industries=[chips])
+    partner = OrganisationFactory(
+        name="Chip Valley",
+        region=germany,
+        sectoral_industries=[chips],
+        emerging_industries=[mobility],
+    )
     member = UserFactory()
     MembershipFactory(organisation=home, user=member, role=MembershipRole.EDITOR)
     profile = WeightProfile.objects.create(
         slug="test", name="Test", cross_sector=0.5, international=0.5
     )
     run_recommendations(profile, k=5)
-    return {"home": home, "partner": partner, "member": member}
+    return {
+        "home": home,
+        "partner": partner,
+        "member": member,
+        "mobility": mobility,
+        "chips": chips,
+    }
 
 
 def fragment_url(organisation):
@@ -55,14 +71,17 @@ def test_member_sees_partner_score_reasons_and_contact_link(client, world):
     )
     rows = response.context["rows"]
     assert [row["recommendation"].partner for row in rows] == [world["partner"]]
-    assert rows[0]["recommendation"].score == 1.0
-    # Equal contributions (0.5 each) are ordered by code.
+    # Relevance 1 (the bridge both declare), raised by half for a partner in a target country.
+    assert rows[0]["recommendation"].score == 1.5
+    assert rows[0]["band"] == "strong match"
     assert rows[0]["reasons"] == (
         "both in Mobility Technologies from different sectors (Automotive and Information "
         "technology); partner in a target country (Germany)"
     )
     html = response.content.decode()
     assert "Both in Mobility Technologies" in html
+    assert '<span class="badge">Strong match</span>' in html
+    assert "score" not in html.lower().split("<main", 1)[-1]
     assert f'href="{world["partner"].get_absolute_url()}#contact"' in html
 
 
@@ -129,7 +148,7 @@ def test_feedback_is_stored_and_shown(client, world, staff):
         FeedbackVerdict.CONTACTED,
         world["member"],
     )
-    assert feedback.score == 1.0
+    assert feedback.score == 1.5
     assert "Your feedback: Contacted" in response.content.decode()
     client.force_login(staff)
     runs_page = client.get(reverse("matchmaking:run-list"))
@@ -173,11 +192,12 @@ def test_api_lists_the_current_set_with_reasons(api_client, world):
         1,
         world["partner"].pk,
         "Chip Valley",
-        1.0,
+        1.5,
     )
+    assert item["band"] == "strong"
     assert [reason["code"] for reason in item["reasons"]] == ["cross_sector", "target_country"]
     assert item["reasons"][1]["text"] == "partner in a target country (Germany)"
-    assert sum(item["contributions"].values()) == pytest.approx(1.0)
+    assert sum(item["contributions"].values()) == pytest.approx(1.5)
 
 
 def test_runs_page_is_for_staff_only(client, world):
@@ -218,7 +238,12 @@ def test_fragment_query_count_does_not_grow_with_the_list(client, world):
     client.force_login(world["member"])
     one = count_queries(client, fragment_url(world["home"]))
     for n in range(2):
-        OrganisationFactory(name=f"More {n}", region=world["partner"].region)
+        OrganisationFactory(
+            name=f"More {n}",
+            region=world["partner"].region,
+            sectoral_industries=[world["chips"]],
+            emerging_industries=[world["mobility"]],
+        )
     run_recommendations(WeightProfile.objects.get(slug="test"), k=5)
 
     three = count_queries(client, fragment_url(world["home"]))

@@ -8,33 +8,64 @@ import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
+from scipy import sparse
 
 from matchmaking.enums import DEFAULT_WEIGHT_PROFILES, WeightProfileName
 from matchmaking.features import encode
 from matchmaking.models import RecommendationRun, WeightProfile
-from matchmaking.scoring import PENALTY, top_k, validate_weights
+from matchmaking.scoring import (
+    MODULATORS,
+    PENALTY,
+    RELEVANCE_FLOOR,
+    THEMATIC,
+    top_k,
+    validate_weights,
+)
 from matchmaking.services import rescore_organisations, run_recommendations
 from matchmaking.synthetic import generate_profiles, load_taxonomy
 from partnerships.models import Organisation
 
 
-def peer_top_k(encoded, weights, *, k, rows):
-    """The plain way: one dense product per chunk, a dense duplicate mask, argpartition.
+def _dense(side):
+    return side.toarray() if sparse.issparse(side) else side
 
-    Same features and the same scores (up to float32 rounding) as `top_k`, without its
-    candidate pruning, exact rescoring and threads; NumPy's BLAS may still use every core.
+
+def _side(blocks, weights, scale=1.0):
+    left = np.hstack([scale * weights[b.name] * _dense(b.left) for b in blocks])
+    right_t = np.hstack([_dense(b.right) for b in blocks]).T
+    return left.astype(np.float32), np.ascontiguousarray(right_t, np.float32)
+
+
+def peer_top_k(encoded, weights, *, k, rows):
+    """The plain way: dense products per chunk (relevance, the gated terms, modulation), a
+    dense duplicate mask, the relevance floor, argpartition.
+
+    Same features and the same scores (up to float32 rounding) as `top_k`, without its sparse
+    products, country terms, candidate pruning, exact rescoring, country cap and threads;
+    NumPy's BLAS may still use every core.
     """
     weights = validate_weights(weights)
-    left = np.hstack([weights[b.name] * b.left for b in encoded.blocks]).astype(np.float32)
-    right_t = np.hstack([b.right for b in encoded.blocks]).T.astype(np.float32)
+    shares = sum(weights[name] for name in THEMATIC)
+    plain = [b for b in encoded.blocks if b.name in THEMATIC and b.gate is None]
+    gated = [b for b in encoded.blocks if b.name in THEMATIC and b.gate is not None]
+    left, right_t = _side(plain, weights, 1.0 / shares)
+    gated_sides = [
+        (_side([b], weights, 1.0 / shares), _side([b.gate], dict.fromkeys([b.gate.name], 1.0)))
+        for b in gated
+    ]
+    mod_left, mod_right_t = _side([b for b in encoded.blocks if b.name in MODULATORS], weights)
     sectors = encoded.sector_cosine.astype(np.float32)
     best = np.empty((len(rows), k), dtype=np.int64)
     chunk = max(8, (1 << 23) // encoded.size)
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
-        block = left[part] @ right_t
+        relevance = left[part] @ right_t
+        for (term_left, term_right_t), (gate_left, gate_right_t) in gated_sides:
+            relevance += (term_left[part] @ term_right_t) * (gate_left[part] @ gate_right_t)
+        block = relevance * (1 + mod_left[part] @ mod_right_t)
         same_region = encoded.region[part, None] == encoded.region[None, :]
-        block -= weights[PENALTY] * same_region * (sectors[part] @ sectors.T)
+        block *= 1 - weights[PENALTY] * same_region * (sectors[part] @ sectors.T)
+        block[relevance < RELEVANCE_FLOOR] = -np.inf
         block[np.arange(len(part)), part] = -np.inf
         top = np.argpartition(-block, k, axis=1)[:, :k]
         order = np.argsort(-np.take_along_axis(block, top, axis=1), axis=1, kind="stable")

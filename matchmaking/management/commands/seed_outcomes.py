@@ -35,6 +35,7 @@ PEOPLE_VALUE = {
     "value_chain": 0.8,
     "s3_objectives": 0.8,
     "text": 2.0,
+    "seeking": 1.4,
     "international": 0.2,
     "partner_interest": 0.1,
     "shared_markets": 0.1,
