@@ -7,13 +7,9 @@ Mobility Technologies, from different sectors") and fills in the names from the 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from matchmaking.features import (
-    VALUE_CHAIN_STEP_WEIGHTS,
-    OrganisationProfile,
-    Taxonomy,
-    tokens,
-)
+from matchmaking.features import OrganisationProfile, Taxonomy
 from matchmaking.scoring import PENALTY
+from matchmaking.text import shared_terms
 
 MAX_TERMS = 5
 
@@ -30,19 +26,22 @@ def explain(
     partner: OrganisationProfile,
     contributions: Mapping[str, float],
     taxonomy: Taxonomy,
+    *,
+    idf: Mapping[str, float] | None = None,
 ):
     """Reasons for recommending `partner` to `source`, largest contribution first.
 
     Components that contributed nothing are left out; the near-duplicate penalty, when it
     applied, comes last with its negative contribution. The contributions of the reasons sum
-    to the score.
+    to the score. `idf` (text.term_idf over the texts being shown) ranks the shared terms the
+    text reason quotes.
     """
     builders = {
         "cross_sector": _cross_sector,
         "shared_focus": _shared_focus,
         "value_chain": _value_chain,
         "s3_objectives": _s3_objectives,
-        "text": _text,
+        "text": lambda source, partner, taxonomy: _text(source, partner, taxonomy, idf=idf),
         "international": _international,
         "partner_interest": _partner_interest,
         "shared_markets": _shared_markets,
@@ -83,6 +82,8 @@ def _shared_focus(source, partner, taxonomy):
 
 def _value_chain(source, partner, taxonomy):
     order = {slug: k for k, slug in enumerate(taxonomy.value_chain)}
+    # The scorer's own matrix, so a service position counts here exactly as it scores.
+    complements = taxonomy.value_chain_matrix()
     complementing = sorted(
         (theirs for theirs in partner.value_chain if theirs in order),
         key=order.__getitem__,
@@ -91,9 +92,7 @@ def _value_chain(source, partner, taxonomy):
         theirs
         for theirs in complementing
         if any(
-            abs(order[theirs] - order[own]) in VALUE_CHAIN_STEP_WEIGHTS
-            for own in source.value_chain
-            if own in order
+            complements[order[own], order[theirs]] > 0 for own in source.value_chain if own in order
         )
     ]
     return "value_chain", {
@@ -106,9 +105,10 @@ def _s3_objectives(source, partner, taxonomy):
     return "s3_objectives", {"objectives": sorted(source.objectives & partner.objectives)}
 
 
-def _text(source, partner, taxonomy):
-    shared = sorted(set(tokens(source.text)) & set(tokens(partner.text)))
-    return "text", {"terms": shared[:MAX_TERMS]}
+def _text(source, partner, taxonomy, *, idf=None):
+    """The most distinctive terms both descriptions use, in the source's words: concepts
+    match across languages, stop words never count (see matchmaking.text)."""
+    return "text", {"terms": shared_terms(source.text, partner.text, idf=idf, limit=MAX_TERMS)}
 
 
 def _international(source, partner, taxonomy):

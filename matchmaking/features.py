@@ -10,17 +10,14 @@ is the near-duplicate penalty, which lives in a sparse (region x sector) space w
 product stays sparse and cheap.
 """
 
-import itertools
 import math
-import re
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 
-TOKEN_RE = re.compile(r"\w\w+", re.UNICODE)
+from matchmaking.text import text_vectors
 
 # Organisations with this many members count as full size; cluster sizes are log-normal with
 # a median near 90, so a log scale keeps a 60-member cluster from looking negligible.
@@ -29,6 +26,9 @@ MAX_LABEL_RANK = 3
 
 # Value-chain positions one step apart complement each other fully, two steps apart half.
 VALUE_CHAIN_STEP_WEIGHTS = {1: 1.0, 2: 0.5}
+# A service provider fits beside any production step, so a pair of one service and one chain
+# position says as much as two positions two steps apart, not as much as direct neighbours.
+SERVICE_COMPLEMENT_WEIGHT = 0.5
 # In the shared focus, a shared industrial ecosystem counts for a quarter of a shared emerging
 # industry: the 14 ecosystems are broad (one holds a fifth of all clusters), the emerging
 # industries are the specific cross-sectoral value chains partners build together.
@@ -52,6 +52,11 @@ class OrganisationProfile:
     # 0 when the organisation holds no current label, else 1 bronze, 2 silver, 3 gold.
     label_rank: int = 0
     text: str = ""
+    # What the organisation says it seeks in partners, in the same vocabularies as above.
+    seeking_sectors: frozenset[str] = frozenset()
+    seeking_emerging: frozenset[str] = frozenset()
+    seeking_ecosystems: frozenset[str] = frozenset()
+    seeking_value_chain: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,9 @@ class Taxonomy:
     regions: tuple[str, ...]
     sector_emerging: Mapping[str, frozenset[str]] = field(default_factory=dict)
     sector_ecosystems: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # Value-chain slugs of service providers (digital, engineering, knowledge services): off
+    # the linear chain, they complement every production position.
+    service_positions: frozenset[str] = frozenset()
 
     def bridges(self, sector):
         """Emerging industries and ecosystems a sector belongs to, as (kind, slug) pairs."""
@@ -93,12 +101,20 @@ class Taxonomy:
         return linked
 
     def value_chain_matrix(self):
-        """C[p, q]: how well position q complements position p (by their distance in the chain)."""
-        size = len(self.value_chain)
-        steps = np.abs(np.subtract.outer(np.arange(size), np.arange(size)))
-        matrix = np.zeros((size, size))
+        """C[p, q]: how well position q complements position p.
+
+        Two chain positions by their distance on the chain, service positions left out of the
+        count; a service position and a chain position SERVICE_COMPLEMENT_WEIGHT; two service
+        positions nothing.
+        """
+        on_chain = np.array([slug not in self.service_positions for slug in self.value_chain])
+        step = np.cumsum(on_chain) - 1
+        steps = np.abs(np.subtract.outer(step, step))
+        both = np.logical_and.outer(on_chain, on_chain)
+        matrix = np.zeros((len(self.value_chain), len(self.value_chain)))
         for distance, weight in VALUE_CHAIN_STEP_WEIGHTS.items():
-            matrix[steps == distance] = weight
+            matrix[both & (steps == distance)] = weight
+        matrix[np.logical_xor.outer(on_chain, on_chain)] = SERVICE_COMPLEMENT_WEIGHT
         return matrix
 
 
@@ -178,49 +194,6 @@ def scale_rows(matrix: sparse.csr_matrix, power: float):
     return sparse.diags(factors) @ matrix
 
 
-def tokens(text):
-    return TOKEN_RE.findall(text.lower())
-
-
-def text_bucket(term, dims):
-    # crc32, not hash(): Python salts str hashes per process, and scores must be reproducible.
-    return zlib.crc32(term.encode("utf-8")) % dims
-
-
-def tfidf_hashed(texts: Sequence[str], dims: int):
-    """L2-normalised TF-IDF of each text, folded into `dims` buckets (the hashing trick).
-
-    tf is the raw count; idf = ln((1 + n) / (1 + df)) + 1 (smoothed, as in scikit-learn); each
-    term's weight is added to bucket crc32(term) % dims. Weights are non-negative, so cosines
-    lie in [0, 1]; folding into a fixed width keeps the text part of the score a dense product
-    whose cost does not grow with the vocabulary.
-    """
-    n = len(texts)
-    per_text = [tokens(text) for text in texts]
-    # Term ids in order of first appearance; C-level dict and map calls, as this runs over
-    # millions of tokens on a full run.
-    all_terms = list(itertools.chain.from_iterable(per_text))
-    index = {term: number for number, term in enumerate(dict.fromkeys(all_terms))}
-    term_ids = np.fromiter(map(index.__getitem__, all_terms), dtype=np.int64, count=len(all_terms))
-    text_ids = np.repeat(np.arange(n, dtype=np.int64), [len(terms) for terms in per_text])
-    # One entry per distinct (text, term) with its count; df counts texts, not occurrences.
-    pairs, counts = np.unique(text_ids * max(len(index), 1) + term_ids, return_counts=True)
-    pair_text, pair_term = np.divmod(pairs, max(len(index), 1))
-    document_frequency = np.bincount(pair_term, minlength=len(index))
-    idf = np.log((1 + n) / (1 + document_frequency)) + 1
-    bucket = np.array([text_bucket(term, dims) for term in index], dtype=np.int64)
-    matrix = np.bincount(
-        pair_text * dims + bucket[pair_term],
-        weights=counts * idf[pair_term],
-        minlength=n * dims,
-    ).reshape(n, dims)
-    # bincount returns integers when no text has a single term.
-    matrix = matrix.astype(np.float64, copy=False)
-    norms = np.linalg.norm(matrix, axis=1)
-    np.divide(matrix, norms[:, None], out=matrix, where=norms[:, None] > 0)
-    return matrix
-
-
 def strength_of(profile: OrganisationProfile):
     """Half the current label (gold = 1), half the size on a log scale (500 members = 1)."""
     label = min(max(profile.label_rank, 0), MAX_LABEL_RANK) / MAX_LABEL_RANK
@@ -239,7 +212,9 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
     value_chain    mean over position pairs (p of i, q of j) of C[p, q]: 1 one step apart,
                    0.5 two steps apart, 0 for the same position.
     s3_objectives  cosine of the S3 policy objectives.
-    text           cosine of the hashed TF-IDF vectors of description and keywords.
+    text           cosine of the text vectors of description and keywords (matchmaking.text:
+                   taxonomy concepts found in any language, and lemmas hashed into
+                   `text_dims` buckets).
     international  0.5 * [different country] + 0.5 * [j's country is one of i's targets other
                    than i's own]. left = [0.5, 0.5 (T_i - C_i)], right = [1, C_j].
     partner_interest
@@ -286,7 +261,7 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
     region = np.array([region_index.get(p.region, -1) for p in profiles], dtype=np.int64)
     duplicate = duplicate_space(sectors, region, len(taxonomy.regions))
 
-    text = tfidf_hashed([p.text for p in profiles], text_dims)
+    text = text_vectors([p.text for p in profiles], lemma_dims=text_dims)
     blocks = (
         Block("cross_sector", (sectors_mean @ link).toarray(), sectors_mean.toarray()),
         Block("shared_focus", focus_cosine.toarray(), focus_cosine.toarray()),
