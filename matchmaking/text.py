@@ -6,7 +6,8 @@ Pure core, no Django. One text goes through:
 2. its language, by stop-word overlap: the language whose stop-word list (the `stop-words`
    package) holds most of its tokens; English when none does, as for a bare keyword list;
 3. stop words of that language, and the generic words of the lexicon ("cluster", "member",
-   "partner": every description has them), dropped;
+   "partner": every description has them), dropped; a word the lexicon uses for a subject
+   stays, even where a long stop-word list holds it ("research");
 4. lemmas (`simplemma`, which ships its dictionaries), lower-cased: "Batterien" -> "batterie";
 5. concepts: the lexicon (data/lexicon.json) maps words and phrases of English, French and
    German (some Italian and Spanish) onto concept ids, each tied to the taxonomy entries it
@@ -86,6 +87,7 @@ DETECTION_TOKENS = 60
 # list Czech; a sentence in any language has several.
 MIN_STOP_WORDS = 2
 CONCEPT_SHARE = 0.7
+MIN_SUBJECT_WORD = 4
 PARENT_WEIGHT = 0.5
 TOKEN_RE = re.compile(r"[^\W_]{2,}")
 CONCEPT_KEY = "concept:"
@@ -138,9 +140,22 @@ def _stop_words_by_token():
 
 @cache
 def stop_words(language):
-    """Stop words of `language` with the lexicon's generic words: never similar, never quoted."""
+    """Stop words of `language` with the lexicon's generic words: never similar, never quoted.
+
+    The package's English list is long and holds content words ("research", "information",
+    "system"); a word of four letters or more that a lexicon term of the language uses is a
+    subject, so it is kept. Shorter ones ("de" in "stockage de l'énergie") stay stop words.
+    """
+    lex = lexicon()
     words = {w.lower() for w in get_stop_words(LANGUAGES.get(language, LANGUAGES["en"]))}
-    return frozenset(words | lexicon().generic.get(language, frozenset()))
+    subject = {
+        token
+        for terms in lex.terms.get(language, {}).values()
+        for term in terms
+        for token in TOKEN_RE.findall(term.lower())
+        if len(token) >= MIN_SUBJECT_WORD
+    }
+    return frozenset((words - subject) | lex.generic.get(language, frozenset()))
 
 
 def detect_language(tokens: Sequence[str]):
