@@ -46,7 +46,7 @@ import re
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -107,7 +107,7 @@ class Lexicon:
         return len(self.columns)
 
 
-@lru_cache(maxsize=1)
+@cache
 def lexicon():
     with open(LEXICON_FILE, encoding="utf-8") as handle:
         data = json.load(handle)
@@ -128,13 +128,31 @@ def lexicon():
     )
 
 
-@lru_cache(maxsize=1)
+@cache
+def _subject_words():
+    """language -> words of MIN_SUBJECT_WORD letters or more that its lexicon terms use."""
+    return {
+        language: frozenset(
+            token
+            for terms in by_concept.values()
+            for term in terms
+            for token in TOKEN_RE.findall(term.lower())
+            if len(token) >= MIN_SUBJECT_WORD
+        )
+        for language, by_concept in lexicon().terms.items()
+    }
+
+
+@cache
 def _stop_words_by_token():
-    """token -> the languages whose stop-word list holds it."""
+    """token -> the languages whose stop-word list holds it, subject words of any language
+    left out: the Czech list holds "design", which tells nothing about a text's language."""
+    subjects = frozenset().union(*_subject_words().values())
     found = {}
     for code, name in LANGUAGES.items():
         for word in get_stop_words(name):
-            found.setdefault(word.lower(), []).append(code)
+            if word.lower() not in subjects:
+                found.setdefault(word.lower(), []).append(code)
     return {word: tuple(codes) for word, codes in found.items()}
 
 
@@ -146,16 +164,9 @@ def stop_words(language):
     "system"); a word of four letters or more that a lexicon term of the language uses is a
     subject, so it is kept. Shorter ones ("de" in "stockage de l'énergie") stay stop words.
     """
-    lex = lexicon()
     words = {w.lower() for w in get_stop_words(LANGUAGES.get(language, LANGUAGES["en"]))}
-    subject = {
-        token
-        for terms in lex.terms.get(language, {}).values()
-        for term in terms
-        for token in TOKEN_RE.findall(term.lower())
-        if len(token) >= MIN_SUBJECT_WORD
-    }
-    return frozenset((words - subject) | lex.generic.get(language, frozenset()))
+    subject = _subject_words().get(language, frozenset())
+    return frozenset((words - subject) | lexicon().generic.get(language, frozenset()))
 
 
 def detect_language(tokens: Sequence[str]):
@@ -163,7 +174,8 @@ def detect_language(tokens: Sequence[str]):
     language has at least MIN_STOP_WORDS of them and more than English."""
     counts = dict.fromkeys(LANGUAGES, 0)
     by_token = _stop_words_by_token()
-    for token in tokens[:DETECTION_TOKENS]:
+    # Distinct tokens: a sentence uses many different stop words, a keyword list repeats one.
+    for token in set(tokens[:DETECTION_TOKENS]):
         for code in by_token.get(token, ()):
             counts[code] += 1
     best = max(counts.values())
@@ -239,8 +251,10 @@ class _Language:
         if self.code not in COMPOUNDING or len(lemma) <= MIN_COMPOUND_PART:
             return None
         for cut in range(1, len(lemma) - MIN_COMPOUND_PART + 1):
-            if lemma[cut:] in self.words:
-                return self.words[lemma[cut:]]
+            # The tail carries the inflection: "Lithiumbatterien" ends in a plural.
+            for tail in (lemma[cut:], self.lemma(lemma[cut:])):
+                if tail in self.words:
+                    return self.words[tail]
         for cut in range(len(lemma) - 1, MIN_COMPOUND_PART - 1, -1):
             if lemma[:cut] in self.words:
                 return self.words[lemma[:cut]]
