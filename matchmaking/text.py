@@ -40,10 +40,13 @@ both use, the most distinctive first (by IDF when the caller has one, see `term_
 reader's own words (the first text's), never a stop word.
 """
 
+import hashlib
+import itertools
 import json
 import math
 import re
 import zlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -80,7 +83,6 @@ DEFAULT_LANGUAGE = "en"
 # or start with a word it knows ("Lithiumbatterie", "Batteriezelle").
 COMPOUNDING = frozenset({"de"})
 MIN_COMPOUND_PART = 5
-MAX_PHRASE = 3
 # Enough stop words to tell the language of a description; reading further changes nothing.
 DETECTION_TOKENS = 60
 # One stray hit ("information" is a Czech stop word too) does not make an English keyword
@@ -172,17 +174,32 @@ def stop_words(language):
 def detect_language(tokens: Sequence[str]):
     """The language whose stop words the (lower-case) tokens use most; English unless another
     language has at least MIN_STOP_WORDS of them and more than English."""
-    counts = dict.fromkeys(LANGUAGES, 0)
     by_token = _stop_words_by_token()
     # Distinct tokens: a sentence uses many different stop words, a keyword list repeats one.
-    for token in set(tokens[:DETECTION_TOKENS]):
-        for code in by_token.get(token, ()):
-            counts[code] += 1
+    counts = Counter(
+        itertools.chain.from_iterable(
+            map(by_token.get, set(tokens[:DETECTION_TOKENS]), itertools.repeat(()))
+        )
+    )
+    if not counts:
+        return DEFAULT_LANGUAGE
     best = max(counts.values())
     if best < MIN_STOP_WORDS or counts[DEFAULT_LANGUAGE] == best:
         return DEFAULT_LANGUAGE
     # LANGUAGES is ordered, so a tie between two others always resolves the same way.
-    return next(code for code, count in counts.items() if count == best)
+    return next(code for code in LANGUAGES if counts[code] == best)
+
+
+class _Resolved(dict):
+    """token -> (lemma, concept) or None, resolving a token the first time it is read."""
+
+    def __init__(self, resolve):
+        super().__init__()
+        self.resolve = resolve
+
+    def __missing__(self, token):
+        value = self[token] = self.resolve(token)
+        return value
 
 
 class _Language:
@@ -194,18 +211,25 @@ class _Language:
         self.stop = stop_words(code)
         self.lemmas = {}
         self.phrases = {}  # tuple of lemmas -> concept id
-        self.longest = 1
         for concept, terms in lexicon().terms.get(code, {}).items():
             for term in terms:
                 key = tuple(self.content_lemmas(term))
                 if key:
                     self.phrases.setdefault(key, concept)
-                    self.longest = max(self.longest, len(key))
-        self.longest = min(self.longest, MAX_PHRASE)
         self.words = {key[0]: concept for key, concept in self.phrases.items() if len(key) == 1}
-        self.starts = {key[0] for key in self.phrases if len(key) > 1}
-        # token -> (lemma, concept of the single word or None), or None for a stop word.
-        self.resolved = {}
+        # Phrases of two or more lemmas, found in a text's lemmas joined by spaces: one regular
+        # expression, longest phrase first, so the scan runs in C and the longest one wins.
+        self.phrase_concept = {
+            " ".join(key): concept for key, concept in self.phrases.items() if len(key) > 1
+        }
+        alternatives = sorted(self.phrase_concept, key=lambda phrase: (-len(phrase), phrase))
+        self.phrase_re = (
+            re.compile("(?<![^ ])(?:" + "|".join(map(re.escape, alternatives)) + ")(?![^ ])")
+            if alternatives
+            else None
+        )
+        # token -> (lemma, concept of the word alone or None), or None for a stop word.
+        self.resolved = _Resolved(self._resolve)
 
     def lemma(self, token):
         try:
@@ -225,27 +249,21 @@ class _Language:
         lemmas = (self.lemma(token) for token in TOKEN_RE.findall(text.lower()))
         return [lemma for lemma in lemmas if lemma]
 
-    def resolve(self, token):
+    def _resolve(self, token):
         """(lemma, concept of the word alone) of a lower-case token, or None for a stop word.
 
         The concept is the lexicon's for the lemma, else for the longest known tail or head
         of a compound, else the English lexicon's for the token (a loanword).
         """
-        try:
-            return self.resolved[token]
-        except KeyError:
-            pass
         lemma = self.lemma(token)
-        value = None
-        if lemma:
-            concept = self.words.get(lemma) or self._compound(lemma)
-            if concept is None and self.code != DEFAULT_LANGUAGE:
-                english = language(DEFAULT_LANGUAGE)
-                english_lemma = english.lemma(token)
-                concept = english.words.get(english_lemma) if english_lemma else None
-            value = (lemma, concept)
-        self.resolved[token] = value
-        return value
+        if not lemma:
+            return None
+        concept = self.words.get(lemma) or self._compound(lemma)
+        if concept is None and self.code != DEFAULT_LANGUAGE:
+            english = language(DEFAULT_LANGUAGE)
+            english_lemma = english.lemma(token)
+            concept = english.words.get(english_lemma) if english_lemma else None
+        return (lemma, concept)
 
     def _compound(self, lemma):
         if self.code not in COMPOUNDING or len(lemma) <= MIN_COMPOUND_PART:
@@ -283,48 +301,73 @@ def analyse(text):
 
 
 def _read(text, *, quoting):
-    """The Analysis of `text`; its `surface` filled only when `quoting`."""
-    words = TOKEN_RE.findall(text)
-    tokens = [word.lower() for word in words]
+    """The Analysis of `text`; its `surface` filled only when `quoting`.
+
+    This runs over every description of a full run, so the per-token work is C-level maps,
+    filters and one regular expression; Python loops only over the phrases found.
+    """
+    if quoting:
+        spans = [(match.group(), match.start(), match.end()) for match in TOKEN_RE.finditer(text)]
+        tokens = [word.lower() for word, _start, _end in spans]
+    else:
+        tokens = TOKEN_RE.findall(text.lower())
     code = detect_language(tokens)
     lang = language(code)
-    resolved, resolve = lang.resolved, lang.resolve
-    entries = [resolved[token] if token in resolved else resolve(token) for token in tokens]
+    entries = list(map(lang.resolved.__getitem__, tokens))
     if quoting:
         # Quoted as written where case carries meaning (German nouns, acronyms), else
         # lower-case, so a word that opens a sentence reads as it would inside one.
         keep_case = code == "de"
         kept = [
-            (*entry, word if keep_case or word.isupper() else token)
-            for entry, word, token in zip(entries, words, tokens, strict=True)
+            (*entry, word if keep_case or word.isupper() else token, start, end)
+            for entry, (word, start, end), token in zip(entries, spans, tokens, strict=True)
             if entry is not None
         ]
     else:
-        kept = [entry for entry in entries if entry is not None]
-    result = Analysis(language=code, lemmas=[entry[0] for entry in kept])
-    surface = result.surface
+        kept = list(filter(None, entries))
+    lemmas = [entry[0] for entry in kept]
+    result = Analysis(language=code, lemmas=lemmas)
+    found = []  # (first lemma, last lemma) positions of each concept, in text order
+    position = 0
+    if lang.phrase_re is not None and kept:
+        joined = " ".join(lemmas)
+        for match in lang.phrase_re.finditer(joined):
+            start = joined.count(" ", 0, match.start())
+            end = start + match.group().count(" ") + 1
+            found.extend((k, k, kept[k][1]) for k in range(position, start) if kept[k][1])
+            found.append((start, end - 1, lang.phrase_concept[match.group()]))
+            position = end
+    found.extend((k, k, kept[k][1]) for k in range(position, len(kept)) if kept[k][1])
+    result.concepts = [concept for _first, _last, concept in found]
     if quoting:
-        for lemma, _concept, word in kept:
+        surface = result.surface
+        for lemma, _concept, word, _start, _end in kept:
             if lemma not in surface:
                 surface[lemma] = word
-    starts, concepts = lang.starts, result.concepts
-    position, end = 0, len(kept)
-    while position < end:
-        entry = kept[position]
-        concept, size = entry[1], 1
-        if entry[0] in starts:
-            for length in range(min(lang.longest, end - position), 1, -1):
-                key = tuple(item[0] for item in kept[position : position + length])
-                if key in lang.phrases:
-                    concept, size = lang.phrases[key], length
-                    break
-        if concept is not None:
-            concepts.append(concept)
-            if quoting:
-                phrase = " ".join(item[2] for item in kept[position : position + size])
-                surface.setdefault(CONCEPT_KEY + concept, phrase)
-        position += size
+        for first, last, concept in found:
+            # A phrase as the text has it, stop words within included: "stockage de l'énergie".
+            words = kept[first][2] if first == last else text[kept[first][3] : kept[last][4]]
+            surface.setdefault(CONCEPT_KEY + concept, words)
     return result
+
+
+# Texts read lately, by a digest of the text: an incremental refresh encodes every profile
+# again, and all but the changed one read the same. The digest keeps the texts themselves out
+# of memory; past the bound the memo starts afresh, so it never holds more than this many.
+READ_MEMO_SIZE = 20_000
+_read_memo = {}
+
+
+def _lemmas_and_concepts(text):
+    key = hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    found = _read_memo.get(key)
+    if found is None:
+        analysis = _read(text, quoting=False)
+        found = (tuple(analysis.lemmas), tuple(analysis.concepts))
+        if len(_read_memo) >= READ_MEMO_SIZE:
+            _read_memo.clear()
+        _read_memo[key] = found
+    return found
 
 
 def _tfidf(counts):
@@ -364,11 +407,11 @@ def text_vectors(texts: Sequence[str], *, lemma_dims=64):
     number, spread = _concept_columns()
     all_lemmas, lemma_counts, all_concepts, concept_counts = [], [], [], []
     for text in texts:
-        analysis = _read(text, quoting=False)
-        all_lemmas.extend(analysis.lemmas)
-        lemma_counts.append(len(analysis.lemmas))
-        all_concepts.extend(analysis.concepts)
-        concept_counts.append(len(analysis.concepts))
+        lemmas, concepts = _lemmas_and_concepts(text)
+        all_lemmas.extend(lemmas)
+        lemma_counts.append(len(lemmas))
+        all_concepts.extend(concepts)
+        concept_counts.append(len(concepts))
     rows = np.repeat(np.arange(n, dtype=np.int64), lemma_counts)
     index = {lemma: k for k, lemma in enumerate(dict.fromkeys(all_lemmas))}
     buckets = np.array([bucket(lemma, lemma_dims) for lemma in index], dtype=np.int64)
