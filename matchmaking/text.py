@@ -35,9 +35,9 @@ width that does not grow with the vocabulary. With 62 concepts over 85 taxonomy 
 uses from deciding who is similar. Lemmas and concepts are resolved once per distinct token,
 so the cost is that of reading the texts.
 
-`shared_terms` names why two texts are similar, for the explanation: the concepts and lemmas
-both use, the most distinctive first (by IDF when the caller has one, see `term_idf`), in the
-reader's own words (the first text's), never a stop word.
+`shared_terms` names why two texts are similar, for the explanation: the concepts, then the
+lemmas, both use, the most distinctive first (by IDF when the caller has one, see
+`term_idf`), in the reader's own words (the first text's), never a stop word.
 """
 
 import hashlib
@@ -453,16 +453,20 @@ def term_idf(texts: Sequence[str]):
 
 
 def shared_terms(text: str, other: str, *, idf: Mapping[str, float] | None = None, limit=5):
-    """What both texts speak of, in `text`'s words: concepts (whatever the other's language)
-    and lemmas both use, the highest IDF first, then concepts before single words, then in
-    `text`'s order; a word behind a quoted concept is not quoted again."""
+    """What both texts speak of, in `text`'s words: first the concepts both name (whatever
+    the other's language), then the other lemmas both use, each group by IDF, highest first,
+    then in `text`'s order; a word inside a quoted phrase is not quoted again.
+
+    Concepts lead because they are the subjects the taxonomy knows ("advanced materials"),
+    where a lone lemma may be half of a name ("vulcanised").
+    """
     own, theirs = analyse(text), analyse(other)
     shared = terms_of(own) & terms_of(theirs)
     order = {term: k for k, term in enumerate(own.surface)}
     idf = idf or {}
     ranked = sorted(
         shared,
-        key=lambda term: (-idf.get(term, 1.0), not term.startswith(CONCEPT_KEY), order[term]),
+        key=lambda term: (not term.startswith(CONCEPT_KEY), -idf.get(term, 1.0), order[term]),
     )
     quoted, words = [], set()
     for term in ranked:
