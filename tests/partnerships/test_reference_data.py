@@ -99,7 +99,7 @@ def test_load_reference_data_creates_every_row_of_the_files():
     assert Country.objects.count() == 43
     assert ValueChainPosition.objects.count() == 10
     assert PolicyObjective.objects.count() == 10
-    assert S3Priority.objects.count() == 64
+    assert S3Priority.objects.count() == 70
     assert dict(Counter(Region.objects.values_list("level", flat=True))) == dict(region_levels)
     assert {name: (r.in_file, r.created, r.updated) for name, r in results.items()} == {
         "countries": (43, 43, 0),
@@ -109,7 +109,7 @@ def test_load_reference_data_creates_every_row_of_the_files():
         "policy_objectives": (10, 10, 0),
         "emerging_industries": (10, 10, 0),
         "ecosystems": (14, 14, 0),
-        "s3_priorities": (64, 64, 0),
+        "s3_priorities": (70, 70, 0),
     }
 
 
@@ -223,7 +223,7 @@ def test_shipped_s3_priorities_name_their_strategy_and_source_and_load_per_regio
         "Personalised health": "health",
         "Smart industry": "advanced-manufacturing",
     }
-    assert S3Priority.objects.values("region_id").distinct().count() == 14
+    assert S3Priority.objects.values("region_id").distinct().count() == 15
 
 
 @pytest.mark.django_db
