@@ -13,8 +13,9 @@ Pure core, no Django. One text goes through:
    German (some Italian and Spanish) onto concept ids, each tied to the taxonomy entries it
    belongs to ("batterie", "Batterie", "battery" -> energy-storage -> objective:energy). Phrases
    match as lemma sequences after stop words are gone ("stockage de l'énergie" -> "stockage
-   énergie"), German compounds by their longest known tail or head ("Lithiumbatterie"), and an
-   English term inside another language's text still counts (software, e-commerce).
+   énergie", by one regular expression over the joined lemmas), German compounds by their
+   longest known tail or head ("Lithiumbatterie"), and an English term inside another
+   language's text still counts (software, e-commerce).
 
 The vector the scorer multiplies (it takes dense n x d blocks, so d is fixed and modest):
 
@@ -33,7 +34,8 @@ no lexicon knows (a technology's name, a place) for texts in the same language, 
 width that does not grow with the vocabulary. With 62 concepts over 85 taxonomy entries and
 64 lemma buckets, d is a little over 200. IDF keeps a concept or lemma that every organisation
 uses from deciding who is similar. Lemmas and concepts are resolved once per distinct token,
-so the cost is that of reading the texts.
+so the cost is that of reading the texts; and a text read lately is not read again (an
+incremental refresh encodes every profile, and all but one are unchanged).
 
 `shared_terms` names why two texts are similar, for the explanation: the concepts, then the
 lemmas, both use, the most distinctive first (by IDF when the caller has one, see
@@ -345,9 +347,13 @@ def _read(text, *, quoting):
             if lemma not in surface:
                 surface[lemma] = word
         for first, last, concept in found:
-            # A phrase as the text has it, stop words within included: "stockage de l'énergie".
-            words = kept[first][2] if first == last else text[kept[first][3] : kept[last][4]]
-            surface.setdefault(CONCEPT_KEY + concept, words)
+            # A phrase as the text has it ("energy storage"), or its words alone where stop
+            # words stand inside ("Luft- und Raumfahrt" is quoted "Luft Raumfahrt"): a quote
+            # never holds a stop word.
+            span = text[kept[first][3] : kept[last][4]]
+            if first == last or len(TOKEN_RE.findall(span)) != last - first + 1:
+                span = " ".join(entry[2] for entry in kept[first : last + 1])
+            surface.setdefault(CONCEPT_KEY + concept, span)
     return result
 
 

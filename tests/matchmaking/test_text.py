@@ -190,3 +190,16 @@ def test_text_vectors_of_ten_thousand_profiles_take_a_fraction_of_the_run():
     assert vectors.shape[0] == 10_000
     # About half a second on an idle machine; the bound leaves room for a busy one.
     assert elapsed < 4.0
+
+
+def test_a_quoted_phrase_keeps_its_words_but_never_a_stop_word():
+    french = "Nous faisons du stockage de l'énergie et de la construction aéronautique."
+    german = "Wir machen Energiespeicher und Luft- und Raumfahrt."
+    english = "We build energy storage and advanced materials."
+
+    assert shared_terms(french, german) == ["stockage énergie", "aéronautique"]
+    assert shared_terms(german, french) == ["Energiespeicher", "Luft Raumfahrt"]
+    assert shared_terms(english, "Energy storage with advanced materials") == [
+        "energy storage",
+        "advanced materials",
+    ]
