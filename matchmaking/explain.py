@@ -13,8 +13,9 @@ features.strength_of).
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from matchmaking.features import OrganisationProfile, Taxonomy, tokens
+from matchmaking.features import OrganisationProfile, Taxonomy
 from matchmaking.scoring import PENALTY, THEMATIC
+from matchmaking.text import shared_terms
 
 MAX_TERMS = 5
 # Reasons a page shows for one partner, strongest first (the API returns them all).
@@ -38,12 +39,15 @@ def explain(
     partner: OrganisationProfile,
     contributions: Mapping[str, float],
     taxonomy: Taxonomy,
+    *,
+    idf: Mapping[str, float] | None = None,
 ):
     """Reasons for recommending `partner` to `source`, largest contribution first.
 
     Components that contributed nothing are left out; the near-duplicate penalty, when it
     applied, comes last with its negative contribution. The contributions of the reasons sum
-    to the score.
+    to the score. `idf` (text.term_idf over the texts being shown) ranks the shared terms the
+    text reason quotes.
     """
     builders = {
         "cross_sector": _cross_sector,
@@ -51,7 +55,7 @@ def explain(
         "value_chain": _value_chain,
         "s3_objectives": _s3_objectives,
         "seeking": _seeking,
-        "text": _text,
+        "text": lambda source, partner, taxonomy: _text(source, partner, taxonomy, idf=idf),
         "international": _international,
         "partner_interest": _partner_interest,
         "shared_markets": _shared_markets,
@@ -151,9 +155,10 @@ def _seeking(source, partner, taxonomy):
     return "seeking", {"sought": found(source, partner), "offered": found(partner, source)}
 
 
-def _text(source, partner, taxonomy):
-    shared = sorted(set(tokens(source.text)) & set(tokens(partner.text)))
-    return "text", {"terms": shared[:MAX_TERMS]}
+def _text(source, partner, taxonomy, *, idf=None):
+    """The most distinctive terms both descriptions use, in the source's words: concepts
+    match across languages, stop words never count (see matchmaking.text)."""
+    return "text", {"terms": shared_terms(source.text, partner.text, idf=idf, limit=MAX_TERMS)}
 
 
 def _international(source, partner, taxonomy):

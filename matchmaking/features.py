@@ -13,20 +13,19 @@ product then costs a few multiplications per pair instead of hundreds. The near-
 penalty lives in a sparse (region x sector) space where the product stays sparse and cheap.
 """
 
-import itertools
 import math
 import re
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 
-TOKEN_RE = re.compile(r"\w\w+", re.UNICODE)
+from matchmaking.text import text_vectors
 
 # Organisations with this many members count as full size; cluster sizes are log-normal with
 # a median near 90, so a log scale keeps a 60-member cluster from looking negligible.
+TOKEN_RE = re.compile(r"\w\w+", re.UNICODE)
 FULL_SIZE_MEMBERS = 500
 MAX_LABEL_RANK = 3
 
@@ -280,46 +279,8 @@ def scale_rows(matrix: sparse.csr_matrix, power: float):
 
 
 def tokens(text):
+    """Lower-cased words of two letters or more (the planted texts of the evaluation)."""
     return TOKEN_RE.findall(text.lower())
-
-
-def text_bucket(term, dims):
-    # crc32, not hash(): Python salts str hashes per process, and scores must be reproducible.
-    return zlib.crc32(term.encode("utf-8")) % dims
-
-
-def tfidf_hashed(texts: Sequence[str], dims: int):
-    """L2-normalised TF-IDF of each text, folded into `dims` buckets (the hashing trick).
-
-    tf is the raw count; idf = ln((1 + n) / (1 + df)) + 1 (smoothed, as in scikit-learn); each
-    term's weight is added to bucket crc32(term) % dims. Weights are non-negative, so cosines
-    lie in [0, 1]; folding into a fixed width keeps the text part of the score a dense product
-    whose cost does not grow with the vocabulary.
-    """
-    n = len(texts)
-    per_text = [tokens(text) for text in texts]
-    # Term ids in order of first appearance; C-level dict and map calls, as this runs over
-    # millions of tokens on a full run.
-    all_terms = list(itertools.chain.from_iterable(per_text))
-    index = {term: number for number, term in enumerate(dict.fromkeys(all_terms))}
-    term_ids = np.fromiter(map(index.__getitem__, all_terms), dtype=np.int64, count=len(all_terms))
-    text_ids = np.repeat(np.arange(n, dtype=np.int64), [len(terms) for terms in per_text])
-    # One entry per distinct (text, term) with its count; df counts texts, not occurrences.
-    pairs, counts = np.unique(text_ids * max(len(index), 1) + term_ids, return_counts=True)
-    pair_text, pair_term = np.divmod(pairs, max(len(index), 1))
-    document_frequency = np.bincount(pair_term, minlength=len(index))
-    idf = np.log((1 + n) / (1 + document_frequency)) + 1
-    bucket = np.array([text_bucket(term, dims) for term in index], dtype=np.int64)
-    matrix = np.bincount(
-        pair_text * dims + bucket[pair_term],
-        weights=counts * idf[pair_term],
-        minlength=n * dims,
-    ).reshape(n, dims)
-    # bincount returns integers when no text has a single term.
-    matrix = matrix.astype(np.float64, copy=False)
-    norms = np.linalg.norm(matrix, axis=1)
-    np.divide(matrix, norms[:, None], out=matrix, where=norms[:, None] > 0)
-    return matrix
 
 
 def median_members(profiles: Sequence[OrganisationProfile]):
@@ -452,7 +413,9 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
     seeking        half the share of what i seeks that j holds, half the share of what j seeks
                    that i holds (sectors, emerging industries, ecosystems and value-chain
                    positions, declared ones).
-    text           cosine of the hashed TF-IDF vectors of description and keywords.
+    text           cosine of the text vectors of description and keywords (matchmaking.text:
+                   taxonomy concepts found in any language, and lemmas hashed into
+                   `text_dims` buckets).
     Modulating components (geography and standing):
     international  0.5 * [different country] + 0.5 * t_i[j's country], t_i the target weights of
                    i (own country left out, see `target_weights`). left = [0.5, 0.5 (t_i - C_i)],
@@ -504,7 +467,7 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
     region = np.array([region_index.get(p.region, -1) for p in profiles], dtype=np.int64)
     duplicate = duplicate_space(sectors, region, len(taxonomy.regions))
 
-    text = tfidf_hashed([p.text for p in profiles], text_dims)
+    text = text_vectors([p.text for p in profiles], lemma_dims=text_dims)
     focus_block = Block("shared_focus", focus_cosine.toarray(), focus_cosine.toarray())
     blocks = (
         Block("cross_sector", cross_left, cross_right),

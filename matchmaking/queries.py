@@ -29,6 +29,7 @@ from matchmaking.models import (
 from matchmaking.scoring import COMPONENTS, PENALTY
 from matchmaking.sentences import band_label, gain_sentences, sentences
 from matchmaking.suggest import EMERGING, OBJECTIVE, SECTOR, Theme, suggest
+from matchmaking.text import term_idf
 from partnerships.directory import public_organisations
 from partnerships.enums import LABEL_RANK, MemberType, PartnerState, ValidationState
 from partnerships.models import (
@@ -64,6 +65,9 @@ def taxonomy_from_db():
         value_chain=tuple(
             ValueChainPosition.objects.order_by("order", "slug").values_list("slug", flat=True)
         ),
+        service_positions=frozenset(
+            ValueChainPosition.objects.filter(is_service=True).values_list("slug", flat=True)
+        ),
         objectives=tuple(PolicyObjective.objects.order_by("slug").values_list("slug", flat=True)),
         countries=tuple(Country.objects.order_by("code").values_list("code", flat=True)),
         regions=tuple(
@@ -90,7 +94,8 @@ def scoring_profiles(*, organisations=None, on=None):
     """Organisations (all by default) as `OrganisationProfile`s by id, and which are eligible.
 
     Eligible partners are the verified ones: an unverified profile gets recommendations (so
-    its owner sees what verification brings) but is never recommended to anyone.
+    its owner sees what verification brings) but is never recommended to anyone. Objectives
+    are those the organisation declares, with those of the S3 priorities it works on.
     """
     on = on or timezone.localdate()
     sectors = _related("sectoral_industries", "sectoralindustry__slug", organisations)
@@ -98,7 +103,16 @@ def scoring_profiles(*, organisations=None, on=None):
     ecosystems = _related("ecosystems", "ecosystem__slug", organisations)
     chain = _related("value_chain_positions", "valuechainposition__slug", organisations)
     objectives = _related("s3_priorities", "s3priority__policy_objective__slug", organisations)
+    declared = _related("policy_objectives", "policyobjective__slug", organisations)
     targets = _related("target_countries", "country_id", organisations)
+    seeking = {
+        "seeking_sectors": _related("seeking_sectors", "sectoralindustry__slug", organisations),
+        "seeking_emerging": _related("seeking_emerging", "emergingindustry__slug", organisations),
+        "seeking_ecosystems": _related("seeking_ecosystems", "ecosystem__slug", organisations),
+        "seeking_value_chain": _related(
+            "seeking_value_chain", "valuechainposition__slug", organisations
+        ),
+    }
     organisations = Organisation.objects.all() if organisations is None else organisations
     current_labels = Label.objects.current(on).filter(organisation__in=organisations.values("pk"))
     labels = defaultdict(int)
@@ -118,11 +132,12 @@ def scoring_profiles(*, organisations=None, on=None):
                 emerging=frozenset(emerging[pk]),
                 ecosystems=frozenset(ecosystems[pk]),
                 value_chain=frozenset(chain[pk]),
-                objectives=frozenset(objectives[pk]),
+                objectives=frozenset(objectives[pk] | declared[pk]),
                 target_countries=frozenset(targets[pk]),
                 members=sum(members),
                 label_rank=labels[pk],
                 text=f"{description} {keywords.replace(',', ' ')}",
+                **{name: frozenset(values[pk]) for name, values in seeking.items()},
             )
         )
         eligible.append(state == ValidationState.VERIFIED)
@@ -250,8 +265,10 @@ def explained_recommendations(organisation):
     by_id = {profile.id: profile for profile in profiles}
     taxonomy = taxonomy_from_db()
     source = by_id[organisation.pk]
+    # Distinctive among what the reader is shown: a word every listed partner uses says less.
+    idf = term_idf([profile.text for profile in profiles])
     for rec in recommendations:
-        rec.reasons = explain(source, by_id[rec.partner_id], rec.contributions, taxonomy)
+        rec.reasons = explain(source, by_id[rec.partner_id], rec.contributions, taxonomy, idf=idf)
     return recommendations
 
 
@@ -387,11 +404,12 @@ def partner_suggestions(expression, *, pool):
         organisations=Organisation.objects.filter(pk__in=[expression.lead_id, *picked])
     )
     by_id = {item.id: item for item in profiles}
+    idf = term_idf([item.text for item in profiles])
     invite_names = _invite_names(picked.values())
     rows = []
     for pick in picks:
         reasons = explain(
-            by_id[expression.lead_id], by_id[pick.id], pick.contributions, pool.taxonomy
+            by_id[expression.lead_id], by_id[pick.id], pick.contributions, pool.taxonomy, idf=idf
         )
         rows.append(
             {

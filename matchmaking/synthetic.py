@@ -79,6 +79,7 @@ def load_taxonomy():
         regions=tuple(item["code"] for item in _load("regions") if item["level"] == 2),
         sector_emerging=links(emerging),
         sector_ecosystems=links(ecosystems),
+        service_positions=frozenset(item["slug"] for item in chain if item.get("is_service")),
     )
 
 

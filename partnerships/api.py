@@ -41,9 +41,9 @@ from partnerships.queries import (
     organisations_for_user,
     partnerships_for_user,
     reviews_for_user,
+    with_api_relations,
     with_call_relations,
     with_expression_relations,
-    with_listing_relations,
     with_partnership_relations,
     with_review_detail,
 )
@@ -112,6 +112,27 @@ class OrganisationSerializer(serializers.ModelSerializer):
     sectoral_industries = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     emerging_industries = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     ecosystems = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    policy_objectives = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        read_only=True,
+        help_text="S3 policy objectives the organisation declares it pursues.",
+    )
+    seeking_sectors = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True, help_text="Sectoral industries it seeks."
+    )
+    seeking_emerging = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True, help_text="Emerging industries it seeks."
+    )
+    seeking_ecosystems = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True, help_text="Industrial ecosystems it seeks."
+    )
+    seeking_value_chain = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        read_only=True,
+        help_text="Value-chain roles it seeks in partners.",
+    )
     members_total = serializers.IntegerField(read_only=True)
     current_label = serializers.SerializerMethodField()
     labels = LabelSerializer(many=True, read_only=True)
@@ -143,6 +164,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "sectoral_industries",
             "emerging_industries",
             "ecosystems",
+            "policy_objectives",
+            "seeking_sectors",
+            "seeking_emerging",
+            "seeking_ecosystems",
+            "seeking_value_chain",
             "current_label",
             "labels",
             "validation_state",
@@ -192,7 +218,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["name", "id"]
 
     def get_queryset(self):
-        return with_listing_relations(organisations_for_user(self.request.user))
+        return with_api_relations(organisations_for_user(self.request.user))
 
     def list(self, request, *args, **kwargs):
         return page_cache.serve(

@@ -10,6 +10,12 @@ Realism follows the public figures in the domain reference: countries weighted b
 the 871 Bronze / 57 Silver / 78 Gold of 2016. Each region is strong in a few sectors, so a
 region's organisations and its smart-specialisation priorities share a profile.
 
+Organisations also declare S3 policy objectives of their own (their sectors' and themes'), say
+what they seek in partners (sectors linked to theirs through an emerging industry, those
+themes, neighbouring or service roles in the chain), and service providers (IT, business
+services, education) take a service position beside the chain. These fields come from a
+random stream of their own, so adding them left every other field of a seed as it was.
+
 Hidden value-chain partnerships are planted on purpose: 3-6 organisations in different
 countries, in different sectoral industries that meet in one emerging industry, with a shared
 S3 policy objective, one unbroken stretch of value-chain positions, each other's countries as
@@ -107,6 +113,21 @@ EXPIRED_LABEL_SHARE = 0.3
 EUCLES_SINCE = dt.date(2021, 1, 1)
 LABEL_VALIDITY_YEARS = 2
 PLANTED_SHARE = 0.10
+# Shares of organisations that declare objectives of their own and that say what they seek.
+DECLARES_OBJECTIVES_SHARE = 0.6
+SEEKS_SHARE = 0.7
+# Other organisations that also sell a service (an automotive cluster with a software arm).
+EXTRA_SERVICE_SHARE = 0.08
+# Which service position a service sector's organisations hold, by fragments of the sector's
+# slug and of the position's slug.
+SERVICE_SECTORS = (
+    ("information-technology", "digital"),
+    ("communications", "digital"),
+    ("business-services", "engineering"),
+    ("education", "knowledge"),
+    ("financial", "knowledge"),
+    ("marketing-design", "knowledge"),
+)
 # EFTA and candidate countries take part, but far less than their population suggests.
 NON_EU_WEIGHT = 0.2
 # Member types in MemberType order: SMEs, large companies, research, public bodies, civil.
@@ -136,6 +157,7 @@ class TaxonInfo:
     slug: str
     name: str
     sectors: tuple = ()  # for emerging industries and ecosystems: slugs of their sectors
+    service: bool = False  # for value-chain positions: a service position beside the chain
 
 
 @dataclass(frozen=True)
@@ -192,6 +214,11 @@ class OrganisationSpec:
     priorities: tuple  # indexes into DemoData.priorities
     target_countries: tuple
     labels: tuple = ()
+    objectives: tuple = ()  # S3 policy objectives declared by the organisation itself
+    seeking_sectors: tuple = ()
+    seeking_emerging: tuple = ()
+    seeking_ecosystems: tuple = ()
+    seeking_positions: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -276,7 +303,8 @@ class _Context:
         self.sector_slugs = [s.slug for s in self.sectors]
         self.words = {s.slug: sector_words(s) for s in self.sectors}
         self.sector_names = {s.slug: s.name for s in self.sectors}
-        self.positions = list(t.positions)
+        self.positions = [p for p in t.positions if not p.service]
+        self.service_positions = [p.slug for p in t.positions if p.service]
         self.objectives = sorted(t.objectives, key=lambda o: o.slug)
         self.objective_of_sector = {
             slug: _find(self.objectives, self.words[slug].objective, i)
@@ -313,6 +341,13 @@ class _Context:
             for slug, themes in self.themes_of_sector.items()
         }
         self.plantable_themes = [th for th in self.themes if len(self.theme_sectors[th]) >= 2]
+        self.service_of_sector = {}
+        for slug in self.sector_slugs:
+            for sector_part, position_part in SERVICE_SECTORS:
+                matches = [p for p in self.service_positions if position_part in p]
+                if sector_part in slug and matches:
+                    self.service_of_sector[slug] = matches[0]
+                    break
 
         self.ecosystems = sorted(t.ecosystems, key=lambda e: e.slug)
         self.ecosystems_of_sector = {slug: [] for slug in self.sector_slugs}
@@ -333,6 +368,8 @@ def generate_demo(taxonomies, *, organisations, seed, today):
     np_rng = np.random.Generator(np.random.PCG64(seed))
     # NumPy draws the columns in bulk; the standard library is faster for single draws.
     rnd = random.Random(seed)
+    # The declared objectives, seeking and service positions draw from their own stream.
+    extra = random.Random(f"taxonomy-{seed}")
     n = organisations
     data = DemoData(seed=seed)
 
@@ -402,6 +439,9 @@ def generate_demo(taxonomies, *, organisations, seed, today):
         positions = _positions(ctx, rnd, member)
         priorities = _priorities(rnd, priority_index, region, sectors, ctx, group)
         targets = _targets(ctx, rnd, region.country, group)
+        positions = _with_service(ctx, extra, sectors, positions, member)
+        declared = _declared_objectives(ctx, extra, sectors, emerging, group)
+        seeking = _seeking(ctx, extra, sectors, emerging, ecosystems, positions, group, member)
 
         place = _place(rnd, region)
         words = ctx.words[sectors[0]]
@@ -457,6 +497,8 @@ def generate_demo(taxonomies, *, organisations, seed, today):
                 priorities=tuple(priorities),
                 target_countries=tuple(targets),
                 labels=labels,
+                objectives=tuple(declared),
+                **seeking,
             )
         )
 
@@ -647,6 +689,64 @@ def _positions(ctx, rnd, member):
     width = rnd.choices((1, 2, 3), weights=(40, 40, 20))[0]
     start = rnd.randrange(len(slugs))
     return slugs[start : start + width]
+
+
+def _with_service(ctx, rnd, sectors, positions, member):
+    """A service provider also holds its service position; planted partners keep their one
+    chain position, so the planted stretch of the chain stays what it is."""
+    if member is not None or not ctx.service_positions:
+        return positions
+    service = ctx.service_of_sector.get(sectors[0])
+    if service is None and rnd.random() < EXTRA_SERVICE_SHARE:
+        service = rnd.choice(ctx.service_positions)
+    return positions + [service] if service and service not in positions else positions
+
+
+def _declared_objectives(ctx, rnd, sectors, emerging, group):
+    if group is None and rnd.random() >= DECLARES_OBJECTIVES_SHARE:
+        return []
+    wanted = [ctx.objective_of_sector[s] for s in sectors] + [
+        ctx.theme_objective[t] for t in emerging
+    ]
+    if group is not None:
+        wanted.insert(0, group["objective"])
+    chosen = list(dict.fromkeys(wanted))[: rnd.randint(1, 2)]
+    return sorted(chosen)
+
+
+def _seeking(ctx, rnd, sectors, emerging, ecosystems, positions, group, member):
+    """What an organisation looks for: sectors that meet its own in an emerging industry,
+    those industries, an ecosystem it is in, and roles next to its own in the chain or a
+    service. A planted partner seeks its partnership's theme and its partners' sectors."""
+    empty = {
+        "seeking_sectors": (),
+        "seeking_emerging": (),
+        "seeking_ecosystems": (),
+        "seeking_positions": (),
+    }
+    if group is None and rnd.random() >= SEEKS_SHARE:
+        return empty
+    related = sorted({s for own in sectors for s in ctx.related.get(own, ())} - set(sectors))
+    sought_sectors = rnd.sample(related, min(len(related), rnd.randint(1, 2)))
+    themes = sorted({t for own in sectors for t in ctx.themes_of_sector.get(own, ())})
+    sought_themes = list(emerging) or rnd.sample(themes, min(len(themes), 1))
+    if group is not None:
+        partners = {m["sector"] for m in group["members"]} - {member["sector"]}
+        sought_sectors = sorted(partners | set(sought_sectors[:1]))
+        sought_themes = [group["theme"]]
+    order = {p.slug: k for k, p in enumerate(ctx.positions)}
+    held = [order[p] for p in positions if p in order]
+    near = {k + step for k in held for step in (-1, 1)} - set(held)
+    neighbours = sorted(near & set(range(len(order))))
+    sought_positions = [ctx.positions[k].slug for k in neighbours[:2]]
+    if ctx.service_positions and rnd.random() < 0.3:
+        sought_positions.append(rnd.choice(ctx.service_positions))
+    return {
+        "seeking_sectors": tuple(sorted(set(sought_sectors) - set(sectors))),
+        "seeking_emerging": tuple(sorted(set(sought_themes))),
+        "seeking_ecosystems": tuple(ecosystems[:1]) if rnd.random() < 0.4 else (),
+        "seeking_positions": tuple(sorted(set(sought_positions) - set(positions))),
+    }
 
 
 def _priorities(rnd, priority_index, region, sectors, ctx, group):

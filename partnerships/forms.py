@@ -67,7 +67,16 @@ class OrganisationForm(SingleLineFieldsMixin, HoldsUploads, forms.ModelForm):
                 "emerging_industries",
                 "ecosystems",
                 "value_chain_positions",
-                "s3_priorities",
+            ),
+        ),
+        (_("Smart specialisation"), ("policy_objectives", "s3_priorities")),
+        (
+            _("What you seek in partners"),
+            (
+                "seeking_emerging",
+                "seeking_ecosystems",
+                "seeking_sectors",
+                "seeking_value_chain",
             ),
         ),
         (
@@ -104,7 +113,12 @@ class OrganisationForm(SingleLineFieldsMixin, HoldsUploads, forms.ModelForm):
             "emerging_industries",
             "ecosystems",
             "value_chain_positions",
+            "policy_objectives",
             "s3_priorities",
+            "seeking_emerging",
+            "seeking_ecosystems",
+            "seeking_sectors",
+            "seeking_value_chain",
             "members_smes",
             "members_large",
             "members_research",
@@ -124,6 +138,11 @@ class OrganisationForm(SingleLineFieldsMixin, HoldsUploads, forms.ModelForm):
             "ecosystems": forms.CheckboxSelectMultiple,
             "value_chain_positions": forms.CheckboxSelectMultiple,
             "s3_priorities": forms.CheckboxSelectMultiple,
+            "policy_objectives": forms.CheckboxSelectMultiple,
+            "seeking_emerging": forms.CheckboxSelectMultiple,
+            "seeking_ecosystems": forms.CheckboxSelectMultiple,
+            "seeking_sectors": forms.CheckboxSelectMultiple,
+            "seeking_value_chain": forms.CheckboxSelectMultiple,
             "target_countries": forms.SelectMultiple(attrs={"size": 8}),
             "description": forms.Textarea(attrs={"rows": 6}),
         }
@@ -150,6 +169,17 @@ class OrganisationForm(SingleLineFieldsMixin, HoldsUploads, forms.ModelForm):
         )
         self.fields["s3_priorities"].help_text = _(
             "The smart-specialisation priorities of your region that your cluster works on."
+        )
+        self.fields["policy_objectives"].help_text = _(
+            "The S3 policy objectives your cluster pursues, whether or not your region's "
+            "priorities are listed here."
+        )
+        self.fields["seeking_emerging"].help_text = _(
+            "Emerging industries in which you look for partners, also outside your own."
+        )
+        self.fields["seeking_value_chain"].help_text = _(
+            "The roles partners should play in your value chain, for example research or "
+            "digital services."
         )
 
     def _bound_value(self, name):

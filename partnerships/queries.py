@@ -87,11 +87,27 @@ def with_listing_relations(organisations):
     )
 
 
+# What an organisation declares it pursues and seeks, as the API and the profile page show it.
+DECLARED_RELATIONS = (
+    "policy_objectives",
+    "seeking_sectors",
+    "seeking_emerging",
+    "seeking_ecosystems",
+    "seeking_value_chain",
+)
+
+
+def with_api_relations(organisations):
+    """The listing relations with the declared objectives and what is sought."""
+    return with_listing_relations(organisations).prefetch_related(*DECLARED_RELATIONS)
+
+
 def with_profile_relations(organisations):
     return with_listing_relations(organisations).prefetch_related(
         "value_chain_positions",
         "target_countries",
         "s3_priorities__policy_objective",
+        *DECLARED_RELATIONS,
         "memberships__user",
     )
 

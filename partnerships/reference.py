@@ -12,6 +12,7 @@ from partnerships.models import (
     EmergingIndustry,
     PolicyObjective,
     Region,
+    S3Priority,
     SectoralIndustry,
     ValueChainPosition,
 )
@@ -27,6 +28,7 @@ DATA_FILES = (
     "policy_objectives",
     "emerging_industries",
     "ecosystems",
+    "s3_priorities",
 )
 MODELS = {
     "countries": Country,
@@ -36,8 +38,10 @@ MODELS = {
     "policy_objectives": PolicyObjective,
     "emerging_industries": EmergingIndustry,
     "ecosystems": Ecosystem,
+    "s3_priorities": S3Priority,
 }
 TAXONOMY_FIELDS = ["name", "description"]
+PRIORITY_FIELDS = ["description", "economic_domain", "scientific_domain", "policy_objective_id"]
 BATCH_SIZE = 500
 
 # NUTS keeps an "Extra-Regio" pseudo-region (ZZ codes) for territory outside any region, such as
@@ -119,7 +123,11 @@ def load_reference_data(*, data_dir=DATA_DIR):
         )
         results["regions"] = _sync_regions(data["regions"])
         for name in ("sectoral_industries", "value_chain_positions", "policy_objectives"):
-            fields = [*TAXONOMY_FIELDS, "order"] if name == "value_chain_positions" else None
+            fields = (
+                [*TAXONOMY_FIELDS, "order", "is_service"]
+                if name == "value_chain_positions"
+                else None
+            )
             results[name] = _sync(
                 MODELS[name], data[name], key="slug", fields=fields or TAXONOMY_FIELDS
             )
@@ -130,7 +138,57 @@ def load_reference_data(*, data_dir=DATA_DIR):
             # A row created in this run got its links as part of being created.
             result.updated_keys |= relinked - result.created_keys
             results[name] = result
+        results["s3_priorities"] = _sync_priorities(data["s3_priorities"]["priorities"])
     return results
+
+
+def _sync_priorities(rows):
+    """Regions' S3 priorities from the file, keyed by (region, title) as the table is."""
+    objectives = dict(PolicyObjective.objects.values_list("slug", "pk"))
+    regions = set(
+        Region.objects.filter(code__in={row["region"] for row in rows}).values_list(
+            "code", flat=True
+        )
+    )
+    unknown = sorted(
+        {row["region"] for row in rows if row["region"] not in regions}
+        | {row["policy_objective"] for row in rows if row["policy_objective"] not in objectives}
+    )
+    if unknown:
+        raise ValueError(f"S3 priorities name unknown regions or objectives: {unknown}")
+    existing = {
+        (priority.region_id, priority.title): priority
+        for priority in S3Priority.objects.filter(region_id__in=regions)
+    }
+    keyed = [
+        {
+            "key": (row["region"], row["title"]),
+            "region_id": row["region"],
+            "title": row["title"],
+            "description": row["description"],
+            "economic_domain": row["economic_domain"],
+            "scientific_domain": row["scientific_domain"],
+            "policy_objective_id": objectives[row["policy_objective"]],
+        }
+        for row in rows
+    ]
+    to_create, to_update = [], []
+    for row in keyed:
+        values = {name: row[name] for name in PRIORITY_FIELDS}
+        current = existing.get(row["key"])
+        if current is None:
+            to_create.append(S3Priority(region_id=row["region_id"], title=row["title"], **values))
+        elif any(getattr(current, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(current, name, value)
+            to_update.append(current)
+    S3Priority.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    S3Priority.objects.bulk_update(to_update, PRIORITY_FIELDS, batch_size=BATCH_SIZE)
+    return LoadResult(
+        in_file=len(rows),
+        created_keys={(p.region_id, p.title) for p in to_create},
+        updated_keys={(p.region_id, p.title) for p in to_update},
+    )
 
 
 def _sync(model, rows, *, key, fields, existing=None):

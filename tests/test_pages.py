@@ -17,6 +17,7 @@ from tests.factories import (
     LabelFactory,
     MembershipFactory,
     OrganisationFactory,
+    PolicyObjectiveFactory,
     RegionFactory,
     S3PriorityFactory,
     SectoralIndustryFactory,
@@ -362,6 +363,11 @@ def _full_profile(size):
         emerging.sectoral_industries.set(organisation.sectoral_industries.all())
     organisation.value_chain_positions.set(ValueChainPositionFactory.create_batch(size))
     organisation.s3_priorities.set(S3PriorityFactory.create_batch(size))
+    organisation.policy_objectives.set(PolicyObjectiveFactory.create_batch(size))
+    organisation.seeking_sectors.set(SectoralIndustryFactory.create_batch(size))
+    organisation.seeking_emerging.set(EmergingIndustryFactory.create_batch(size))
+    organisation.seeking_ecosystems.set(EcosystemFactory.create_batch(size))
+    organisation.seeking_value_chain.set(ValueChainPositionFactory.create_batch(size))
     organisation.target_countries.set(
         CountryFactory(code=code) for code in ("SE", "AT", "CZ")[:size]
     )
@@ -373,8 +379,9 @@ def _full_profile(size):
 
 # One query for the organisation, one per relation it shows, one for the people behind its
 # memberships, one for the sectors of its emerging industries, one for S3 policy objectives,
-# one for the results of its matchmaking meetings (the events app's section).
-PROFILE_QUERIES = 13
+# one for the results of its matchmaking meetings (the events app's section), and one each for
+# its declared objectives and the four kinds of partner it seeks.
+PROFILE_QUERIES = 18
 
 
 def test_organisation_page_query_count_does_not_grow_with_the_profile(

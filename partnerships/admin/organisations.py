@@ -160,8 +160,11 @@ class OrganisationAdmin(admin.ModelAdmin):
         "ecosystems",
         "s3_priorities",
         "target_countries",
+        "seeking_sectors",
+        "seeking_emerging",
+        "seeking_ecosystems",
     )
-    filter_horizontal = ("value_chain_positions",)
+    filter_horizontal = ("value_chain_positions", "policy_objectives", "seeking_value_chain")
     readonly_fields = (
         "validation_state",
         "rejection_reason",
@@ -194,8 +197,20 @@ class OrganisationAdmin(admin.ModelAdmin):
                     "emerging_industries",
                     "ecosystems",
                     "value_chain_positions",
+                    "policy_objectives",
                     "s3_priorities",
                     "target_countries",
+                )
+            },
+        ),
+        (
+            _("Sought in partners"),
+            {
+                "fields": (
+                    "seeking_sectors",
+                    "seeking_emerging",
+                    "seeking_ecosystems",
+                    "seeking_value_chain",
                 )
             },
         ),

@@ -74,8 +74,8 @@ class EcosystemAdmin(TaxonomyAdmin):
 
 @admin.register(ValueChainPosition)
 class ValueChainPositionAdmin(TaxonomyAdmin):
-    list_display = ("name", "slug", "order")
-    list_editable = ("order",)
+    list_display = ("name", "slug", "order", "is_service")
+    list_editable = ("order", "is_service")
     ordering = ("order",)
 
 

@@ -30,6 +30,7 @@ from .reference import (
     Country,
     Ecosystem,
     EmergingIndustry,
+    PolicyObjective,
     Region,
     S3Priority,
     SectoralIndustry,
@@ -88,6 +89,39 @@ class Organisation(RulesModel):
         ValueChainPosition, related_name="organisations", blank=True
     )
     s3_priorities = models.ManyToManyField(S3Priority, related_name="organisations", blank=True)
+    # Declared by the organisation itself, so a region without S3 priorities on file (or a
+    # cluster whose work reaches beyond them) still says what it pursues.
+    policy_objectives = models.ManyToManyField(
+        PolicyObjective,
+        related_name="organisations",
+        blank=True,
+        verbose_name=_("S3 policy objectives"),
+    )
+    # What the organisation looks for in partners, in the same vocabularies as its own profile.
+    seeking_sectors = models.ManyToManyField(
+        SectoralIndustry,
+        related_name="sought_by",
+        blank=True,
+        verbose_name=_("sectoral industries sought"),
+    )
+    seeking_emerging = models.ManyToManyField(
+        EmergingIndustry,
+        related_name="sought_by",
+        blank=True,
+        verbose_name=_("emerging industries sought"),
+    )
+    seeking_ecosystems = models.ManyToManyField(
+        Ecosystem,
+        related_name="sought_by",
+        blank=True,
+        verbose_name=_("industrial ecosystems sought"),
+    )
+    seeking_value_chain = models.ManyToManyField(
+        ValueChainPosition,
+        related_name="sought_by",
+        blank=True,
+        verbose_name=_("value-chain roles sought"),
+    )
     target_countries = models.ManyToManyField(
         Country,
         related_name="targeted_by",

@@ -90,6 +90,13 @@ class Ecosystem(Taxonomy):
 
 class ValueChainPosition(Taxonomy):
     order = models.PositiveSmallIntegerField(_("order in the value chain"), default=0)
+    # Digital, engineering and knowledge services stand beside the chain, not on it: they
+    # serve every production step, so their order says where they are listed, not a distance.
+    is_service = models.BooleanField(
+        _("service position"),
+        default=False,
+        help_text=_("A service provider off the linear chain, complementing every step of it."),
+    )
 
     class Meta(Taxonomy.Meta):
         verbose_name = _("value-chain position")

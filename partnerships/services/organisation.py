@@ -31,6 +31,11 @@ PROFILE_M2M_FIELDS = (
     "ecosystems",
     "value_chain_positions",
     "s3_priorities",
+    "policy_objectives",
+    "seeking_sectors",
+    "seeking_emerging",
+    "seeking_ecosystems",
+    "seeking_value_chain",
     "target_countries",
 )
 

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
 from partnerships.enums import MemberType
@@ -25,6 +26,22 @@ def sector_linkages(organisation):
     return linkages
 
 
+# What an organisation seeks, in the order the profile lists it: themes, then sectors, roles.
+SEEKING = (
+    ("seeking_emerging", _("Emerging industries")),
+    ("seeking_ecosystems", _("Industrial ecosystems")),
+    ("seeking_sectors", _("Sectoral industries")),
+    ("seeking_value_chain", _("Value-chain roles")),
+)
+
+
+def seeking_rows(organisation):
+    """(heading, items) for each kind of partner the organisation seeks, from prefetched
+    relations; kinds it left empty are left out."""
+    rows = [(heading, list(getattr(organisation, name).all())) for name, heading in SEEKING]
+    return [(heading, items) for heading, items in rows if items]
+
+
 class OrganisationDetailView(DetailView):
     template_name = "partnerships/organisation_detail.html"
     context_object_name = "organisation"
@@ -41,6 +58,7 @@ class OrganisationDetailView(DetailView):
             "current_label": current_label(organisation),
             "latest_label": latest_label(organisation),
             "linkages": sector_linkages(organisation),
+            "seeking": seeking_rows(organisation),
             "member_rows": [
                 {
                     "key": member_type.value,

@@ -11,7 +11,7 @@ PLANTED = {
     "value_chain": 1.0,
     "s3_objectives": 1.5,
     "text": 4.0,
-    "seeking": 2.5,
+    "seeking": 0.7,
     "international": 0.4,
     "partner_interest": 0.0,
     "shared_markets": 0.0,

@@ -1,6 +1,5 @@
 import math
 import random
-import re
 import zlib
 from collections import Counter
 from dataclasses import replace
@@ -10,7 +9,11 @@ import pytest
 
 from matchmaking.enums import DEFAULT_WEIGHT_PROFILES, WeightProfileName
 from matchmaking.explain import Reason, explain
-from matchmaking.features import OrganisationProfile, Taxonomy, encode
+from matchmaking.features import (
+    OrganisationProfile,
+    Taxonomy,
+    encode,
+)
 from matchmaking.scoring import (
     COMPONENTS,
     MODULATORS,
@@ -26,6 +29,7 @@ from matchmaking.scoring import (
 )
 from matchmaking.sentences import sentence
 from matchmaking.synthetic import generate_profiles, load_taxonomy
+from matchmaking.text import CONCEPT_SHARE, PARENT_WEIGHT, analyse, lexicon
 
 TEXT_DIMS = 16
 
@@ -100,16 +104,43 @@ def random_profiles(count, seed):
 
 
 def reference_text_vectors(texts, dims):
-    counts = [Counter(re.findall(r"\w\w+", text.lower())) for text in texts]
-    document_frequency = Counter(term for counter in counts for term in counter)
+    """matchmaking.text's vectors from their definition, one text at a time, as {key: value}:
+    TF-IDF over concept columns (own column 1, taxonomy entries PARENT_WEIGHT) and over
+    crc32 lemma buckets, each normalised, weighted by CONCEPT_SHARE and normalised again."""
+    parents = lexicon().parents
+    analyses = [analyse(text) for text in texts]
+    concept_counts, lemma_counts = [], []
+    for analysis in analyses:
+        concepts = Counter()
+        for concept in analysis.concepts:
+            concepts[concept] += 1.0
+            for parent in parents[concept]:
+                concepts[parent] += PARENT_WEIGHT
+        concept_counts.append(concepts)
+        lemma_counts.append(Counter(zlib.crc32(lemma.encode()) % dims for lemma in analysis.lemmas))
+
+    def tfidf(counters, share):
+        document_frequency = Counter(key for counter in counters for key in counter)
+        vectors = []
+        for counter in counters:
+            vector = {
+                key: count * (math.log((1 + len(texts)) / (1 + document_frequency[key])) + 1)
+                for key, count in counter.items()
+            }
+            norm = math.sqrt(sum(value * value for value in vector.values()))
+            vectors.append({key: math.sqrt(share) * v / norm for key, v in vector.items()})
+        return vectors
+
     vectors = []
-    for counter in counts:
-        vector = Counter()
-        for term, count in counter.items():
-            idf = math.log((1 + len(texts)) / (1 + document_frequency[term])) + 1
-            vector[zlib.crc32(term.encode()) % dims] += count * idf
+    for concepts, lemmas in zip(
+        tfidf(concept_counts, CONCEPT_SHARE),
+        tfidf(lemma_counts, 1 - CONCEPT_SHARE),
+        strict=True,
+    ):
+        vector = {("concept", key): v for key, v in concepts.items()}
+        vector |= {("lemma", key): v for key, v in lemmas.items()}
         norm = math.sqrt(sum(value * value for value in vector.values()))
-        vectors.append({bucket: value / norm for bucket, value in vector.items()} if norm else {})
+        vectors.append({key: value / norm for key, value in vector.items()} if norm else {})
     return vectors
 
 

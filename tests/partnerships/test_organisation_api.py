@@ -175,8 +175,9 @@ def _make_organisations(count):
 def test_list_query_count_does_not_grow_with_length(count, api_client, django_assert_num_queries):
     _make_organisations(count)
 
-    # count, page, sectors, emerging industries, ecosystems, labels
-    with django_assert_num_queries(6):
+    # count, page, sectors, emerging industries, ecosystems, labels, declared objectives and
+    # the four kinds sought
+    with django_assert_num_queries(11):
         response = api_client.get(URL)
 
     assert len(response.json()["results"]) == count
@@ -188,8 +189,8 @@ def test_list_query_count_for_a_signed_in_manager(count, api_client, django_asse
     _make_organisations(count)
     api_client.force_login(UserFactory())
 
-    # session, user, then the same six as anonymous
-    with django_assert_num_queries(8):
+    # session, user, then the same eleven as anonymous
+    with django_assert_num_queries(13):
         response = api_client.get(URL)
 
     assert len(response.json()["results"]) == count

@@ -13,6 +13,7 @@ from partnerships.models import (
     EmergingIndustry,
     PolicyObjective,
     Region,
+    S3Priority,
     SectoralIndustry,
     ValueChainPosition,
 )
@@ -78,6 +79,11 @@ def snapshot():
             )
         ),
         "positions": list(ValueChainPosition.objects.order_by("slug").values_list()),
+        "priorities": list(
+            S3Priority.objects.order_by("region_id", "title").values_list(
+                "region_id", "title", "description", "policy_objective__slug"
+            )
+        ),
         "objectives": list(PolicyObjective.objects.order_by("slug").values_list()),
     }
 
@@ -91,17 +97,19 @@ def test_load_reference_data_creates_every_row_of_the_files():
     assert EmergingIndustry.objects.count() == 10
     assert Ecosystem.objects.count() == 14
     assert Country.objects.count() == 43
-    assert ValueChainPosition.objects.count() == 7
+    assert ValueChainPosition.objects.count() == 10
     assert PolicyObjective.objects.count() == 10
+    assert S3Priority.objects.count() == 70
     assert dict(Counter(Region.objects.values_list("level", flat=True))) == dict(region_levels)
     assert {name: (r.in_file, r.created, r.updated) for name, r in results.items()} == {
         "countries": (43, 43, 0),
         "regions": (region_levels.total(), region_levels.total(), 0),
         "sectoral_industries": (51, 51, 0),
-        "value_chain_positions": (7, 7, 0),
+        "value_chain_positions": (10, 10, 0),
         "policy_objectives": (10, 10, 0),
         "emerging_industries": (10, 10, 0),
         "ecosystems": (14, 14, 0),
+        "s3_priorities": (70, 70, 0),
     }
 
 
@@ -184,7 +192,59 @@ def test_value_chain_positions_are_ordered_from_research_to_after_sales():
         "integration",
         "distribution",
         "services-after-sales",
+        "digital-services",
+        "engineering-services",
+        "knowledge-services",
     ]
+    assert set(
+        ValueChainPosition.objects.filter(is_service=True).values_list("slug", flat=True)
+    ) == {
+        "digital-services",
+        "engineering-services",
+        "knowledge-services",
+    }
+
+
+@pytest.mark.django_db
+def test_shipped_s3_priorities_name_their_strategy_and_source_and_load_per_region():
+    rows = read_data_file("s3_priorities")["priorities"]
+
+    load_reference_data()
+
+    assert all(row["strategy"] and row["source"].startswith("https://") for row in rows)
+    assert dict(
+        S3Priority.objects.filter(region_id="ES21")
+        .order_by("title")
+        .values_list("title", "policy_objective__slug")
+    ) == {
+        "Cleaner energy": "energy",
+        "Ecosystems and urban habitat": "green-transition",
+        "Healthy food": "agri-food",
+        "Personalised health": "health",
+        "Smart industry": "advanced-manufacturing",
+    }
+    assert S3Priority.objects.values("region_id").distinct().count() == 15
+
+
+@pytest.mark.django_db
+def test_second_load_restores_an_edited_s3_priority_and_keeps_one_staff_added():
+    load_reference_data()
+    before = snapshot()
+    S3Priority.objects.filter(region_id="ES21", title="Cleaner energy").update(
+        policy_objective=PolicyObjective.objects.get(slug="tourism-culture")
+    )
+    added = S3Priority.objects.create(
+        region_id="ES21",
+        title="Added by staff",
+        policy_objective=PolicyObjective.objects.get(slug="mobility"),
+    )
+
+    results = load_reference_data()
+
+    assert S3Priority.objects.filter(pk=added.pk).exists()
+    added.delete()
+    assert snapshot() == before
+    assert results["s3_priorities"].updated_keys == {("ES21", "Cleaner energy")}
 
 
 @pytest.mark.django_db

@@ -50,6 +50,7 @@ def taxonomies_from_files():
                 row["slug"],
                 row["name"],
                 tuple(sorted(row["sectoral_industries"])) if links else (),
+                service=row.get("is_service", False),
             )
             for row in sorted(rows, key=lambda r: (r.get("order", 0), r["slug"]))
         )
@@ -147,7 +148,9 @@ def test_generate_demo_taxonomy_links_stay_in_range(demo, taxonomies):
     assert all(1 <= len(o.sectors) <= 3 for o in demo.organisations)
     assert all(len(o.emerging) <= 2 for o in demo.organisations)
     assert all(1 <= len(o.ecosystems) <= 2 for o in demo.organisations)
-    assert all(1 <= len(o.positions) <= 3 for o in demo.organisations)
+    services = {p.slug for p in taxonomies.positions if p.service}
+    assert all(1 <= len(set(o.positions) - services) <= 3 for o in demo.organisations)
+    assert all(len(set(o.positions) & services) <= 1 for o in demo.organisations)
     assert all(len(o.priorities) <= 3 for o in demo.organisations)
     assert all(
         priority_regions[index] == o.region for o in demo.organisations for index in o.priorities
@@ -234,6 +237,48 @@ def test_generate_demo_planted_partnerships_span_countries_and_related_sectors(d
         assert all(o.validation_state == ValidationState.VERIFIED for o in members)
 
 
+def test_generate_demo_service_providers_hold_a_service_position(demo, taxonomies):
+    services = {p.slug for p in taxonomies.positions if p.service}
+    planted = {i for p in demo.partnerships for i in p.organisations}
+    software = [
+        o
+        for i, o in enumerate(demo.organisations)
+        if o.sectors[0] == "information-technology-analytical-instruments" and i not in planted
+    ]
+    holders = [o for o in demo.organisations if set(o.positions) & services]
+
+    assert services == {"digital-services", "engineering-services", "knowledge-services"}
+    assert software and all("digital-services" in o.positions for o in software)
+    assert 0.1 < len(holders) / len(demo.organisations) < 0.3
+    assert not any(set(demo.organisations[i].positions) & services for i in planted)
+
+
+def test_generate_demo_declares_objectives_and_what_it_seeks(demo, taxonomies):
+    objectives = {o.slug for o in taxonomies.objectives}
+    organisations = demo.organisations
+    declaring = [o for o in organisations if o.objectives]
+    seeking = [
+        o
+        for o in organisations
+        if o.seeking_sectors or o.seeking_emerging or o.seeking_ecosystems or o.seeking_positions
+    ]
+
+    assert 0.55 < len(declaring) / len(organisations) < 0.75
+    assert 0.65 < len(seeking) / len(organisations) < 0.85
+    assert all(set(o.objectives) <= objectives and len(o.objectives) <= 2 for o in organisations)
+    assert not any(set(o.seeking_sectors) & set(o.sectors) for o in organisations)
+    assert not any(set(o.seeking_positions) & set(o.positions) for o in organisations)
+
+
+def test_generate_demo_planted_partners_seek_their_theme_and_each_others_sectors(demo):
+    for partnership in demo.partnerships:
+        members = [demo.organisations[i] for i in partnership.organisations]
+        for member in members:
+            others = {other.sectors[0] for other in members} - set(member.sectors)
+            assert member.seeking_emerging == (partnership.theme,)
+            assert others <= set(member.seeking_sectors)
+
+
 @pytest.mark.django_db
 def test_seed_demo_loads_reference_data_and_writes_the_generated_set():
     output = io.StringIO()
@@ -257,6 +302,17 @@ def test_seed_demo_loads_reference_data_and_writes_the_generated_set():
     assert Organisation.target_countries.through.objects.count() == sum(
         len(o.target_countries) for o in expected.organisations
     )
+    for relation, attribute in (
+        ("policy_objectives", "objectives"),
+        ("seeking_sectors", "seeking_sectors"),
+        ("seeking_emerging", "seeking_emerging"),
+        ("seeking_ecosystems", "seeking_ecosystems"),
+        ("seeking_value_chain", "seeking_positions"),
+    ):
+        assert getattr(Organisation, relation).through.objects.count() == sum(
+            len(getattr(o, attribute)) for o in expected.organisations
+        )
+        assert getattr(Organisation, relation).through.objects.count() > 0
     assert Label.objects.count() == sum(len(o.labels) for o in expected.organisations)
     assert PlantedPartnership.objects.filter(seed=5).count() == len(expected.partnerships)
     assert AuditEntry.objects.count() == 0

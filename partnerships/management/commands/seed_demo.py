@@ -101,10 +101,10 @@ def taxonomies_from_db():
             for slug, name in Ecosystem.objects.order_by("slug").values_list("slug", "name")
         ),
         positions=tuple(
-            TaxonInfo(slug, name)
-            for slug, name in ValueChainPosition.objects.order_by("order", "slug").values_list(
-                "slug", "name"
-            )
+            TaxonInfo(slug, name, service=service)
+            for slug, name, service in ValueChainPosition.objects.order_by(
+                "order", "slug"
+            ).values_list("slug", "name", "is_service")
         ),
         objectives=tuple(
             TaxonInfo(slug, name)
@@ -250,16 +250,23 @@ def write_demo(data, *, now):
         "emerging": dict(EmergingIndustry.objects.values_list("slug", "pk")),
         "ecosystems": dict(Ecosystem.objects.values_list("slug", "pk")),
         "positions": dict(ValueChainPosition.objects.values_list("slug", "pk")),
+        "objectives": dict(PolicyObjective.objects.values_list("slug", "pk")),
     }
+    # (relation, spec attribute, through column, vocabulary)
     relations = (
-        ("sectoral_industries", "sectors", "sectoralindustry"),
-        ("emerging_industries", "emerging", "emergingindustry"),
-        ("ecosystems", "ecosystems", "ecosystem"),
-        ("value_chain_positions", "positions", "valuechainposition"),
+        ("sectoral_industries", "sectors", "sectoralindustry", "sectors"),
+        ("emerging_industries", "emerging", "emergingindustry", "emerging"),
+        ("ecosystems", "ecosystems", "ecosystem", "ecosystems"),
+        ("value_chain_positions", "positions", "valuechainposition", "positions"),
+        ("policy_objectives", "objectives", "policyobjective", "objectives"),
+        ("seeking_sectors", "seeking_sectors", "sectoralindustry", "sectors"),
+        ("seeking_emerging", "seeking_emerging", "emergingindustry", "emerging"),
+        ("seeking_ecosystems", "seeking_ecosystems", "ecosystem", "ecosystems"),
+        ("seeking_value_chain", "seeking_positions", "valuechainposition", "positions"),
     )
     links = 0
-    for relation, attribute, column in relations:
-        lookup = pk_of[attribute]
+    for relation, attribute, column, vocabulary in relations:
+        lookup = pk_of[vocabulary]
         rows = [
             (pk, lookup[slug])
             for pk, spec in zip(ids, data.organisations, strict=True)
