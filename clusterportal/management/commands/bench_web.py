@@ -335,7 +335,9 @@ class Command(BaseCommand):
             ],
             environment,
         )
-        # Calls, strategic partnerships and events for their pages (each safe to run again).
+        # Calls, strategic partnerships and events for their pages (each safe to run again;
+        # the events need the demo staff user as their organiser).
+        self.run_step(["manage.py", "create_demo_users", "--verbosity", "0"], environment)
         self.run_step(["manage.py", "seed_partnerships"], environment)
         self.run_step(["manage.py", "seed_events"], environment)
         # A freshly seeded table has no planner statistics yet; a live database gets them from
