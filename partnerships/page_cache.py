@@ -15,7 +15,8 @@ that a write elsewhere does not throw them away. Each version is a random token 
 cache under a *scope*; `bump_on_commit(scope, ...)` replaces it after the writing transaction
 commits (before, another request could store the old rows under the new version), so the next
 request builds the page again. Every key also holds the `ALL` scope, which writes that reach
-across many pages at once replace (a person's erasure rewriting shared texts). The scopes, each
+across many pages at once replace (a person's erasure rewriting shared texts, reloaded
+reference data renaming regions and industries, the demo data written in bulk). The scopes, each
 the narrowest that is still correct for what its page shows an anonymous visitor:
 
 - ``organisation:<pk>``, the organisation page: its profile and validation state

@@ -2,9 +2,11 @@
 from the page cache to visitors without an account, and replaced by every write they show."""
 
 import datetime as dt
+import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -144,6 +146,17 @@ def test_a_signed_in_visitor_never_gets_the_stored_organisation_page():
 
     assert page.context is not None
     assert b"mailto:office@photonics.example.eu" in page.content
+
+
+def test_reloaded_reference_data_replaces_the_organisation_page():
+    hungary = CountryFactory(code="HU", iso_code="HU", name="Hungary")
+    region = RegionFactory(code="HU33", name="Southern Great Plain", country=hungary)
+    url = OrganisationFactory(region=region).get_absolute_url()
+    _stored(url)
+
+    call_command("load_reference_data", stdout=io.StringIO())
+
+    assert "Dél-Alföld (HU33)".encode() in Client().get(url).content
 
 
 def _partnership():
