@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,8 +9,10 @@ class EventsConfig(AppConfig):
 
     def ready(self):
         from events import privacy, receivers
+        from events.models import Event, MeetingWindow, Registration
         from matchmaking.signals import pair_outcomes
         from partnerships.signals import (
+            organisation_profile_changed,
             organisation_profile_sections,
             personal_data_erasure,
             personal_data_export,
@@ -27,3 +30,15 @@ class EventsConfig(AppConfig):
         personal_data_erasure.connect(
             privacy.erase_personal_data, dispatch_uid="events.erase_personal_data"
         )
+        organisation_profile_changed.connect(
+            receivers.partners_profile_changed, dispatch_uid="events.partners_profile_changed"
+        )
+        post_save.connect(receivers.event_saved, sender=Event, dispatch_uid="events.event_saved")
+        # Windows and registrations change the event page (its times, its participant count).
+        for model in (MeetingWindow, Registration):
+            for name, signal in (("saved", post_save), ("deleted", post_delete)):
+                signal.connect(
+                    receivers.event_part_saved,
+                    sender=model,
+                    dispatch_uid=f"events.{model.__name__.lower()}_{name}",
+                )

@@ -24,6 +24,7 @@ from events.models import (
     MeetingRating,
     Registration,
 )
+from partnerships import page_cache
 from partnerships.services import absolute, log_action, queue_email
 from partnerships.services.privacy import iso
 
@@ -155,6 +156,8 @@ def erase_personal_data(sender, *, user, redact, **kwargs):
             (CooperationItem, ("title", "description")),
         )
     )
+    if shared:
+        page_cache.bump_on_commit(page_cache.ALL)
     return {
         "event_registrations": len(mine),
         "meeting_ratings": ratings,
@@ -174,9 +177,15 @@ def _give_up_places(user, mine):
         for state, targets in REGISTRATION_TRANSITIONS.items()
         if RegistrationState.CANCELLED in targets
     ]
-    upcoming.filter(state__in=cancellable).update(
-        state=RegistrationState.CANCELLED, decided_at=timezone.now()
+    given_up = upcoming.filter(state__in=cancellable)
+    # A bulk update sends no post_save: the events' pages (participant counts) are told here.
+    page_cache.bump_on_commit(
+        *(
+            page_cache.event_scope(pk)
+            for pk in sorted(set(given_up.values_list("event_id", flat=True)))
+        )
     )
+    given_up.update(state=RegistrationState.CANCELLED, decided_at=timezone.now())
     meetings = (
         Meeting.objects.select_for_update(of=("self",))
         .filter(Q(requester__in=upcoming) | Q(recipient__in=upcoming))

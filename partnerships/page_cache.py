@@ -9,16 +9,44 @@ visitors with messages waiting and responses other than 200 are never served fro
 the cache. The CSRF token in a stored page (a form field, or the browsable API's script) is
 swapped for a placeholder, and for the visitor's own token when the page is served; a page
 that used a token the swap cannot find is not stored.
+
+Pages about one thing are stored under versions of their own rather than the directory's, so
+that a write elsewhere does not throw them away. Each version is a random token in the shared
+cache under a *scope*; `bump_on_commit(scope, ...)` replaces it after the writing transaction
+commits (before, another request could store the old rows under the new version), so the next
+request builds the page again. Every key also holds the `ALL` scope, which writes that reach
+across many pages at once replace (a person's erasure rewriting shared texts, reloaded
+reference data renaming regions and industries, the demo data written in bulk). The scopes, each
+the narrowest that is still correct for what its page shows an anonymous visitor:
+
+- ``organisation:<pk>``, the organisation page: its profile and validation state
+  (`update_organisation`, `change_validation_state`), its labels (`record_label`), and the
+  agreements its meetings reached with the partner's name and the event's title (the events
+  app bumps it through this module, from `report_outcome`, from a partner's profile change and
+  from an event's change). Memberships, ratings, logos and strategic partnerships are not on
+  the page an anonymous visitor gets (contact details are for signed-in people, who are never
+  served from the cache), so their writes leave it alone.
+- ``partnership:<pk>``, the partnership page: every partnership service, plus a member's
+  profile change (its name and country are listed); the call's title comes with ``calls``.
+- ``calls``, the calls list and the call shown on partnership pages: the call services that
+  change what they show (`update_call`, `set_stage`, `change_call_state`; a new call is a
+  draft, which only staff see, and criteria are not listed). The list shows no counts and
+  nothing that changes with the clock.
+- ``event:<pk>``, the event page: the event and its meeting windows (saved in the back office)
+  and its approved registrations (the participant count), bumped by the events app.
+- The hotspots page reads the directory's in-memory index, so it keeps the directory version.
 """
 
 import hashlib
 import re
 import threading
 import time
+import uuid
 from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
@@ -34,6 +62,47 @@ STORED_HEADERS = ("Content-Type", "Vary")
 LOCAL_PAGES = 256
 _local = OrderedDict()
 _local_lock = threading.Lock()
+ALL = "all"
+CALLS = "calls"
+
+
+def organisation_scope(pk):
+    return f"organisation:{pk}"
+
+
+def partnership_scope(pk):
+    return f"partnership:{pk}"
+
+
+def event_scope(pk):
+    return f"event:{pk}"
+
+
+def _version_key(scope):
+    return f"page-version:{scope}"
+
+
+def versions(scopes):
+    """The current version of each scope, joined; a scope without one gets one now."""
+    keys = [_version_key(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    for key in keys:
+        if key not in found:
+            # add() keeps a version another process set meanwhile; read back whichever won.
+            cache.add(key, uuid.uuid4().hex, timeout=None)
+            found[key] = cache.get(key)
+    return ".".join(found[key] for key in keys)
+
+
+def bump(*scopes):
+    """Replace the versions of `scopes`: their pages are built again on the next request."""
+    cache.set_many({_version_key(scope): uuid.uuid4().hex for scope in scopes}, timeout=None)
+
+
+def bump_on_commit(*scopes):
+    """`bump` once the current transaction commits (at once outside one)."""
+    if scopes:
+        transaction.on_commit(lambda: bump(*scopes))
 
 
 def cacheable(request):
@@ -47,22 +116,24 @@ def cacheable(request):
     return not request.user.is_authenticated
 
 
-def cache_key(request, variant):
+def cache_key(request, variant, scopes=None):
     address = hashlib.sha1(request.build_absolute_uri().encode("utf-8")).hexdigest()
     day = timezone.localdate().isoformat()
     language = translation.get_language()
-    return f"public-response:{directory_version()}:{day}:{language}:{variant}:{address}"
+    version = directory_version() if scopes is None else versions([ALL, *scopes])
+    return f"public-response:{version}:{day}:{language}:{variant}:{address}"
 
 
-def serve(request, *, variant, build):
+def serve(request, *, variant, build, scopes=None):
     """The cached response for `request`, or `build()`'s, stored when it may be shared.
 
     `build` returns a rendered response; `variant` names what else than the address decides
-    its content (an HTMX fragment, the API's media type).
+    its content (an HTMX fragment, the API's media type); `scopes` are the versions the page
+    is stored under, the directory's when None.
     """
     if not cacheable(request):
         return build()
-    key = cache_key(request, variant)
+    key = cache_key(request, variant, scopes)
     stored = _local_get(key)
     if stored is None:
         stored = cache.get(key)
@@ -71,6 +142,9 @@ def serve(request, *, variant, build):
     if stored is not None:
         return restore(request, stored)
     response = build()
+    if hasattr(response, "render"):
+        # A class-based view's TemplateResponse renders late; its content is needed now.
+        response.render()
     if response.status_code == 200 and not response.streaming and not response.cookies:
         stored = stored_form(request, response)
         if stored is not None:

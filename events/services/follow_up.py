@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from events.enums import OUTCOME_TRANSITIONS, MeetingOutcome
 from events.models import MeetingRating
 from events.services.notices import notify
+from partnerships import page_cache
 from partnerships.services import log_action
 from partnerships.statemachine import ensure_transition
 
@@ -62,6 +63,11 @@ def report_outcome(meeting, *, by, outcome):
         meeting.outcome_at = timezone.now()
         meeting.save(update_fields=["outcome", "outcome_at"])
         log_action(meeting, "meeting_outcome", actor=by, data={"outcome": outcome})
+        # Both organisations' public pages list the meetings that led to an agreement.
+        page_cache.bump_on_commit(
+            page_cache.organisation_scope(meeting.requester.organisation_id),
+            page_cache.organisation_scope(meeting.recipient.organisation_id),
+        )
         other = meeting.recipient if meeting.requester.user_id == by.pk else meeting.requester
         notify(
             subject=_("Follow-up of your meeting at %(event)s") % {"event": meeting.event.title},

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime as dt
+from functools import partial
 
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -14,6 +15,7 @@ from events import ical
 from events.forms import EventFilterForm
 from events.models import Event
 from events.queries import events_listing, past_events, registration_of, upcoming_events
+from partnerships import page_cache
 
 EVENTS_PER_PAGE = 20
 
@@ -85,6 +87,14 @@ class EventCalendarView(TemplateView):
 
 class EventDetailView(TemplateView):
     template_name = "events/event_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        return page_cache.serve(
+            request,
+            variant="page",
+            scopes=[page_cache.event_scope(kwargs["pk"])],
+            build=partial(super().get, request, *args, **kwargs),
+        )
 
     def get_context_data(self, **kwargs):
         event = get_object_or_404(events_listing(), pk=self.kwargs["pk"])

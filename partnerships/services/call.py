@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerships import page_cache
 from partnerships.enums import CALL_TRANSITIONS, CallState
 from partnerships.integrity import save_checked
 from partnerships.models import Call, CallStage, EvaluationCriterion
@@ -46,6 +47,7 @@ def update_call(call, *, by, **fields):
         raise ValidationError(_("Change the state of a call through its actions."))
     changed = _apply(call, dict(fields))
     log_action(call, "call.updated", actor=by, data={"fields": changed})
+    page_cache.bump_on_commit(page_cache.CALLS)
     return call
 
 
@@ -67,6 +69,7 @@ def set_stage(call, *, number, deadline, by, title=""):
         raise ValidationError({"deadline": _("Stage 2 must close after stage 1.")})
     save_checked(stage)
     log_action(call, "call.stage_set", actor=by, data={"stage": number, "deadline": str(deadline)})
+    page_cache.bump_on_commit(page_cache.CALLS)
     return stage
 
 
@@ -108,4 +111,5 @@ def change_call_state(call, *, to, by):
     call.state = to
     call.save(update_fields=["state", "updated_at"])
     log_action(call, f"call.{to}", actor=by, data={"from": previous, "to": to})
+    page_cache.bump_on_commit(page_cache.CALLS)
     return call

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerships import page_cache
 from partnerships.enums import (
     VALIDATION_TRANSITIONS,
     MembershipRole,
@@ -17,6 +18,7 @@ from partnerships.models import (
     Label,
     Organisation,
     OrganisationMembership,
+    PartnershipMember,
 )
 from partnerships.prechecks import blocking_findings, waived_findings, website_domain
 from partnerships.services.audit import log_action, signed_in
@@ -48,6 +50,19 @@ def mark_for_rescoring(organisation_ids):
     Organisation.objects.filter(pk__in=ids).update(needs_rescoring=True)
     transaction.on_commit(
         lambda: organisation_profile_changed.send(sender=Organisation, organisation_ids=ids)
+    )
+
+
+def bump_organisation_pages(organisation_ids):
+    """Replace the public pages that show these organisations' profiles, after the commit:
+    their own pages and those of the partnerships they are members of."""
+    ids = sorted(set(organisation_ids))
+    partnerships = PartnershipMember.objects.filter(organisation_id__in=ids).values_list(
+        "partnership_id", flat=True
+    )
+    page_cache.bump_on_commit(
+        *(page_cache.organisation_scope(pk) for pk in ids),
+        *(page_cache.partnership_scope(pk) for pk in sorted(set(partnerships))),
     )
 
 
@@ -105,6 +120,7 @@ def update_organisation(organisation, *, by, **fields):
     log_action(organisation, "organisation.updated", actor=by, data={"fields": changed})
     mark_for_rescoring([organisation.pk])
     bump_directory_version_on_commit()
+    bump_organisation_pages([organisation.pk])
     return organisation
 
 
@@ -132,6 +148,8 @@ def change_validation_state(organisation, *, to, by, reason=""):
         actor=by,
         data={"from": previous, "to": to, "reason": organisation.rejection_reason},
     )
+    # The page shows the state, and only a verified organisation's page is public.
+    bump_organisation_pages([organisation.pk])
     # Only verified organisations are recommended, so visibility changes the lists.
     if ValidationState.VERIFIED in (previous, to):
         mark_for_rescoring([organisation.pk])
@@ -183,6 +201,7 @@ def record_label(
     log_action(organisation, "label.recorded", actor=by, data={"level": level})
     mark_for_rescoring([organisation.pk])
     bump_directory_version_on_commit()
+    bump_organisation_pages([organisation.pk])
     return label
 
 

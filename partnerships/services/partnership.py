@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerships import page_cache
 from partnerships.enums import (
     PARTNERSHIP_TRANSITIONS,
     ExpressionState,
@@ -110,6 +111,7 @@ def advance_phase(*, partnership, by, to=None):
     log_action(
         partnership, "partnership.phase_changed", actor=by, data={"from": previous, "to": to}
     )
+    page_cache.bump_on_commit(page_cache.partnership_scope(partnership.pk))
     return partnership
 
 
@@ -127,6 +129,7 @@ def add_milestone(*, partnership, phase, title, due_on, by):
         actor=by,
         data={"milestone": milestone.pk, "title": milestone.title, "phase": phase},
     )
+    page_cache.bump_on_commit(page_cache.partnership_scope(partnership.pk))
     return milestone
 
 
@@ -168,6 +171,7 @@ def reach_milestone(*, milestone, by, reached_on=None):
         actor=by,
         data={"milestone": milestone.pk, "reached_on": reached_on.isoformat()},
     )
+    page_cache.bump_on_commit(page_cache.partnership_scope(milestone.partnership_id))
     return milestone
 
 
@@ -195,6 +199,7 @@ def add_outcome(*, partnership, kind, description, achieved_on, by, amount=None)
         actor=by,
         data={"outcome": outcome.pk, "kind": kind, "amount": str(amount) if amount else None},
     )
+    page_cache.bump_on_commit(page_cache.partnership_scope(partnership.pk))
     return outcome
 
 
@@ -213,4 +218,5 @@ def update_partnership(*, partnership, by, **fields):
     partnership.full_clean(exclude=["expression"])
     partnership.save()
     log_action(partnership, "partnership.updated", actor=by, data={"fields": sorted(fields)})
+    page_cache.bump_on_commit(page_cache.partnership_scope(partnership.pk))
     return partnership

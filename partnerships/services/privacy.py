@@ -20,6 +20,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from partnerships import page_cache
 from partnerships.enums import MembershipRole
 from partnerships.facet_loader import bump_directory_version_on_commit
 from partnerships.models import (
@@ -464,6 +465,9 @@ def _redact_shared_texts(redact):
     if organisations:
         mark_for_rescoring(organisations)
         bump_directory_version_on_commit()
+    if changed:
+        # Texts of many kinds of page (profiles, partnerships, events) may have been rewritten.
+        page_cache.bump_on_commit(page_cache.ALL)
     return {"shared_texts": changed}
 
 

@@ -1,10 +1,13 @@
 """Public pages of the calls for partnerships."""
 
+from functools import partial
+
 from django.conf import settings
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from partnerships import page_cache
 from partnerships.forms import ExpressionStartForm
 from partnerships.queries import (
     calls_for_user,
@@ -19,6 +22,14 @@ from partnerships.queries import (
 class CallListView(ListView):
     template_name = "partnerships/call_list.html"
     context_object_name = "calls"
+
+    def get(self, request, *args, **kwargs):
+        return page_cache.serve(
+            request,
+            variant="page",
+            scopes=[page_cache.CALLS],
+            build=partial(super().get, request, *args, **kwargs),
+        )
 
     def get_queryset(self):
         return with_call_relations(in_listing_order(calls_for_user(self.request.user)))

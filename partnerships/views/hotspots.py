@@ -1,6 +1,7 @@
 """The regional hotspots map (the Cluster Observatory view): NUTS-2 regions coloured by the
 organisations, or their member employees, that match the directory's filters."""
 
+from functools import partial
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -9,7 +10,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.generic import TemplateView
 
-from partnerships import hotspots
+from partnerships import hotspots, page_cache
 from partnerships.directory import hotspot_figures
 from partnerships.enums import HotspotDimension, HotspotMeasure
 from partnerships.facet_loader import directory_index
@@ -64,6 +65,14 @@ class HotspotsView(TemplateView):
         return [self.partial_template_name]
 
     def get(self, request, *args, **kwargs):
+        # It reads the directory's index, so it is stored under the directory's version.
+        return page_cache.serve(
+            request,
+            variant="htmx" if self.is_partial() else "page",
+            build=partial(self.build, request, *args, **kwargs),
+        )
+
+    def build(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         patch_vary_headers(response, ["HX-Request"])
         return response

@@ -1,7 +1,10 @@
+from functools import partial
+
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView
 
+from partnerships import page_cache
 from partnerships.enums import MemberType
 from partnerships.queries import (
     current_label,
@@ -45,6 +48,14 @@ def seeking_rows(organisation):
 class OrganisationDetailView(DetailView):
     template_name = "partnerships/organisation_detail.html"
     context_object_name = "organisation"
+
+    def get(self, request, *args, **kwargs):
+        return page_cache.serve(
+            request,
+            variant="page",
+            scopes=[page_cache.organisation_scope(kwargs["pk"])],
+            build=partial(super().get, request, *args, **kwargs),
+        )
 
     def get_object(self, queryset=None):
         organisations = with_profile_relations(

@@ -1,10 +1,13 @@
 """The public directory of strategic partnerships and their pages."""
 
+from functools import partial
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views import View
 from django.views.generic import DetailView
 
+from partnerships import page_cache
 from partnerships.enums import PartnershipPhase
 from partnerships.filters import PartnershipFilter
 from partnerships.queries import partnerships_for_user, with_partnership_relations
@@ -50,6 +53,14 @@ def phase_timeline(partnership):
 class PartnershipDetailView(DetailView):
     template_name = "partnerships/partnership_detail.html"
     context_object_name = "partnership"
+
+    def get(self, request, *args, **kwargs):
+        return page_cache.serve(
+            request,
+            variant="page",
+            scopes=[page_cache.partnership_scope(kwargs["pk"]), page_cache.CALLS],
+            build=partial(super().get, request, *args, **kwargs),
+        )
 
     def get_object(self, queryset=None):
         return get_object_or_404(

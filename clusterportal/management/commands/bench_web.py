@@ -4,6 +4,10 @@ Creates and seeds its own PostgreSQL database when it is missing, starts its own
 gunicorn with 2 x cores + 1 workers, warms every worker, then drives each page with wrk at a
 fixed number of connections. Prints a table of req/s and latency percentiles, each page's
 throughput as a share of a bare Django view's, and as its last line one JSON object.
+
+wrk and redis-server come from Debian packages of the same names: when one is missing and
+the command runs as root on a system with apt-get, it installs the package; otherwise it
+says in one line how to get it.
 """
 
 import json
@@ -28,6 +32,11 @@ from django.utils.translation import gettext as _
 
 ROOT = Path(settings.BASE_DIR)
 BARE = "bare"
+# The public pages about one thing and the lists besides the directory, each reported in the
+# last line with its share of the bare view and its p99.
+PAGES = ("organisation page", "partnership page", "event page", "calls list", "hotspots")
+# The programs the run needs, and the Debian package each comes in.
+PROGRAMS = {"wrk": "wrk", "redis-server": "redis-server"}
 # wrk reports the latency percentiles, request count and errors through this script.
 REPORT_LUA = """
 local paths = {%(paths)s}
@@ -82,14 +91,54 @@ def format_table(results):
 
 
 def summary(results):
-    """The last line: the two ratios the goal is about and every error of every page."""
+    """The last line: each page's share of the bare view (and the public pages' p99), the
+    worst share and p99 of any page, and every error of every page."""
     by_name = {result.name: result for result in results}
     bare = by_name[BARE]
-    return {
+    line = {
         "directory_ratio": round(ratio(by_name["directory"], bare), 3),
         "api_ratio": round(ratio(by_name["api list"], bare), 3),
-        "errors": sum(result.errors for result in results),
     }
+    for name in PAGES:
+        if name in by_name:
+            key = name.replace(" ", "_")
+            line[f"{key}_ratio"] = round(ratio(by_name[name], bare), 3)
+            line[f"{key}_p99_ms"] = round(by_name[name].p99_ms, 1)
+    pages = [result for result in results if result.name != BARE]
+    line["worst_ratio"] = round(min(ratio(result, bare) for result in pages), 3)
+    line["worst_p99_ms"] = round(max(result.p99_ms for result in pages), 1)
+    line["errors"] = sum(result.errors for result in results)
+    return line
+
+
+def find_program(program, *, say):
+    """The path of `program`, installed from its Debian package first when that is possible."""
+    found = shutil.which(program)
+    if found:
+        return found
+    package = PROGRAMS[program]
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        say(
+            _("%(program)s is not installed: installing the Debian package %(package)s.") % locals()
+        )
+        environment = os.environ | {"DEBIAN_FRONTEND": "noninteractive"}
+        # A fresh system may have no package lists yet: fetch them once and try again.
+        for refresh in (False, True):
+            if refresh:
+                subprocess.run(["apt-get", "update", "-q"], env=environment, capture_output=True)
+            subprocess.run(
+                ["apt-get", "install", "-y", "-q", package], env=environment, capture_output=True
+            )
+            found = shutil.which(program)
+            if found:
+                return found
+    raise CommandError(
+        _(
+            "%(program)s is not installed: install it with 'sudo apt-get install %(package)s' "
+            "(Debian, Ubuntu) or 'brew install %(package)s' (macOS), then run this again."
+        )
+        % locals()
+    )
 
 
 def parse_wrk(name, output):
@@ -111,6 +160,11 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        response.read()
 
 
 def wait_until_up(url, process, *, timeout):
@@ -144,9 +198,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
 
     def handle(self, *args, **options):
-        for program in ("wrk", "redis-server"):
-            if not shutil.which(program):
-                raise CommandError(_("%(program)s is not installed.") % {"program": program})
+        self.programs = {
+            program: find_program(program, say=self.stdout.write) for program in PROGRAMS
+        }
         database_url = options["database_url"]
         if not database_url.startswith("postgres"):
             raise CommandError(_("bench_web needs a PostgreSQL database URL."))
@@ -158,7 +212,7 @@ class Command(BaseCommand):
             )
             redis = subprocess.Popen(
                 [
-                    "redis-server",
+                    self.programs["redis-server"],
                     "--port",
                     str(redis_port),
                     "--bind",
@@ -195,7 +249,12 @@ class Command(BaseCommand):
                 wait_until_up(f"{base}/bench/bare/", web, timeout=120)
                 results = []
                 for name, paths in self.targets(environment):
-                    # Every worker builds its directory index and opens its connections first.
+                    # Each page is built once, as a visitor before the run would have (the
+                    # shared cache then holds it for every worker), and every worker builds
+                    # its directory index and opens its connections: the run measures the
+                    # steady state, not the first visits.
+                    for path in paths:
+                        fetch(f"{base}{path}")
                     self.wrk(base, name, paths, seconds=3, connections=options["connections"])
                     results.append(
                         self.wrk(
@@ -276,6 +335,11 @@ class Command(BaseCommand):
             ],
             environment,
         )
+        # Calls, strategic partnerships and events for their pages (each safe to run again;
+        # the events need the demo staff user as their organiser).
+        self.run_step(["manage.py", "create_demo_users", "--verbosity", "0"], environment)
+        self.run_step(["manage.py", "seed_partnerships"], environment)
+        self.run_step(["manage.py", "seed_events"], environment)
         # A freshly seeded table has no planner statistics yet; a live database gets them from
         # autovacuum, and without them PostgreSQL sorts the whole table for one page.
         connection = psycopg2.connect(database_url)
@@ -295,17 +359,27 @@ class Command(BaseCommand):
             "c = v.values_list('country_id', flat=True).order_by('country_id').first(); "
             "s = v.filter(country_id=c).values_list('sectoral_industries__slug', flat=True)"
             ".exclude(sectoral_industries__slug=None).first(); "
-            "print(json.dumps([list(o), c, s]))"
+            "from partnerships.models import StrategicPartnership as P; "
+            "p = P.objects.exclude(call__state='draft').values_list('pk', flat=True); "
+            "from events.models import Event as E; "
+            "e = E.objects.values_list('pk', flat=True); "
+            "print(json.dumps([list(o), c, s, list(p), list(e)]))"
         )
-        organisation_ids, country, sector = json.loads(
+        organisation_ids, country, sector, partnership_ids, event_ids = json.loads(
             self.run_step(["-c", code], environment).splitlines()[-1]
         )
+        if not partnership_ids or not event_ids:
+            raise CommandError(_("The seeded database has no partnership or no event to load."))
         return [
             (BARE, ["/bench/bare/"]),
             ("directory", ["/organisations/"]),
             ("filtered directory", [f"/organisations/?country={country}&sector={sector}"]),
             ("organisation page", [f"/organisations/{pk}/" for pk in organisation_ids]),
             ("api list", ["/api/v1/organisations/"]),
+            ("partnership page", [f"/partnerships/{pk}/" for pk in partnership_ids]),
+            ("event page", [f"/events/{pk}/" for pk in event_ids]),
+            ("calls list", ["/calls/"]),
+            ("hotspots", ["/regions/hotspots/"]),
         ]
 
     def wrk(self, base, name, paths, *, seconds, connections):
@@ -314,7 +388,7 @@ class Command(BaseCommand):
             script.flush()
             done = subprocess.run(
                 [
-                    "wrk",
+                    self.programs["wrk"],
                     "-t",
                     "2",
                     "-c",

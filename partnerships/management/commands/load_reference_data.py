@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from partnerships import page_cache
 from partnerships.facet_loader import bump_directory_version
 from partnerships.reference import MODELS, load_reference_data
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
         started = time.perf_counter()
         results = load_reference_data()
         bump_directory_version()
+        # Bulk writes pass no service: every stored public page goes (names, profiles).
+        page_cache.bump(page_cache.ALL)
         elapsed = time.perf_counter() - started
 
         labels = {

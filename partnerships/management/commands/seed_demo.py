@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from partnerships import page_cache
 from partnerships.demo import (
     CountryInfo,
     RegionInfo,
@@ -386,6 +387,8 @@ class Command(BaseCommand):
             deleted = delete_demo_data() if options["replace"] else 0
             written = write_demo(data, now=timezone.now())
         bump_directory_version()
+        # Bulk writes pass no service: every stored public page goes (names, profiles).
+        page_cache.bump(page_cache.ALL)
         finished = time.perf_counter()
 
         self._summary(data, written, deleted, generated - started, finished - generated)
