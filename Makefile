@@ -12,8 +12,9 @@ TEST_WORKERS ?= 2
 # Tests that drive Chromium or start Celery workers, Redis or PostgreSQL of their own need the
 # machine to themselves: their timeouts are real. They run after the others, one at a time.
 ALONE := browser or worker or fault
-# Percentage of the portal's lines the suite runs; the build fails below it.
-COVERAGE_FLOOR := 50
+# Percentage of the portal's lines the suite runs (95.02% when the floor was set); the build
+# fails below it. Raise it as coverage grows.
+COVERAGE_FLOOR := 95
 TEST_STARTED := $(shell date +%s)
 
 .PHONY: run install install-dev setup test test-fast lint format messages worker beat web bench bench-web
