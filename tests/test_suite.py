@@ -1,6 +1,6 @@
 """The suite's own rules: in CI nothing is skipped."""
 
-from _pytest.reports import TestReport
+import pytest
 
 from tests.conftest import skips_fail_in_ci
 
@@ -9,7 +9,7 @@ REASON = "Skipped: Chromium is not installed (apt-get install -y chromium) for b
 
 
 def report(outcome, longrepr, **extra):
-    return TestReport(
+    return pytest.TestReport(
         NODE,
         ("tests/browser/test_api_docs.py", 5, "test_api_docs_render"),
         {},
