@@ -6,6 +6,7 @@ import socket
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -25,6 +26,29 @@ CHROMIUM_ARGS = [
 OFF_MACHINE = re.compile(r"^(?!https?://(localhost|127\.0\.0\.1)[:/])")
 
 
+def skips_fail_in_ci(report, *, environ):
+    """A skip in CI (`CI=true`) becomes a failure that gives the skip's reason.
+
+    A run where the browser, worker or fault tests skipped for want of Chromium, Redis or a
+    server binary would pass without having checked them; on a developer's machine the skip,
+    with its reason, is enough.
+    """
+    if (
+        environ.get("CI", "").lower() == "true"
+        and report.skipped
+        and not hasattr(report, "wasxfail")
+    ):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"Every test must run in CI, and this one was skipped: {reason}"
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    return skips_fail_in_ci((yield), environ=os.environ)
+
+
 def redis_answers(host="127.0.0.1", port=6379):
     try:
         with socket.create_connection((host, port), timeout=0.5) as connection:
@@ -40,6 +64,21 @@ def _fast_password_hasher():
     # test person. Tests check behaviour, not hashing cost; test_production keeps the real one.
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """One transaction around the rest of a test module, for data that is costly to build and
+    that its tests only read: a module fixture builds it once on top of this one.
+
+    Each test's own transaction is a savepoint inside this one, so what a test writes still
+    rolls back at its end; the module's data rolls back after its last test. Every test that
+    runs after the data is built sees it, whether it asks for it or not: in such a module, the
+    tests that need an empty database come first.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

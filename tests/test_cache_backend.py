@@ -1,3 +1,5 @@
+import uuid
+
 import pytest
 
 from clusterportal.cache import ResilientRedisCache
@@ -7,7 +9,9 @@ pytestmark = pytest.mark.skipif(not redis_answers(), reason="needs Redis on 127.
 
 
 def test_the_redis_cache_shares_one_client_per_pool_and_still_reads_and_writes():
-    cache = ResilientRedisCache("redis://127.0.0.1:6379/9", {"KEY_PREFIX": "cache-backend-test"})
+    # A prefix of this run's own: other runs of the suite may share this Redis database.
+    prefix = f"cache-backend-test-{uuid.uuid4().hex}"
+    cache = ResilientRedisCache("redis://127.0.0.1:6379/9", {"KEY_PREFIX": prefix})
 
     cache.set("answer", {"value": 42}, timeout=30)
 

@@ -48,8 +48,23 @@ def demo_organisations(count, codes=("DE", "FR", "IT", "ES")):
     )
 
 
-@pytest.fixture
-def seeded():
+# Before the seeded tests: those see the seeded data until the module's end.
+def test_seed_without_enough_organisations_explains_and_writes_nothing():
+    demo_organisations(20)
+
+    with pytest.raises(CommandError) as error:
+        call_command("seed_partnerships")
+
+    assert "need 38 verified cluster or business network organisations; there are 20" in str(
+        error.value
+    )
+    assert StrategicPartnership.objects.count() == 0
+    assert not Call.objects.filter(reference="escp-4i-2016").exists()
+
+
+@pytest.fixture(scope="module")
+def seeded(module_db):
+    # Seeding takes seconds; the tests below read what it wrote (their own writes roll back).
     demo_organisations(140)
     call_command("seed_partnerships")
 
@@ -165,19 +180,6 @@ def test_seeding_again_changes_nothing(seeded):
         StrategicPartnership.objects.count(),
         AuditEntry.objects.count(),
     ) == before
-
-
-def test_seed_without_enough_organisations_explains_and_writes_nothing():
-    demo_organisations(20)
-
-    with pytest.raises(CommandError) as error:
-        call_command("seed_partnerships")
-
-    assert "need 38 verified cluster or business network organisations; there are 20" in str(
-        error.value
-    )
-    assert StrategicPartnership.objects.count() == 0
-    assert not Call.objects.filter(reference="escp-4i-2016").exists()
 
 
 def test_plan_consortia_is_deterministic_with_distinct_leads_and_three_countries():
