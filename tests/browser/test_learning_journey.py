@@ -5,10 +5,12 @@ import datetime as dt
 import pytest
 
 from matchmaking.models import WeightFit, WeightProfile
+from matchmaking.scoring import COMPONENTS
 from matchmaking.services import run_recommendations
 from partnerships.enums import MembershipRole, PartnerState
 from tests.browser.session import log_in
 from tests.factories import (
+    EcosystemFactory,
     EmergingIndustryFactory,
     ExpressionPartnerFactory,
     MembershipFactory,
@@ -24,9 +26,18 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_member_dismisses_a_partner_and_staff_adopt_learnt_weights(page):
     cars = SectoralIndustryFactory(slug="automotive")
     chips = SectoralIndustryFactory(slug="it")
-    EmergingIndustryFactory(slug="mobility").sectoral_industries.set([cars, chips])
+    mobility = EmergingIndustryFactory(slug="mobility")
+    mobility.sectoral_industries.set([cars, chips])
+    # Cars and chips meet in mobility, which every one of them declares; the consortia below
+    # (n with n + 3) also share an ecosystem, which only a third of the listed partners do.
+    ecosystems = [EcosystemFactory(slug=slug) for slug in ("digital", "energy", "health")]
     organisations = [
-        OrganisationFactory(name=f"Cluster {n:02}", sectoral_industries=[(cars, chips)[n % 2]])
+        OrganisationFactory(
+            name=f"Cluster {n:02}",
+            sectoral_industries=[(cars, chips)[n % 2]],
+            emerging_industries=[mobility],
+            ecosystems=[ecosystems[n % 3]],
+        )
         for n in range(20)
     ]
     start = dt.datetime(2026, 2, 2, 10, 0, tzinfo=dt.UTC)
@@ -68,7 +79,8 @@ def test_member_dismisses_a_partner_and_staff_adopt_learnt_weights(page):
     assert page.inner_text(".message--success") == (
         "Weights fitted: nothing changes until you adopt them."
     )
-    assert page.locator("main table").nth(1).locator("tbody tr").count() == 10
+    # One row per weight: every component and the near-duplicate penalty.
+    assert page.locator("main table").nth(1).locator("tbody tr").count() == len(COMPONENTS) + 1
     page.select_option("#id_into", "")
     page.fill("#id_name", "Learnt from consortia")
     page.click("main form button[type=submit]")

@@ -75,6 +75,7 @@ def test_start_form_and_events_forms_use_the_same_check():
     start = ExpressionStartForm(
         {"lead": membership.organisation.pk, "title": "Blue\r\ngrowth"},
         organisations=Organisation.objects.filter(pk=membership.organisation.pk),
+        call=CallFactory(),
     )
     answer = MeetingAnswerForm({"decision": "decline", "reason": "Busy"})
 
