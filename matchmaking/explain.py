@@ -32,6 +32,8 @@ class Reason:
     code: str
     contribution: float
     params: dict = field(default_factory=dict)
+    # The score component the reason stands for ("" where none is known).
+    component: str = ""
 
 
 def explain(
@@ -66,14 +68,23 @@ def explain(
     for name, contribution in contributions.items():
         if contribution != 0:
             code, params = builders[name](source, partner, taxonomy)
-            reasons.append(Reason(code=code, contribution=float(contribution), params=params))
+            reasons.append(
+                Reason(code=code, contribution=float(contribution), params=params, component=name)
+            )
     return sorted(reasons, key=lambda reason: (-reason.contribution, reason.code))
 
 
 def strongest(reasons, count=SHOWN_REASONS):
-    """The `count` strongest reasons, then the near-duplicate penalty if it applied."""
-    positive = [reason for reason in reasons if reason.contribution > 0][:count]
-    return positive + [reason for reason in reasons if reason.contribution < 0]
+    """The `count` strongest reasons, what the two do together before where the partner is,
+    then the near-duplicate penalty if it applied.
+
+    Geography and standing only raise a relevant partner (see scoring.py), so a page never
+    opens a partner's reasons with its country while a thematic reason is there to say why.
+    """
+    positive = [reason for reason in reasons if reason.contribution > 0]
+    thematic = [reason for reason in positive if reason.component in THEMATIC]
+    others = [reason for reason in positive if reason.component not in THEMATIC]
+    return (thematic + others)[:count] + [r for r in reasons if r.contribution < 0]
 
 
 def band(contributions: Mapping[str, float]):

@@ -4,6 +4,7 @@ from django.urls import reverse
 from events.enums import MeetingState, Preference, RegistrationState, WhoMayMeet
 from events.matching import suggestions_for
 from events.models import MeetingPreference
+from matchmaking.explain import strongest
 from matchmaking.models import WEIGHT_FIELDS, Recommendation, WeightProfile
 from matchmaking.queries import explained_recommendations, vocabulary_names
 from matchmaking.sentences import sentence
@@ -99,7 +100,10 @@ def _profile_page_view(organisation):
     """partner id -> (score, reasons) as the organisation's own recommendations show them."""
     names = vocabulary_names()
     return {
-        rec.partner_id: (round(rec.score, 9), [sentence(reason, names) for reason in rec.reasons])
+        rec.partner_id: (
+            round(rec.score, 9),
+            [sentence(reason, names) for reason in strongest(rec.reasons)],
+        )
         for rec in explained_recommendations(organisation)
     }
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from matchmaking.enums import DEFAULT_WEIGHT_PROFILES, WeightProfileName
-from matchmaking.explain import declared, explain
+from matchmaking.explain import Reason, declared, explain, strongest
 from matchmaking.features import OrganisationProfile, encode, median_members
 from matchmaking.scoring import COMPONENTS, PENALTY, RELEVANCE_FLOOR, THEMATIC, top_k
 from matchmaking.synthetic import generate_profiles, load_taxonomy
@@ -226,3 +226,22 @@ def test_an_unrelated_foreign_partner_never_outranks_a_related_domestic_one():
         result = top_k(encoded, weights, k=2)
 
         assert result.partners[0].tolist() == [1, -1]
+
+
+def test_pages_give_what_partners_do_together_before_where_the_partner_is():
+    reasons = [
+        Reason(code="international", contribution=0.5, component="international"),
+        Reason(code="text", contribution=0.2, component="text"),
+        Reason(code="strength", contribution=0.15, component="strength"),
+        Reason(code="value_chain", contribution=0.1, component="value_chain"),
+        Reason(code="duplicate", contribution=-0.05, component="duplicate"),
+    ]
+
+    shown = strongest(reasons)
+
+    assert [reason.code for reason in shown] == [
+        "text",
+        "value_chain",
+        "international",
+        "duplicate",
+    ]
