@@ -6,25 +6,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from matchmaking.enums import ChunkState, FeedbackVerdict, RunKind, RunState
+from matchmaking.scoring import COMPONENTS, PENALTY, THEMATIC
 from partnerships.models import Organisation
 
-WEIGHT_FIELDS = (
-    "cross_sector",
-    "shared_focus",
-    "value_chain",
-    "s3_objectives",
-    "seeking",
-    "text",
-    "international",
-    "partner_interest",
-    "shared_markets",
-    "strength",
-    "duplicate",
-)
+# The weights a profile holds are the scorer's components and its penalty, named once there.
+WEIGHT_FIELDS = (*COMPONENTS, PENALTY)
 
 
 # The fields that make the relevance (matchmaking.scoring.THEMATIC).
-THEMATIC_FIELDS = WEIGHT_FIELDS[:6]
+THEMATIC_FIELDS = THEMATIC
 
 
 def weight_field(label, help_text):

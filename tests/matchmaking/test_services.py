@@ -132,7 +132,10 @@ def test_scoring_profiles_reads_labels_objectives_targets_members_and_text(regio
     assert profile.text == "Battery cells storage recycling"
 
 
-def test_weight_field_names_are_the_scoring_components():
-    from matchmaking.scoring import COMPONENTS, PENALTY
+def test_weight_profile_has_a_non_negative_float_field_for_every_scoring_component():
+    # The names come from the scorer; the columns are declared one by one on the model.
+    fields = {field.name: field for field in WeightProfile._meta.get_fields()}
 
-    assert (*COMPONENTS, PENALTY) == WEIGHT_FIELDS
+    assert [name for name in WEIGHT_FIELDS if name not in fields] == []
+    assert {type(fields[name]).__name__ for name in WEIGHT_FIELDS} == {"FloatField"}
+    assert {fields[name].validators[0].limit_value for name in WEIGHT_FIELDS} == {0.0}
