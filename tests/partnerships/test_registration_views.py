@@ -335,6 +335,21 @@ def test_staff_queue_shows_when_each_profile_was_submitted(client, staff):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_staff_queue_query_count_does_not_grow(client, staff, count, django_assert_num_queries):
+    for _ in range(count):
+        OrganisationFactory(validation_state=ValidationState.PENDING)
+    client.force_login(staff)
+    # Warm the session and the permission cache first.
+    client.get("/staff/validation/")
+
+    with django_assert_num_queries(8):
+        response = client.get("/staff/validation/")
+
+    assert len(response.context["organisations"]) == count
+
+
+@pytest.mark.django_db
 def test_owner_invites_an_editor_but_an_editor_cannot(client, django_capture_on_commit_callbacks):
     owner, editor = UserFactory(), UserFactory()
     organisation = OrganisationFactory(owner=owner)
