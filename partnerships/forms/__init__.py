@@ -21,9 +21,7 @@ from partnerships.forms.expressions import (
     ExpressionStartForm,
     PartnerInviteForm,
 )
-from partnerships.forms.hotspots import (
-    HotspotFilterForm,
-)
+from partnerships.forms.hotspots import HotspotFilterForm
 from partnerships.forms.organisation import (
     InvitationForm,
     LabelForm,

@@ -5,12 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.enums import (
-    OrganisationType,
-)
-from partnerships.models import (
-    Call,
-)
+from partnerships.enums import OrganisationType
+from partnerships.models import Call
 from partnerships.services.call import CALL_M2M_FIELDS
 from partnerships.text import SingleLineFieldsMixin
 

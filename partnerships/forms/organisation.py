@@ -4,9 +4,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.enums import (
-    MembershipRole,
-)
+from partnerships.enums import MembershipRole
 from partnerships.models import (
     Label,
     Organisation,

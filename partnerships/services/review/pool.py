@@ -4,9 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from partnerships.enums import (
-    ReviewState,
-)
+from partnerships.enums import ReviewState
 from partnerships.models import (
     CallReviewer,
     ReviewAssignment,
