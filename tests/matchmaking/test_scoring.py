@@ -238,8 +238,8 @@ def reference_components(source, partner, taxonomy, source_text, partner_text, m
         )
 
     def found(seeker, holder):
-        sought = seeks(seeker)
-        return len(sought & holds(holder)) / len(sought) if sought else 0.0
+        sought, held = seeks(seeker), holds(holder)
+        return len(sought & held) / math.sqrt(len(sought) * len(held)) if sought and held else 0.0
 
     abroad = source.country != partner.country
     in_targets = partner.country in source.target_countries and abroad

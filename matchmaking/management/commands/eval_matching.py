@@ -13,7 +13,7 @@ from matchmaking.evaluation.run import evaluate
 from matchmaking.models import WeightProfile
 
 QUICK_ORGANISATIONS = 1500
-SCORERS = ("engine", "random", "popularity", "geography", "themes")
+SCORERS = ("engine", "random", "popularity", "geography", "jaccard", "tfidf")
 BASELINES = SCORERS[1:]
 
 
@@ -43,8 +43,9 @@ class Command(BaseCommand):
     help = _(
         "Measure recommendation quality on data no weight was tuned on: recall of planted "
         "partnerships (and as each signal is removed), hand-graded cases, real European cluster "
-        "partnerships, and exposure, each against random, popularity, geography-only and "
-        "themes-only baselines. The last line is one JSON object."
+        "partnerships, and exposure, each against random, popularity, geography-only, "
+        "theme-Jaccard and text TF-IDF baselines, with an ablation table of the engine's own "
+        "parts. The last line is one JSON object."
     )
 
     def add_arguments(self, parser):
@@ -154,7 +155,27 @@ class Command(BaseCommand):
             [name, size, _("inferred") if inferred else _("stated"), shown(ours), shown(themes)]
             for name, size, inferred, ours, themes in result.consortia_detail
         ]
-        headers = [_("consortium"), _("members"), _("membership"), _("engine"), _("themes")]
+        headers = [_("consortium"), _("members"), _("membership"), _("engine"), _("jaccard")]
+        self.stdout.write(table(headers, rows) + "\n")
+        self.stdout.write(
+            _("Ablations (the engine without one of its own parts; not baselines):")
+        )
+        engine_row = [
+            _("engine"),
+            shown(result.recall["engine"]),
+            shown(result.weak_geography["engine"]),
+            shown(result.held_out["engine"]),
+        ]
+        rows = [engine_row] + [
+            [
+                name,
+                shown(figures["recall"]),
+                shown(figures["weak_geography"]),
+                shown(figures["held_out"]),
+            ]
+            for name, figures in result.ablations.items()
+        ]
+        headers = [_("variant"), _("recall"), _("weak geography"), _("held-out pass rate")]
         self.stdout.write(table(headers, rows) + "\n")
         weak = result.weakened["target_countries"]
         return {
@@ -172,6 +193,10 @@ class Command(BaseCommand):
                 for signal, figures in result.weakened.items()
             },
             "held_out_failed": result.held_out_failed,
+            "ablations": {
+                name: {key: rounded(value) for key, value in figures.items()}
+                for name, figures in result.ablations.items()
+            },
         }
 
     def exposure(self, result):
