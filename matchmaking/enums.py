@@ -23,6 +23,18 @@ class RunKind(models.TextChoices):
     INCREMENTAL = "incremental", _("Changed profiles")
 
 
+class FitState(models.TextChoices):
+    """A weight fit runs in a task: queued on commit, fitting, then done or failed."""
+
+    QUEUED = "queued", _("Queued")
+    FITTING = "fitting", _("Fitting")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+FIT_PENDING_STATES = frozenset({FitState.QUEUED, FitState.FITTING})
+
+
 class ChunkState(models.TextChoices):
     PENDING = "pending", _("Pending")
     DONE = "done", _("Done")

@@ -447,10 +447,12 @@ def test_top_k_never_recommends_self_and_lists_only_partners_above_the_floor():
 
     result = top_k(encoded, PROFILES[0], k=5)
 
+    # The two IT clusters share the industry and nothing else (same sector, same position):
+    # a copy of each other, below the floor, like the stranger.
     assert result.partners.tolist() == [
         [1, 2, -1, -1, -1],
-        [0, 2, -1, -1, -1],
-        [0, 1, -1, -1, -1],
+        [0, -1, -1, -1, -1],
+        [0, -1, -1, -1, -1],
         [-1, -1, -1, -1, -1],
     ]
     assert np.isnan(result.scores[:, 2:]).all()

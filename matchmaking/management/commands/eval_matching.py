@@ -157,9 +157,7 @@ class Command(BaseCommand):
         ]
         headers = [_("consortium"), _("members"), _("membership"), _("engine"), _("jaccard")]
         self.stdout.write(table(headers, rows) + "\n")
-        self.stdout.write(
-            _("Ablations (the engine without one of its own parts; not baselines):")
-        )
+        self.stdout.write(_("Ablations (the engine without one of its own parts; not baselines):"))
         engine_row = [
             _("engine"),
             shown(result.recall["engine"]),
