@@ -31,7 +31,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-
 from scipy import sparse
 
 from matchmaking.features import (

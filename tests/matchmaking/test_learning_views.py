@@ -9,8 +9,8 @@ from matchmaking import tasks
 from matchmaking.enums import FitState
 from matchmaking.models import WeightFit, WeightProfile
 from matchmaking.services import fit_weight_profile, request_weight_fit
-from partnerships.models import AuditEntry
 from partnerships.enums import PartnerState
+from partnerships.models import AuditEntry
 from tests.factories import (
     EmergingIndustryFactory,
     ExpressionPartnerFactory,

@@ -12,7 +12,7 @@ seeking_s3 = importlib.import_module("matchmaking.migrations.0009_default_weight
 
 def test_shipped_profiles_after_the_migrations_are_the_enum_defaults():
     shipped = {slug: after for slug, (_before, after) in themes_lead.SHIPPED.items()}
-    assert seeking_s3.BEFORE == shipped["default"]
+    assert shipped["default"] == seeking_s3.BEFORE
     shipped["default"] = seeking_s3.AFTER
     assert shipped == {slug: dict(weights) for slug, weights in DEFAULT_WEIGHT_PROFILES.items()}
 
