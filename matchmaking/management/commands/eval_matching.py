@@ -1,5 +1,6 @@
 """The matchmaking yardstick: planted partnerships, hand-graded cases, real consortia and
-exposure, each against four baselines (see matchmaking.evaluation.run)."""
+exposure, each against five baselines, with the engine's own parts as ablations (see
+matchmaking.evaluation.scorers)."""
 
 import json
 
