@@ -8,6 +8,7 @@ from partnerships.views import (
     directory,
     expressions,
     manage,
+    notifications,
     organisation,
     partnerships,
     review,
@@ -50,6 +51,27 @@ urlpatterns = [
     path("my-account/data/export/", account.MyDataExportView.as_view(), name="my-data-export"),
     path("my-account/consent/", account.EmailConsentView.as_view(), name="email-consent"),
     path("my-account/delete/", account.AccountDeleteView.as_view(), name="account-delete"),
+    path(
+        "my-account/notifications/",
+        notifications.NotificationPreferencesView.as_view(),
+        name="notification-preferences",
+    ),
+    path("notifications/", notifications.NotificationListView.as_view(), name="notification-list"),
+    path(
+        "notifications/<int:pk>/",
+        notifications.NotificationOpenView.as_view(),
+        name="notification-open",
+    ),
+    path(
+        "notifications/read/",
+        notifications.NotificationReadAllView.as_view(),
+        name="notification-read-all",
+    ),
+    path(
+        "digest/unsubscribe/<str:token>/",
+        notifications.DigestUnsubscribeView.as_view(),
+        name="digest-unsubscribe",
+    ),
     path(
         "invitations/<uuid:token>/",
         manage.InvitationAcceptView.as_view(),

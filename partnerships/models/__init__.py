@@ -9,6 +9,7 @@ from .call import (
     ExpressionPartner,
 )
 from .demo import PlantedPartnership
+from .notification import DigestDelivery, Notification, NotificationPreference
 from .organisation import Invitation, Label, Organisation, OrganisationMembership
 from .partnership import (
     PartnershipMember,
@@ -48,6 +49,7 @@ __all__ = [
     "ConsensusScore",
     "Country",
     "Decision",
+    "DigestDelivery",
     "Ecosystem",
     "EmergingIndustry",
     "EvaluationCriterion",
@@ -55,6 +57,8 @@ __all__ = [
     "ExpressionOfInterest",
     "ExpressionPartner",
     "Invitation",
+    "Notification",
+    "NotificationPreference",
     "Label",
     "Organisation",
     "OrganisationMembership",

@@ -25,6 +25,12 @@ from partnerships.services.expression import (
     update_expression,
     withdraw_expression,
 )
+from partnerships.services.notification_centre import (
+    mark_all_read,
+    mark_read,
+    notify,
+    set_notification_preferences,
+)
 from partnerships.services.notifications import absolute, queue_email
 from partnerships.services.organisation import (
     PROFILE_M2M_FIELDS,
@@ -99,7 +105,10 @@ __all__ = [
     "invite_member",
     "invite_partner",
     "log_action",
+    "mark_all_read",
     "mark_for_rescoring",
+    "mark_read",
+    "notify",
     "outcomes_for",
     "propose_decisions",
     "queue_email",
@@ -113,6 +122,7 @@ __all__ = [
     "send_outbox",
     "set_consensus",
     "set_email_consent",
+    "set_notification_preferences",
     "set_same_country_rule",
     "set_stage",
     "stage_deadline",
