@@ -8,6 +8,7 @@ from partnerships.views import (
     directory,
     expressions,
     manage,
+    messages,
     notifications,
     organisation,
     partnerships,
@@ -55,6 +56,28 @@ urlpatterns = [
         "my-account/notifications/",
         notifications.NotificationPreferencesView.as_view(),
         name="notification-preferences",
+    ),
+    path("messages/", messages.ConversationListView.as_view(), name="conversation-list"),
+    path(
+        "messages/<int:pk>/",
+        messages.ConversationDetailView.as_view(),
+        name="conversation-detail",
+    ),
+    path("messages/<int:pk>/block/", messages.BlockView.as_view(), name="conversation-block"),
+    path(
+        "messages/<int:pk>/messages/<int:message_pk>/report/",
+        messages.ReportView.as_view(),
+        name="message-report",
+    ),
+    path(
+        "messages/<int:pk>/messages/<int:message_pk>/attachment/",
+        messages.MessageAttachmentView.as_view(),
+        name="message-attachment",
+    ),
+    path(
+        "organisations/<int:pk>/message/",
+        messages.ConversationStartView.as_view(),
+        name="conversation-start",
     ),
     path("notifications/", notifications.NotificationListView.as_view(), name="notification-list"),
     path(

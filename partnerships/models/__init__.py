@@ -9,6 +9,13 @@ from .call import (
     ExpressionPartner,
 )
 from .demo import PlantedPartnership
+from .messaging import (
+    Conversation,
+    ConversationRead,
+    Message,
+    MessageReport,
+    OrganisationBlock,
+)
 from .notification import DigestDelivery, Notification, NotificationPreference
 from .organisation import Invitation, Label, Organisation, OrganisationMembership
 from .partnership import (
@@ -47,6 +54,8 @@ __all__ = [
     "ConflictDeclaration",
     "ConflictLogEntry",
     "ConsensusScore",
+    "Conversation",
+    "ConversationRead",
     "Country",
     "Decision",
     "DigestDelivery",
@@ -57,10 +66,13 @@ __all__ = [
     "ExpressionOfInterest",
     "ExpressionPartner",
     "Invitation",
+    "Message",
+    "MessageReport",
     "Notification",
     "NotificationPreference",
     "Label",
     "Organisation",
+    "OrganisationBlock",
     "OrganisationMembership",
     "OutboxMessage",
     "PartnershipMember",

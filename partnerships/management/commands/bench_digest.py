@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from partnerships.enums import NotificationDelivery, NotificationKind
+from partnerships.enums import MembershipRole, NotificationDelivery, NotificationKind
 from partnerships.models import (
     Notification,
     NotificationPreference,
@@ -97,7 +97,9 @@ class Command(BaseCommand):
             OrganisationMembership.objects.bulk_create(
                 [
                     OrganisationMembership(
-                        user_id=user_id, organisation_id=organisations[index % len(organisations)]
+                        user_id=user_id,
+                        organisation_id=organisations[index % len(organisations)],
+                        role=MembershipRole.EDITOR,
                     )
                     for index, user_id in enumerate(ids)
                 ],
