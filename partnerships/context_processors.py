@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from partnerships.notification_reads import unread_counts
+from partnerships.queries.notifications import unread_counts
 
 
 def _counts(request):

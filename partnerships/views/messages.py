@@ -11,9 +11,9 @@ from django.views.generic import ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from partnerships import services
-from partnerships.messaging_forms import ConversationStartForm, ReplyForm, ReportForm
-from partnerships.messaging_reads import blocks, conversation_messages, conversations_for_user
+from partnerships.forms.messaging import ConversationStartForm, ReplyForm, ReportForm
 from partnerships.queries import organisations_for_user
+from partnerships.queries.messaging import blocks, conversation_messages, conversations_for_user
 from partnerships.services.messaging import side_of
 from partnerships.uploads.serving import download_name, private_file_response
 from partnerships.views.manage import attach_errors

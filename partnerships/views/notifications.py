@@ -11,9 +11,9 @@ from django.views.generic import ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from partnerships import services
+from partnerships.forms.notifications import NotificationPreferencesForm
 from partnerships.models import NotificationPreference
-from partnerships.notification_forms import NotificationPreferencesForm
-from partnerships.notification_reads import notifications_for_user
+from partnerships.queries.notifications import notifications_for_user
 from partnerships.services.digest import user_for_unsubscribe_token
 
 

@@ -1,7 +1,7 @@
 """Reads of conversations, each scoped to the person reading: a conversation of organisations
 they are not a member of is not in any of these, so its id gives a 404."""
 
-from django.db.models import BooleanField, Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import BooleanField, Case, OuterRef, Q, Subquery, Value, When
 
 from partnerships.models import Conversation, ConversationRead, OrganisationBlock
 
@@ -46,6 +46,3 @@ def blocks(organisation, other):
     blockers = set(rows)
     return organisation.pk in blockers, other.pk in blockers
 
-
-def has_blocked(organisation_ids, other):
-    return Exists(OrganisationBlock.objects.filter(blocker_id__in=organisation_ids, blocked=other))
