@@ -252,3 +252,5 @@ def may_write_to(user, organisation):
 rules.add_perm("partnerships.view_conversation", is_signed_in & is_conversation_participant)
 rules.add_perm("partnerships.start_conversation", is_signed_in & may_write_to)
 rules.add_perm("partnerships.use_messages", is_signed_in)
+# Staff read reported messages in the back office, and only those.
+rules.add_perm("partnerships.view_messagereport", is_commission_staff)

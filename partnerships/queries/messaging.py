@@ -45,4 +45,3 @@ def blocks(organisation, other):
     ).values_list("blocker_id", flat=True)
     blockers = set(rows)
     return organisation.pk in blockers, other.pk in blockers
-

@@ -266,3 +266,24 @@ def erase_messages(user, redact):
     counts["conversations_redacted"] = len(redact.rewrite(Conversation.objects, ["subject"]))
     counts["reports_redacted"] = len(redact.rewrite(MessageReport.objects, ["reason"]))
     return counts
+
+
+@transaction.atomic
+def resolve_reports(reports, *, by):
+    """Staff mark reports as dealt with; each once."""
+    now = timezone.now()
+    pending = list(
+        MessageReport.objects.select_for_update()
+        .filter(pk__in=[report.pk for report in reports], resolved_at__isnull=True)
+        .select_related("message__conversation")
+    )
+    for report in pending:
+        report.resolved_at = now
+        report.save(update_fields=["resolved_at"])
+        log_action(
+            report.message.conversation,
+            "message.report_resolved",
+            actor=by,
+            data={"report": report.pk},
+        )
+    return len(pending)
