@@ -381,6 +381,15 @@ def test_erasure_keeps_records_in_shape_without_the_person(world):
         "outbox_messages": 1,
         "audit_entries": 8,
         "admin_log_entries": 1,
+        # The world's meeting request told the person; nobody wrote to or about them.
+        "notifications": 1,
+        "notifications_redacted": 0,
+        "messages_unsigned": 0,
+        "conversations_unsigned": 0,
+        "reports_unsigned": 0,
+        "messages_redacted": 0,
+        "conversations_redacted": 0,
+        "reports_redacted": 0,
     }
 
 

@@ -9,6 +9,11 @@ from tests.factories import OrganisationFactory, UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def header_text(page, path):
+    # As a screen reader reads it: the count's "unread" is visually hidden.
+    return " ".join(page.locator(f".site-nav a[href='{path}']").text_content().split())
+
+
 def test_writing_reading_and_answering_a_message(page):
     ana, bo = UserFactory(full_name="Ana Novak"), UserFactory(full_name="Bo Berg")
     OrganisationFactory(name="Nordic Cells", owner=ana)
@@ -28,15 +33,15 @@ def test_writing_reading_and_answering_a_message(page):
     page.click("button:has-text('Log out')")
 
     log_in(page, bo.email)
-    messages_link = page.locator(".site-nav a[href='/messages/']")
-    assert messages_link.inner_text() == "Messages 1 unread"
+    assert header_text(page, "/messages/") == "Messages 1 unread"
+    assert header_text(page, "/notifications/") == "Notifications 1 unread"
     page.locator(".site-nav a[href='/notifications/']").click()
     page.get_by_role(
         "link", name="Nordic Cells wrote to Baltic Batteries: “Recycling pilots”"
     ).click()
     page.get_by_role("heading", name="Recycling pilots").wait_for()
     assert "Shall we team up for the recycling call?" in page.locator(".conversation").inner_text()
-    assert page.locator(".site-nav a[href='/messages/']").inner_text() == "Messages"
+    assert header_text(page, "/messages/") == "Messages"
     page.fill("#id_body", "Yes, gladly. Call us on Monday.")
     page.click("button[type=submit]:has-text('Send')")
     page.get_by_text("Your message is sent.").wait_for()
