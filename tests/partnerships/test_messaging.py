@@ -11,7 +11,7 @@ from partnerships.models import (
     Notification,
     OrganisationBlock,
 )
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import MeetingFactory, OrganisationFactory, UserFactory
 from tests.hostile_files import CASES, pdf
 
 pytestmark = pytest.mark.django_db
@@ -304,3 +304,16 @@ def test_export_and_erasure_cover_messages(sides):
     assert bodies[0][0] is None
     assert bodies[1] == (sides["bo"].pk, "Thanks [erased]!")
     assert "Ana Novak" not in bodies[0][1]
+
+
+def test_an_event_meeting_offers_writing_to_the_other_organisation(client):
+    meeting = MeetingFactory(recipient__organisation__name="Baltic Batteries")
+    client.force_login(meeting.requester.user)
+
+    page = client.get(f"/events/{meeting.event_id}/agenda/").content.decode()
+
+    link = (
+        f'<a href="/organisations/{meeting.recipient.organisation_id}/message/'
+        f'?from=/events/{meeting.event_id}/agenda/">Write to Baltic Batteries</a>'
+    )
+    assert link in page
