@@ -2,8 +2,11 @@
 the header, the notification, reads the conversation and answers; A sees the answer."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
+from partnerships import services
 from tests.browser.session import log_in
+from tests.browser.test_accessibility import blocking_findings
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -51,3 +54,27 @@ def test_writing_reading_and_answering_a_message(page):
     page.locator(".site-nav a[href='/messages/']").click()
     page.get_by_role("link", name="Recycling pilots").click()
     assert "Yes, gladly. Call us on Monday." in page.locator(".conversation").inner_text()
+
+
+def test_notification_and_message_pages_have_no_serious_accessibility_finding(page):
+    ana, bo = UserFactory(), UserFactory()
+    nordic = OrganisationFactory(name="Nordic Cells", owner=ana)
+    baltic = OrganisationFactory(name="Baltic Batteries", owner=bo)
+    conversation = services.start_conversation(
+        sender=baltic, recipient=nordic, subject="Pilots", body="Hello", by=bo
+    )
+    axe = Axe()
+    log_in(page, ana.email)
+
+    findings = []
+    for url in (
+        "/notifications/",
+        "/my-account/notifications/",
+        "/messages/",
+        conversation.get_absolute_url(),
+        f"/organisations/{baltic.pk}/message/",
+    ):
+        page.goto(url)
+        findings += blocking_findings(page, axe)
+
+    assert findings == [], "\n".join(findings)

@@ -14,6 +14,7 @@ from partnerships.enums import (
 )
 from partnerships.models import Notification, NotificationPreference
 from partnerships.services.reminders import notify_closing_calls, notify_expiring_labels
+from partnerships.tasks import send_reminders
 from tests.factories import (
     CallFactory,
     EventFactory,
@@ -357,3 +358,23 @@ def test_a_notification_is_shown_even_if_its_details_lost_a_name():
     )
 
     assert notification.text == "Label expiring in 60 days"
+
+
+@pytest.mark.django_db
+def test_the_reminders_task_run_twice_tells_once():
+    manager = UserFactory()
+    call = CallFactory(deadline=timezone.now() + dt.timedelta(days=3))
+    ExpressionFactory(call=call, lead=OrganisationFactory(owner=manager))
+    LabelFactory(
+        organisation=OrganisationFactory(owner=manager),
+        valid_until=timezone.localdate() + dt.timedelta(days=30),
+    )
+
+    first = send_reminders.delay().get()
+    second = send_reminders.delay().get()
+
+    assert (first, second) == ({"calls": 1, "labels": 1}, {"calls": 0, "labels": 0})
+    assert sorted(Notification.objects.values_list("kind", flat=True)) == [
+        NotificationKind.CALL_CLOSING,
+        NotificationKind.LABEL_EXPIRING,
+    ]
