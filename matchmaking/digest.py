@@ -4,6 +4,7 @@ organisations (receiver of `partnerships.signals.digest_sections`)."""
 from collections import defaultdict
 
 from django.db.models import OuterRef, Subquery
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from matchmaking.enums import FeedbackVerdict
@@ -34,32 +35,33 @@ def recommendation_sections(sender, *, user_ids, organisations, since, **kwargs)
     )
     names = dict(Organisation.objects.filter(pk__in=fresh).values_list("pk", "name"))
     partners = defaultdict(list)
-    # A few ranks more than shown, in case the best were dismissed since the run.
-    recommendations = (
+    # Plain values: a chunk reads thousands of rows, and whole organisations cost far more.
+    rows = (
         Recommendation.objects.filter(
             organisation_id__in=fresh,
             run_id=Subquery(current.values("run_id")[:1]),
+            # A few ranks more than shown, in case the best were dismissed since the run.
             rank__lte=PARTNERS_PER_ORGANISATION + 5,
         )
-        .select_related("partner")
         .order_by("organisation_id", "rank")
+        .values_list("organisation_id", "partner_id", "partner__name")
     )
-    for recommendation in recommendations:
-        shown = partners[recommendation.organisation_id]
-        pair = (recommendation.organisation_id, recommendation.partner_id)
-        if pair not in dismissed and len(shown) < PARTNERS_PER_ORGANISATION:
-            shown.append(recommendation.partner)
+    for organisation_id, partner_id, partner_name in rows:
+        shown = partners[organisation_id]
+        judged_irrelevant = (organisation_id, partner_id) in dismissed
+        if not judged_irrelevant and len(shown) < PARTNERS_PER_ORGANISATION:
+            shown.append((partner_id, partner_name))
     result = {}
     for user_id, ids in organisations.items():
         items = tuple(
             DigestItem(
-                text=partner.name,
-                url=absolute(partner.get_absolute_url()),
+                text=partner_name,
+                url=absolute(reverse("partnerships:organisation-detail", args=[partner_id])),
                 detail=_("suggested to %(organisation)s") % {"organisation": names[pk]},
             )
             for pk in sorted(ids)
             if pk in partners
-            for partner in partners[pk]
+            for partner_id, partner_name in partners[pk]
         )
         if items:
             result[user_id] = [
