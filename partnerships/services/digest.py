@@ -212,6 +212,14 @@ def send_weekly_digest(*, now=None):
     week = week_of(timezone.localdate(now))
     sent = 0
     for chunk in _chunks(build_digests(week=week, now=now), CHUNK_SIZE):
+        sent += send_digests(chunk, week=week)
+    return sent
+
+
+def send_digests(chunk, *, week):
+    """Record and queue `chunk` (a list of `Digest`) for `week`, less whoever another run
+    recorded first; returns how many this call sent."""
+    while chunk:
         try:
             with transaction.atomic():
                 DigestDelivery.objects.bulk_create(
@@ -225,8 +233,15 @@ def send_weekly_digest(*, now=None):
                         html=digest.html,
                         headers=unsubscribe_headers(digest.unsubscribe_url),
                     )
+            return len(chunk)
         except IntegrityError:
-            # Another run recorded some of these first; it sends them, this one does not.
-            continue
-        sent += len(chunk)
-    return sent
+            # Another run recorded some of these first and sends them; this one sends the rest.
+            recorded = set(
+                DigestDelivery.objects.filter(
+                    week=week, user_id__in=[digest.user_id for digest in chunk]
+                ).values_list("user_id", flat=True)
+            )
+            if not recorded:
+                raise
+            chunk = [digest for digest in chunk if digest.user_id not in recorded]
+    return 0

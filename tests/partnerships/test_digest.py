@@ -11,6 +11,7 @@ from partnerships.enums import NotificationDelivery, NotificationKind
 from partnerships.models import DigestDelivery, User
 from partnerships.services.digest import (
     build_digests,
+    send_digests,
     send_weekly_digest,
     unsubscribe_token,
     week_of,
@@ -191,3 +192,16 @@ def test_the_digest_is_built_a_chunk_at_a_time(week, django_assert_max_num_queri
         digests = list(build_digests(week=week_of(timezone.localdate()), readers=readers))
 
     assert len(digests) == 5
+
+
+def test_a_run_that_finds_some_readers_already_served_sends_to_the_others(week):
+    served, waiting = reader(email="served@nordic.example"), reader(email="waiting@nordic.example")
+    digests = list(build_digests(week=week_of(timezone.localdate())))
+    # Another run recorded one reader between this run's read and its write.
+    DigestDelivery.objects.create(user=served, week=week_of(timezone.localdate()))
+
+    sent = send_digests(digests, week=week_of(timezone.localdate()))
+
+    assert sent == 1
+    assert [message.to for message in mail.outbox] == [["waiting@nordic.example"]]
+    assert waiting.digest_deliveries.count() == 1
