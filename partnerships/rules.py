@@ -226,3 +226,31 @@ rules.add_perm(
 
 # A person's own account: their data, their consent, their deletion.
 rules.add_perm("partnerships.manage_own_account", is_signed_in)
+
+
+# Messages between organisations. A conversation belongs to both sides: any member of either
+# organisation reads and answers it.
+@rules.predicate
+def is_conversation_participant(user, conversation):
+    if conversation is None or not user.is_authenticated:
+        return False
+    return user.memberships.filter(
+        organisation_id__in=(conversation.starter_id, conversation.recipient_id)
+    ).exists()
+
+
+@rules.predicate
+def may_write_to(user, organisation):
+    """A member of some organisation other than `organisation`, which must be public."""
+    if organisation is None or not user.is_authenticated:
+        return False
+    if organisation.validation_state != ValidationState.VERIFIED:
+        return False
+    return user.memberships.exclude(organisation_id=organisation.pk).exists()
+
+
+rules.add_perm("partnerships.view_conversation", is_signed_in & is_conversation_participant)
+rules.add_perm("partnerships.start_conversation", is_signed_in & may_write_to)
+rules.add_perm("partnerships.use_messages", is_signed_in)
+# Staff read reported messages in the back office, and only those.
+rules.add_perm("partnerships.view_messagereport", is_commission_staff)

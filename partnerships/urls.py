@@ -8,6 +8,8 @@ from partnerships.views import (
     directory,
     expressions,
     manage,
+    messages,
+    notifications,
     organisation,
     partnerships,
     review,
@@ -50,6 +52,49 @@ urlpatterns = [
     path("my-account/data/export/", account.MyDataExportView.as_view(), name="my-data-export"),
     path("my-account/consent/", account.EmailConsentView.as_view(), name="email-consent"),
     path("my-account/delete/", account.AccountDeleteView.as_view(), name="account-delete"),
+    path(
+        "my-account/notifications/",
+        notifications.NotificationPreferencesView.as_view(),
+        name="notification-preferences",
+    ),
+    path("messages/", messages.ConversationListView.as_view(), name="conversation-list"),
+    path(
+        "messages/<int:pk>/",
+        messages.ConversationDetailView.as_view(),
+        name="conversation-detail",
+    ),
+    path("messages/<int:pk>/block/", messages.BlockView.as_view(), name="conversation-block"),
+    path(
+        "messages/<int:pk>/messages/<int:message_pk>/report/",
+        messages.ReportView.as_view(),
+        name="message-report",
+    ),
+    path(
+        "messages/<int:pk>/messages/<int:message_pk>/attachment/",
+        messages.MessageAttachmentView.as_view(),
+        name="message-attachment",
+    ),
+    path(
+        "organisations/<int:pk>/message/",
+        messages.ConversationStartView.as_view(),
+        name="conversation-start",
+    ),
+    path("notifications/", notifications.NotificationListView.as_view(), name="notification-list"),
+    path(
+        "notifications/<int:pk>/",
+        notifications.NotificationOpenView.as_view(),
+        name="notification-open",
+    ),
+    path(
+        "notifications/read/",
+        notifications.NotificationReadAllView.as_view(),
+        name="notification-read-all",
+    ),
+    path(
+        "digest/unsubscribe/<str:token>/",
+        notifications.DigestUnsubscribeView.as_view(),
+        name="digest-unsubscribe",
+    ),
     path(
         "invitations/<uuid:token>/",
         manage.InvitationAcceptView.as_view(),

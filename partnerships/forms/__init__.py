@@ -22,6 +22,8 @@ from partnerships.forms.expressions import (
     PartnerInviteForm,
 )
 from partnerships.forms.hotspots import HotspotFilterForm
+from partnerships.forms.messaging import ConversationStartForm, ReplyForm, ReportForm
+from partnerships.forms.notifications import NotificationPreferencesForm
 from partnerships.forms.organisation import (
     InvitationForm,
     LabelForm,
@@ -53,6 +55,7 @@ __all__ = [
     "CallStageFormSet",
     "ConflictDeclarationForm",
     "ConsensusForm",
+    "ConversationStartForm",
     "CriterionForm",
     "CriterionFormSet",
     "DecisionForm",
@@ -63,9 +66,12 @@ __all__ = [
     "InvitationForm",
     "LabelForm",
     "ManualAssignForm",
+    "NotificationPreferencesForm",
     "OrganisationForm",
     "OwnershipForm",
     "PartnerInviteForm",
+    "ReplyForm",
+    "ReportForm",
     "ReviewForm",
     "ReviewerAddForm",
     "SameCountryRuleForm",

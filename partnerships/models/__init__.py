@@ -9,6 +9,14 @@ from .call import (
     ExpressionPartner,
 )
 from .demo import PlantedPartnership
+from .messaging import (
+    Conversation,
+    ConversationRead,
+    Message,
+    MessageReport,
+    OrganisationBlock,
+)
+from .notification import DigestDelivery, Notification, NotificationPreference
 from .organisation import Invitation, Label, Organisation, OrganisationMembership
 from .partnership import (
     PartnershipMember,
@@ -46,8 +54,11 @@ __all__ = [
     "ConflictDeclaration",
     "ConflictLogEntry",
     "ConsensusScore",
+    "Conversation",
+    "ConversationRead",
     "Country",
     "Decision",
+    "DigestDelivery",
     "Ecosystem",
     "EmergingIndustry",
     "EvaluationCriterion",
@@ -55,8 +66,13 @@ __all__ = [
     "ExpressionOfInterest",
     "ExpressionPartner",
     "Invitation",
+    "Message",
+    "MessageReport",
+    "Notification",
+    "NotificationPreference",
     "Label",
     "Organisation",
+    "OrganisationBlock",
     "OrganisationMembership",
     "OutboxMessage",
     "PartnershipMember",

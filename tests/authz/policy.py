@@ -24,6 +24,7 @@ Every response is also searched for the SECRETS below.
 from dataclasses import dataclass
 
 from tests.authz.world import (
+    CONVERSATION_TEXT,
     DRAFT_CALL_TITLE,
     DRAFT_ORGANISATION_NAME,
     EXPRESSION_TITLE,
@@ -42,6 +43,8 @@ SECRETS = {
     DRAFT_CALL_TITLE: {"reviewer", "staff"},
     MEETING_MESSAGE: {"manager", "staff"},
     REVIEW_COMMENT: {"reviewer", "staff"},
+    # Conversations are the two organisations' own: not even staff read them (reports aside).
+    CONVERSATION_TEXT: {"manager"},
 }
 
 # Routes outside the table, each for a stated reason.
@@ -421,6 +424,109 @@ POLICY = [
     Rule("partnerships:email-consent", None, UPDATE, "POST", (LOGIN, 302, 302, 302, 302, 302)),
     Rule("partnerships:account-delete", None, READ, "GET", (LOGIN, 200, 200, 200, 200, 200)),
     Rule("partnerships:account-delete", None, DELETE, "POST", (LOGIN, 400, 400, 400, 400, 400)),
+    # notifications: each person's own; the digest's unsubscribe link needs no session
+    Rule("partnerships:notification-list", None, LIST, "GET", (LOGIN, 200, 200, 200, 200, 200)),
+    Rule(
+        "partnerships:notification-open",
+        "notification",
+        READ,
+        "GET",
+        (LOGIN, 404, 404, 302, 404, 404),
+    ),
+    Rule(
+        "partnerships:notification-read-all",
+        None,
+        UPDATE,
+        "POST",
+        (LOGIN, 302, 302, 302, 302, 302),
+    ),
+    Rule(
+        "partnerships:notification-preferences",
+        None,
+        READ,
+        "GET",
+        (LOGIN, 200, 200, 200, 200, 200),
+    ),
+    Rule(
+        "partnerships:notification-preferences",
+        None,
+        UPDATE,
+        "POST",
+        (LOGIN, 400, 400, 400, 400, 400),
+    ),
+    Rule(
+        "partnerships:digest-unsubscribe",
+        "digest_token",
+        READ,
+        "GET",
+        (200, 200, 200, 200, 200, 200),
+    ),
+    Rule(
+        "partnerships:digest-unsubscribe",
+        "digest_token",
+        UPDATE,
+        "POST",
+        (200, 200, 200, 200, 200, 200),
+    ),
+    # messages: the two organisations' members only; writing needs an organisation of one's
+    # own and a verified one to write to
+    Rule("partnerships:conversation-list", None, LIST, "GET", (LOGIN, 200, 200, 200, 200, 200)),
+    Rule(
+        "partnerships:conversation-detail",
+        "conversation",
+        READ,
+        "GET",
+        (LOGIN, 404, 404, 200, 404, 404),
+    ),
+    Rule(
+        "partnerships:conversation-detail",
+        "conversation",
+        CREATE,
+        "POST",
+        (LOGIN, 404, 404, 400, 404, 404),
+    ),
+    Rule(
+        "partnerships:conversation-block",
+        "conversation",
+        UPDATE,
+        "POST",
+        (LOGIN, 404, 404, 302, 404, 404),
+    ),
+    Rule(
+        "partnerships:message-report",
+        "conversation_message",
+        CREATE,
+        "POST",
+        (LOGIN, 404, 404, 302, 404, 404),
+    ),
+    Rule(
+        "partnerships:message-attachment",
+        "conversation_message",
+        READ,
+        "GET",
+        (LOGIN, 404, 404, 200, 404, 404),
+    ),
+    Rule(
+        "partnerships:conversation-start",
+        "organisation",
+        READ,
+        "GET",
+        (LOGIN, 403, 200, 403, 403, 403),
+    ),
+    Rule(
+        "partnerships:conversation-start",
+        "organisation",
+        CREATE,
+        "POST",
+        (LOGIN, 403, 400, 403, 403, 403),
+    ),
+    Rule(
+        "partnerships:conversation-start",
+        "draft_organisation",
+        READ,
+        "GET",
+        (LOGIN, 404, 403, 404, 403, 403),
+    ),
     Rule("partnerships:call-create", None, LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
     Rule("partnerships:call-create", None, CREATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
     Rule("partnerships:call-edit", "call", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),

@@ -257,7 +257,7 @@ def test_fit_list_queries_do_not_grow_with_the_fits(client, staff, count):
         response = client.get(LIST_URL)
 
     assert len(response.context["fits"]) == count
-    assert len(queries) == 5
+    assert len(queries) == 6
 
 
 def test_admin_lists_fits_and_refuses_to_add_or_change_them(client):
