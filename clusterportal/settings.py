@@ -330,6 +330,11 @@ CELERY_BEAT_SCHEDULE["partnerships-prune-sign-in-records"] = {
     "task": "partnerships.prune_sign_in_records",
     "schedule": 24 * 60 * 60.0,
 }
+# Hourly, so a search leaves the board within the hour after its last day, whatever the zone.
+CELERY_BEAT_SCHEDULE["partnerships-expire-partner-searches"] = {
+    "task": "partnerships.expire_partner_searches",
+    "schedule": 60 * 60.0,
+}
 # /healthz calls a heartbeat stale after three missed beats, and gives Redis this long to answer.
 HEARTBEAT_STALE_AFTER = int(
     os.environ.get("HEARTBEAT_STALE_AFTER")

@@ -27,3 +27,12 @@ def prune_sign_in_records():
     from partnerships.services.privacy import prune_sign_in_records as prune
 
     return prune()
+
+
+@shared_task(name="partnerships.expire_partner_searches")
+def expire_partner_searches():
+    """Daily: published partner searches past their deadline leave the board."""
+    # Imported here: the services import this module for send_email.
+    from partnerships.services.partner_search import expire_partner_searches as expire
+
+    return expire()

@@ -10,6 +10,12 @@ from .call import (
 )
 from .demo import PlantedPartnership
 from .organisation import Invitation, Label, Organisation, OrganisationMembership
+from .partner_search import (
+    PartnerSearch,
+    PartnerSearchComment,
+    PartnerSearchFollow,
+    PartnerSearchInterest,
+)
 from .partnership import (
     PartnershipMember,
     PartnershipMilestone,
@@ -59,6 +65,10 @@ __all__ = [
     "Organisation",
     "OrganisationMembership",
     "OutboxMessage",
+    "PartnerSearch",
+    "PartnerSearchComment",
+    "PartnerSearchFollow",
+    "PartnerSearchInterest",
     "PartnershipMember",
     "PartnershipMilestone",
     "PartnershipOutcome",
