@@ -82,7 +82,7 @@ def _ensure_future_deadline(deadline):
         )
 
 
-def _index(search):
+def index_partner_search(search):
     """Refresh the stored search vector: the author's name weighs most, then the title."""
     if connection.vendor != "postgresql":
         return
@@ -108,7 +108,7 @@ def _apply(search, fields):
     search.save()
     for name, values in relations.items():
         getattr(search, name).set(values)
-    _index(search)
+    index_partner_search(search)
     return sorted(fields) + sorted(relations)
 
 
