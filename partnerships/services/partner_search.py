@@ -102,6 +102,10 @@ def _apply(search, fields):
     relations = {name: fields.pop(name) for name in SEARCH_M2M_FIELDS if name in fields}
     if "deadline" in fields:
         _ensure_future_deadline(fields["deadline"])
+    for name in ("title", "description"):
+        if isinstance(fields.get(name), str):
+            # Spaces alone are no title: full_clean then says the field is required.
+            fields[name] = fields[name].strip()
     for name, value in fields.items():
         setattr(search, name, value)
     search.full_clean(exclude=["author", *SEARCH_M2M_FIELDS])
