@@ -44,3 +44,15 @@ class PartnerSearchFeed(Feed):
 class PartnerSearchAtomFeed(PartnerSearchFeed):
     feed_type = Atom1Feed
     subtitle = PartnerSearchFeed.description
+
+
+# Plain functions in the URL table, so every route names its view by module and name.
+_rss, _atom = PartnerSearchFeed(), PartnerSearchAtomFeed()
+
+
+def partner_search_rss(request):
+    return _rss(request)
+
+
+def partner_search_atom(request):
+    return _atom(request)

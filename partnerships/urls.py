@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnerships.feeds import PartnerSearchAtomFeed, PartnerSearchFeed
+from partnerships.feeds import partner_search_atom, partner_search_rss
 from partnerships.views import (
     account,
     call_manage,
@@ -210,8 +210,8 @@ urlpatterns = [
         partner_search.MyPartnerSearchesView.as_view(),
         name="partner-search-mine",
     ),
-    path("partner-searches/feed/rss/", PartnerSearchFeed(), name="partner-search-feed-rss"),
-    path("partner-searches/feed/atom/", PartnerSearchAtomFeed(), name="partner-search-feed-atom"),
+    path("partner-searches/feed/rss/", partner_search_rss, name="partner-search-feed-rss"),
+    path("partner-searches/feed/atom/", partner_search_atom, name="partner-search-feed-atom"),
     path(
         "partner-searches/<int:pk>/",
         partner_search.PartnerSearchDetailView.as_view(),

@@ -19,6 +19,8 @@ from tests.factories import (
     LabelFactory,
     MeetingFactory,
     OrganisationFactory,
+    PartnerSearchFactory,
+    PartnerSearchInterestFactory,
     RegistrationFactory,
     ReviewAssignmentFactory,
     SectoralIndustryFactory,
@@ -34,6 +36,7 @@ EXPRESSION_TITLE = "Zanzibar Confidential Consortium"
 DRAFT_CALL_TITLE = "Unannounced Yttrium Call"
 MEETING_MESSAGE = "Our confidential Xylophone battery plan"
 REVIEW_COMMENT = "Reviewer's private Wolfram remark"
+DRAFT_SEARCH_TITLE = "Unposted Vanadium Partner Search"
 
 
 @dataclass
@@ -64,6 +67,8 @@ class World:
     emerging_industry: object
     ecosystem: object
     weight_fit: object = None
+    partner_search: object = None
+    draft_partner_search: object = None
 
 
 def owner_of(organisation, user):
@@ -154,6 +159,13 @@ def build_world():
     weight_fit = WeightFit.objects.create(
         current_weights={}, weights={}, figures={}, cutoff=call.created_at
     )
+    partner_search = PartnerSearchFactory(
+        author=organisation, call=call, title="Authz Published Partner Search"
+    )
+    PartnerSearchInterestFactory(search=partner_search, organisation=ally)
+    draft_partner_search = PartnerSearchFactory(
+        author=organisation, title=DRAFT_SEARCH_TITLE, state="draft", published_at=None
+    )
     return World(
         users=users,
         organisation=organisation,
@@ -181,4 +193,6 @@ def build_world():
         emerging_industry=emerging_industry,
         ecosystem=ecosystem,
         weight_fit=weight_fit,
+        partner_search=partner_search,
+        draft_partner_search=draft_partner_search,
     )
