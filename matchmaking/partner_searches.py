@@ -160,19 +160,19 @@ def searches_for(user, *, limit=FOR_YOU):
         return []
     partners, _eligible = scoring_profiles(organisations=Organisation.objects.filter(pk__in=own))
     sources = _sources(searches)
-    pairs = score_pairs(sources, partners, taxonomy_from_db(), [_weights(s) for s in searches])
+    taxonomy = taxonomy_from_db()
+    pairs = score_pairs(sources, partners, taxonomy, [_weights(s) for s in searches])
     best = {}
     for pair in pairs:
         if pair.search not in best or pair.score > best[pair.search].score:
             best[pair.search] = pair
     chosen = sorted(best.values(), key=lambda pair: (-pair.score, searches[pair.search].pk))[:limit]
-    return _explained(chosen, searches, sources, partners)
+    return _explained(chosen, searches, sources, partners, taxonomy)
 
 
-def _explained(pairs, searches, sources, partners):
+def _explained(pairs, searches, sources, partners, taxonomy):
     if not pairs:
         return []
-    taxonomy = taxonomy_from_db()
     names = vocabulary_names()
     idf = term_idf([profile.text for profile in (*sources, *partners)])
     organisations = Organisation.objects.in_bulk([partners[pair.partner].id for pair in pairs])
