@@ -201,5 +201,7 @@ def interest_reasons(search):
     )
     partners, _eligible = scoring_profiles(organisations=interested)
     sources = _sources([search])
-    pairs = score_pairs(sources, partners, taxonomy_from_db(), [_weights(search)])
-    return {row["organisation"].pk: row for row in _explained(pairs, [search], sources, partners)}
+    taxonomy = taxonomy_from_db()
+    pairs = score_pairs(sources, partners, taxonomy, [_weights(search)])
+    rows = _explained(pairs, [search], sources, partners, taxonomy)
+    return {row["organisation"].pk: row for row in rows}
