@@ -10,11 +10,9 @@ from clusterportal import views
 from events.api import register as register_events_api
 from matchmaking.api import register as register_matchmaking_api
 from partnerships.api import register as register_partnerships_api
-from partnerships.partner_search_api import register as register_partner_search_api
 
 router = DefaultRouter()
 register_partnerships_api(router)
-register_partner_search_api(router)
 register_events_api(router)
 register_matchmaking_api(router)
 

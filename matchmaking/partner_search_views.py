@@ -6,7 +6,7 @@ from django.views import View
 from rules.contrib.views import PermissionRequiredMixin
 
 from matchmaking.partner_searches import interest_reasons, searches_for
-from partnerships.board import interests_of, partner_searches_for_user
+from partnerships.queries import interests_of, partner_searches_for_user
 
 
 class PartnerSearchesForYouView(PermissionRequiredMixin, View):

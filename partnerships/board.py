@@ -1,25 +1,20 @@
-"""Reads behind the partner-search board: what a person may see, text search, facet counts.
+"""Reads behind the partner-search board: text search, facet counts and sorting.
 
 The board lists open searches only (published, deadline not passed), whoever asks; an
-author finds their drafts and closed searches on their own list. A closed or expired search
-stays readable at its address, so links in e-mails and feeds keep working. On PostgreSQL the
+author finds their drafts and closed searches on their own list (see
+partnerships.queries.partner_search for what each person may open). On PostgreSQL the
 text search runs on the stored vector the services keep (accents folded, as in the
 directory); on SQLite it falls back to the folded columns.
 """
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Count, Exists, F, Func, OuterRef, Prefetch, Q, Value
+from django.db.models import Count, F, Func, Q, Value
 from django.utils import timezone
 
 from partnerships.directory import FacetOption
 from partnerships.enums import PartnerSearchState
-from partnerships.models import (
-    OrganisationMembership,
-    PartnerSearch,
-    PartnerSearchComment,
-    PartnerSearchInterest,
-)
+from partnerships.models import PartnerSearch
 from partnerships.textfold import fold_text
 
 SEARCH_CONFIG = "portal_search"
@@ -46,30 +41,6 @@ def open_partner_searches(*, today=None):
     """What the board, its feed and the API list: published and still taking answers."""
     return PartnerSearch.objects.filter(
         state=PartnerSearchState.PUBLISHED, deadline__gte=today or timezone.localdate()
-    )
-
-
-def partner_searches_for_user(user):
-    """Every search `user` may open: published once, their organisations' own, all for staff."""
-    searches = PartnerSearch.objects.all()
-    if user is not None and user.is_authenticated and user.is_active and user.is_staff:
-        return searches
-    public = Q(published_at__isnull=False)
-    if user is None or not user.is_authenticated or not user.is_active:
-        return searches.filter(public)
-    own = OrganisationMembership.objects.filter(organisation=OuterRef("author_id"), user=user)
-    return searches.filter(public | Exists(own))
-
-
-def partner_searches_of_member(user):
-    """The searches of the organisations `user` manages, newest first, drafts included."""
-    if not user.is_authenticated:
-        return PartnerSearch.objects.none()
-    return (
-        PartnerSearch.objects.filter(author__memberships__user=user)
-        .select_related("author", "call")
-        .annotate(interest_count=Count("interests", distinct=True))
-        .order_by("-updated_at", "-id")
     )
 
 
@@ -138,44 +109,3 @@ def facet_options(filters, selected):
         ]
         facets[name] = sorted(options, key=lambda option: option.label)
     return facets
-
-
-def with_detail_relations(searches):
-    return searches.select_related("author__country", "author__region", "call").prefetch_related(
-        *(relation for relation, _value, _label in FACETS.values()),
-        Prefetch(
-            "comments",
-            queryset=PartnerSearchComment.objects.select_related("author").order_by(
-                "created_at", "id"
-            ),
-        ),
-    )
-
-
-def interests_of(search):
-    """The organisations interested in `search`, side by side, with what they bring."""
-    return list(
-        PartnerSearchInterest.objects.filter(search=search)
-        .select_related("organisation__country", "organisation__region", "created_by")
-        .prefetch_related(
-            "value_chain",
-            "organisation__sectoral_industries",
-            "organisation__labels",
-        )
-        .order_by("created_at", "id")
-    )
-
-
-def is_following(search, user):
-    return user.is_authenticated and search.follows.filter(user=user).exists()
-
-
-def interested_organisations_of(user, search):
-    """Which of `user`'s organisations have already answered `search`."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        search.interests.filter(organisation__memberships__user=user).values_list(
-            "organisation_id", flat=True
-        )
-    )

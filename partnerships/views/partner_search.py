@@ -8,16 +8,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 from rules.contrib.views import PermissionRequiredMixin
 
-from partnerships import board, services
+from partnerships import board, queries, services
 from partnerships.enums import PartnerSearchState
 from partnerships.filters import PartnerSearchFilter
-from partnerships.models import PartnerSearch
-from partnerships.partner_search_forms import (
+from partnerships.forms import (
     CloseForm,
     CommentForm,
     InterestForm,
     PartnerSearchForm,
 )
+from partnerships.models import PartnerSearch
 from partnerships.queries import organisations_of_member
 from partnerships.views.manage import attach_errors
 from partnerships.views.session import SignInKeepsTypingMixin, kept_typing
@@ -64,8 +64,8 @@ class PartnerSearchMixin(PermissionRequiredMixin):
 
     def get_search(self):
         if not hasattr(self, "_search"):
-            searches = board.with_detail_relations(
-                board.partner_searches_for_user(self.request.user)
+            searches = queries.with_detail_relations(
+                queries.partner_searches_for_user(self.request.user)
             )
             self._search = get_object_or_404(searches, pk=self.kwargs["pk"])
         return self._search
@@ -85,8 +85,8 @@ def detail_context(request, search, **forms):
         "can_follow": user.has_perm("partnerships.follow_partnersearch", search),
         "can_comment": user.has_perm("partnerships.comment_partnersearch", search),
         "can_see_interests": user.has_perm("partnerships.view_partnersearch_interests", search),
-        "following": board.is_following(search, user),
-        "answered": board.interested_organisations_of(user, search),
+        "following": queries.is_following(search, user),
+        "answered": queries.interested_organisations_of(user, search),
         "comments": search.comments.all(),
         "interest_count": search.interests.count(),
     }
@@ -224,5 +224,5 @@ class MyPartnerSearchesView(PermissionRequiredMixin, View):
         return render(
             request,
             "partnerships/partner_search_mine.html",
-            {"searches": board.partner_searches_of_member(request.user)},
+            {"searches": queries.partner_searches_of_member(request.user)},
         )

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
-from partnerships import board, services
+from partnerships import queries, services
+from partnerships.forms import CommentForm, ConsortiumForm, InterestForm
 from partnerships.models import Organisation
-from partnerships.partner_search_forms import CommentForm, ConsortiumForm, InterestForm
 from partnerships.queries import organisations_of_member
 from partnerships.services.expression import submission_findings
 from partnerships.views.manage import attach_errors
@@ -25,7 +25,7 @@ class InterestView(PartnerSearchMixin, View):
 
     def post(self, request, pk):
         search = self.get_search()
-        answered = board.interested_organisations_of(request.user, search)
+        answered = queries.interested_organisations_of(request.user, search)
         form = InterestForm(
             request.POST,
             organisations=organisations_of_member(request.user).exclude(pk__in=answered),
@@ -100,7 +100,7 @@ class CommentView(PartnerSearchMixin, View):
                 form, status = CommentForm(), 200
         template = "partnerships/includes/_partner_search_comments.html" if request.htmx else DETAIL
         # Comments are read again: the one just posted is among them.
-        search = board.with_detail_relations(board.partner_searches_for_user(request.user)).get(
+        search = queries.with_detail_relations(queries.partner_searches_for_user(request.user)).get(
             pk=search.pk
         )
         return render(
@@ -109,7 +109,7 @@ class CommentView(PartnerSearchMixin, View):
 
 
 def interests_context(search, form=None):
-    interests = board.interests_of(search)
+    interests = queries.interests_of(search)
     interested = Organisation.objects.filter(partner_search_interests__search=search).order_by(
         "name"
     )

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 
+from partnerships.api.common import public_page_url
 from partnerships.board import open_partner_searches, with_board_relations
 from partnerships.filters import PartnerSearchFilter
 from partnerships.models import PartnerSearch
@@ -71,9 +72,7 @@ class PartnerSearchSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, search):
-        request = self.context.get("request")
-        path = search.get_absolute_url()
-        return request.build_absolute_uri(path) if request else path
+        return public_page_url(search, self.context.get("request"))
 
 
 @extend_schema(tags=["partner searches"])
@@ -111,7 +110,3 @@ class PartnerSearchViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
-
-
-def register(router):
-    router.register("partner-searches", PartnerSearchViewSet, basename="partner-search")
