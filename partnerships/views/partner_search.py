@@ -143,7 +143,7 @@ class PartnerSearchCreateView(
                 author=form.cleaned_data["author"], by=request.user, **form.service_fields()
             )
             if "publish" in request.POST:
-                services.publish_partner_search(search, by=request.user)
+                search = services.publish_partner_search(search, by=request.user)
         except ValidationError as error:
             attach_errors(form, error)
             return self.render_form(form, status=400)
@@ -174,7 +174,7 @@ class PartnerSearchEditView(
                 search, by=request.user, **form.service_fields()
             )
             if "publish" in request.POST:
-                services.publish_partner_search(search, by=request.user)
+                search = services.publish_partner_search(search, by=request.user)
         except ValidationError as error:
             attach_errors(form, error)
             return self.render_form(form, search, status=400)
