@@ -85,6 +85,10 @@ def _first_manager():
     return membership.user if membership else None
 
 
+def _managed_ids():
+    return set(OrganisationMembership.objects.values_list("organisation_id", flat=True))
+
+
 def _industry(organisation):
     emerging = list(organisation.emerging_industries.all())
     sectors = list(organisation.sectoral_industries.all())
@@ -113,7 +117,12 @@ def seed_partner_searches(*, count=SEARCHES, today=None):
     countries = {country.code: country for country in Country.objects.all()}
     calls = list(Call.objects.filter(state=CallState.OPEN).order_by("id"))
     # Every third organisation writes, so the ones between can answer.
-    authors = verified[: count * 3 : 3]
+    # The demo logins' organisations come first: the manager's writes the first search and
+    # the others answer it, so signing in shows both sides. Then every third organisation
+    # writes, so the ones between can answer.
+    managed = [o for o in verified if o.pk in _managed_ids()]
+    others = [o for o in verified if o not in managed]
+    authors = (managed[:1] + others[: count * 3 : 3])[:count]
     content_type = ContentType.objects.get_for_model(PartnerSearch)
     now = timezone.now()
     searches, interests, audit = [], 0, []
@@ -149,8 +158,10 @@ def seed_partner_searches(*, count=SEARCHES, today=None):
                 data={"from": PartnerSearchState.DRAFT, "seeded": True},
             )
         )
-        start = verified.index(author) + 1
-        answering = [o for o in verified[start : start + 2 * MAX_INTERESTS] if o not in authors]
+        start = others.index(author) + 1 if author in others else 0
+        answering = [o for o in others[start : start + 2 * MAX_INTERESTS] if o not in authors]
+        if k == 0:
+            answering = managed[1:] + answering
         for n, organisation in enumerate(answering[: 1 + k % MAX_INTERESTS]):
             _other, other_industry = _industry(organisation)
             PartnerSearchInterest.objects.create(
