@@ -48,11 +48,11 @@ from partnerships.services.partner_search import (
     expire_partner_searches,
     express_interest,
     follow_partner_search,
-    form_consortium,
     publish_partner_search,
     unfollow_partner_search,
     update_partner_search,
 )
+from partnerships.services.partner_search_consortium import form_consortium
 from partnerships.services.partnership import (
     add_milestone,
     add_outcome,

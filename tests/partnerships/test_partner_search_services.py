@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -401,3 +402,19 @@ def test_receivers_get_plain_ids_only_after_commit(author, other):
         assert received == []
     finally:
         signals.partner_search_interest.disconnect(dispatch_uid="after-commit-check")
+
+
+def test_expire_command_is_safe_to_repeat(author, capsys):
+    organisation, _manager = author
+    due = PartnerSearchFactory(author=organisation)
+    PartnerSearch.objects.filter(pk=due.pk).update(deadline=in_days(-2))
+
+    call_command("expire_partner_searches")
+    call_command("expire_partner_searches")
+
+    assert capsys.readouterr().out.splitlines() == [
+        "1 partner searches expired.",
+        "0 partner searches expired.",
+    ]
+    due.refresh_from_db()
+    assert due.state == S.EXPIRED
