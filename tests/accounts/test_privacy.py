@@ -374,6 +374,8 @@ def test_erasure_keeps_records_in_shape_without_the_person(world):
         "meetings_cancelled": 1,
         "recommendation_feedback": 1,
         "weight_fits": 0,
+        "partner_search_texts": 0,
+        "partner_search_follows": 0,
         "shared_texts": 2,
         "reviewer_pools": 1,
         "conflict_declarations": 1,
@@ -947,7 +949,7 @@ def test_admin_erasure_erases_each_person_and_reports_an_erased_one(superuser_cl
 
 
 # Session and user, then one query per section of the export (a few sections join two).
-QUERIES_MY_DATA = 28
+QUERIES_MY_DATA = 32
 
 
 @pytest.mark.django_db
