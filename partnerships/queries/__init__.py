@@ -38,6 +38,7 @@ from partnerships.queries.partner_search import (
     is_following,
     partner_searches_for_user,
     partner_searches_of_member,
+    possible_answerers,
     with_detail_relations,
 )
 from partnerships.queries.partnerships import (
@@ -65,6 +66,7 @@ __all__ = [
     "is_following",
     "partner_searches_for_user",
     "partner_searches_of_member",
+    "possible_answerers",
     "with_detail_relations",
     "CALL_LISTING_ORDER",
     "DECLARED_RELATIONS",

@@ -6,7 +6,9 @@ working; a draft is its organisation's own.
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
+from partnerships.enums import ValidationState
 from partnerships.models import (
+    Organisation,
     OrganisationMembership,
     PartnerSearch,
     PartnerSearchComment,
@@ -85,4 +87,17 @@ def interested_organisations_of(user, search):
         search.interests.filter(organisation__memberships__user=user).values_list(
             "organisation_id", flat=True
         )
+    )
+
+
+def possible_answerers(user, search):
+    """The organisations `user` may answer `search` for: verified, theirs, not yet answered."""
+    return (
+        Organisation.objects.filter(
+            memberships__user=user, validation_state=ValidationState.VERIFIED
+        )
+        .exclude(pk=search.author_id)
+        .exclude(partner_search_interests__search=search)
+        .distinct()
+        .order_by("name")
     )

@@ -93,9 +93,8 @@ def detail_context(request, search, **forms):
     if context["can_change"] and search.state != PartnerSearchState.DRAFT:
         context["close_form"] = forms.get("close_form") or CloseForm()
     if context["can_join"]:
-        organisations = organisations_of_member(user).exclude(pk__in=context["answered"])
         context["interest_form"] = forms.get("interest_form") or InterestForm(
-            organisations=organisations
+            organisations=queries.possible_answerers(user, search)
         )
     if context["can_comment"]:
         context["comment_form"] = forms.get("comment_form") or CommentForm()

@@ -12,7 +12,6 @@ from django.views import View
 from partnerships import queries, services
 from partnerships.forms import CommentForm, ConsortiumForm, InterestForm
 from partnerships.models import Organisation
-from partnerships.queries import organisations_of_member
 from partnerships.services.expression import submission_findings
 from partnerships.views.manage import attach_errors
 from partnerships.views.partner_search import PartnerSearchMixin, detail_context
@@ -25,10 +24,8 @@ class InterestView(PartnerSearchMixin, View):
 
     def post(self, request, pk):
         search = self.get_search()
-        answered = queries.interested_organisations_of(request.user, search)
         form = InterestForm(
-            request.POST,
-            organisations=organisations_of_member(request.user).exclude(pk__in=answered),
+            request.POST, organisations=queries.possible_answerers(request.user, search)
         )
         if form.is_valid():
             try:

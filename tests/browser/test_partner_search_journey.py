@@ -5,13 +5,20 @@ a draft expression of interest in one step; B finds the invitation on its dashbo
 import datetime as dt
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core import mail
 from django.utils import timezone
 
 from partnerships.enums import PartnerSearchState, PartnerState
 from partnerships.models import PartnerSearch
 from tests.browser.session import log_in
-from tests.factories import CallFactory, managed_organisation
+from tests.browser.test_accessibility import blocking_findings
+from tests.factories import (
+    CallFactory,
+    PartnerSearchFactory,
+    PartnerSearchInterestFactory,
+    managed_organisation,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -65,3 +72,37 @@ def test_search_interest_and_consortium_in_one_step(page, browser, live_server):
     other.wait_for_selector("text=You have confirmed the partnership.")
     context.close()
     assert expression.partners.get().state == PartnerState.CONFIRMED
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_partner_search_pages_have_no_serious_accessibility_finding(page, width):
+    lead, lead_manager = managed_organisation("Mobility Valley Bavaria", "DE")
+    partner, partner_manager = managed_organisation("Lyon Urban Trucks", "FR")
+    search = PartnerSearchFactory(
+        author=lead, call=CallFactory(title="Going International"), title="Electric trucks"
+    )
+    PartnerSearchInterestFactory(search=search, organisation=partner)
+    PartnerSearchFactory(title="Another search")
+    page.set_viewport_size({"width": width, "height": 900})
+    axe = Axe()
+
+    log_in(page, lead_manager.email)
+    findings = []
+    for path in (
+        "/partner-searches/",
+        "/partner-searches/new/",
+        search.get_absolute_url(),
+        f"/partner-searches/{search.pk}/interests/",
+        "/partner-searches/mine/",
+    ):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        findings += blocking_findings(page, axe)
+        # Nothing wider than the screen: a phone scrolls down, never sideways.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    page.context.clear_cookies()
+    log_in(page, partner_manager.email)
+    page.goto(search.get_absolute_url())
+    findings += blocking_findings(page, axe)
+
+    assert findings == []
