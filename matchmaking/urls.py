@@ -31,6 +31,11 @@ urlpatterns = [
     path("matching/learning/", views.WeightFitListView.as_view(), name="fit-list"),
     path("matching/learning/<int:pk>/", views.WeightFitDetailView.as_view(), name="fit-detail"),
     path(
+        "matching/learning/<int:pk>/result/",
+        views.WeightFitResultView.as_view(),
+        name="fit-result",
+    ),
+    path(
         "partner-searches/for-you/",
         partner_search_views.PartnerSearchesForYouView.as_view(),
         name="partner-searches-for-you",
