@@ -94,7 +94,13 @@ def test_search_profile_adds_what_the_search_seeks_to_its_author():
 def test_score_pairs_keeps_only_relevant_partners(world):
     taxonomy = taxonomy_from_db()
     source = search_profile(
-        OrganisationProfile(id=1, country="DE", region="DE11", sectors=frozenset({"automotive"})),
+        OrganisationProfile(
+            id=1,
+            country="DE",
+            region="DE11",
+            sectors=frozenset({"automotive"}),
+            emerging=frozenset({"mobility"}),
+        ),
         Wants(emerging=frozenset({"mobility"})),
         row_id=-1,
     )
