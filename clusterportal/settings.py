@@ -348,6 +348,13 @@ CELERY_BEAT_SCHEDULE["partnerships-reminders"] = {
 }
 # Messages one person may send in an hour, across all conversations.
 MESSAGES_PER_HOUR = int(os.environ.get("MESSAGES_PER_HOUR", "30"))
+
+
+# Hourly, so a search leaves the board within the hour after its last day, whatever the zone.
+CELERY_BEAT_SCHEDULE["partnerships-expire-partner-searches"] = {
+    "task": "partnerships.expire_partner_searches",
+    "schedule": 60 * 60.0,
+}
 # /healthz calls a heartbeat stale after three missed beats, and gives Redis this long to answer.
 HEARTBEAT_STALE_AFTER = int(
     os.environ.get("HEARTBEAT_STALE_AFTER")

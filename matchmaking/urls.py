@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matchmaking import views
+from matchmaking import partner_search_views, views
 
 app_name = "matchmaking"
 
@@ -34,5 +34,15 @@ urlpatterns = [
         "matching/learning/<int:pk>/result/",
         views.WeightFitResultView.as_view(),
         name="fit-result",
+    ),
+    path(
+        "partner-searches/for-you/",
+        partner_search_views.PartnerSearchesForYouView.as_view(),
+        name="partner-searches-for-you",
+    ),
+    path(
+        "partner-searches/<int:pk>/interest-reasons/",
+        partner_search_views.InterestReasonsView.as_view(),
+        name="partner-search-interest-reasons",
     ),
 ]

@@ -315,3 +315,35 @@ DEFAULT_DELIVERY = {
     NotificationKind.SEARCH_INTEREST: NotificationDelivery.EMAIL,
     NotificationKind.SEARCH_COMMENT: NotificationDelivery.DIGEST,
 }
+
+
+class PartnerSearchState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    FOUND = "found", _("Closed: partners found")
+    ABANDONED = "abandoned", _("Closed: abandoned")
+    EXPIRED = "expired", _("Expired")
+
+
+# A search expires at its deadline; its author may still close it as found or abandoned, or
+# give it a later deadline and publish it again. A draft may be discarded (abandoned).
+PARTNER_SEARCH_TRANSITIONS = {
+    PartnerSearchState.DRAFT: {PartnerSearchState.PUBLISHED, PartnerSearchState.ABANDONED},
+    PartnerSearchState.PUBLISHED: {
+        PartnerSearchState.FOUND,
+        PartnerSearchState.ABANDONED,
+        PartnerSearchState.EXPIRED,
+    },
+    PartnerSearchState.EXPIRED: {
+        PartnerSearchState.PUBLISHED,
+        PartnerSearchState.FOUND,
+        PartnerSearchState.ABANDONED,
+    },
+    PartnerSearchState.FOUND: set(),
+    PartnerSearchState.ABANDONED: set(),
+}
+# The author may change the text while the search is a draft or on the board.
+PARTNER_SEARCH_EDITABLE_STATES = frozenset(
+    {PartnerSearchState.DRAFT, PartnerSearchState.PUBLISHED, PartnerSearchState.EXPIRED}
+)
+PARTNER_SEARCH_CLOSING_STATES = (PartnerSearchState.FOUND, PartnerSearchState.ABANDONED)

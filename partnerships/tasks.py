@@ -58,3 +58,12 @@ def send_reminders():
     from partnerships.services.reminders import notify_closing_calls, notify_expiring_labels
 
     return {"calls": notify_closing_calls(), "labels": notify_expiring_labels()}
+
+
+@shared_task(name="partnerships.expire_partner_searches")
+def expire_partner_searches():
+    """Hourly: published partner searches past their deadline leave the board."""
+    # Imported here: the services import this module for send_email.
+    from partnerships.services.partner_search import expire_partner_searches as expire
+
+    return expire()

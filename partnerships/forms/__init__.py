@@ -32,6 +32,13 @@ from partnerships.forms.organisation import (
     SignupForm,
     ValidationDecisionForm,
 )
+from partnerships.forms.partner_search import (
+    CloseForm,
+    CommentForm,
+    ConsortiumForm,
+    InterestForm,
+    PartnerSearchForm,
+)
 from partnerships.forms.review import (
     AutoAssignForm,
     ConflictDeclarationForm,
@@ -45,6 +52,11 @@ from partnerships.forms.review import (
 )
 
 __all__ = [
+    "CloseForm",
+    "CommentForm",
+    "ConsortiumForm",
+    "InterestForm",
+    "PartnerSearchForm",
     "AccountDeleteForm",
     "AttachmentForm",
     "AutoAssignForm",

@@ -18,6 +18,12 @@ from .messaging import (
 )
 from .notification import DigestDelivery, Notification, NotificationPreference
 from .organisation import Invitation, Label, Organisation, OrganisationMembership
+from .partner_search import (
+    PartnerSearch,
+    PartnerSearchComment,
+    PartnerSearchFollow,
+    PartnerSearchInterest,
+)
 from .partnership import (
     PartnershipMember,
     PartnershipMilestone,
@@ -75,6 +81,10 @@ __all__ = [
     "OrganisationBlock",
     "OrganisationMembership",
     "OutboxMessage",
+    "PartnerSearch",
+    "PartnerSearchComment",
+    "PartnerSearchFollow",
+    "PartnerSearchInterest",
     "PartnershipMember",
     "PartnershipMilestone",
     "PartnershipOutcome",

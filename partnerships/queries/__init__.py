@@ -38,6 +38,15 @@ from partnerships.queries.organisations import (
     with_listing_relations,
     with_profile_relations,
 )
+from partnerships.queries.partner_search import (
+    interested_organisations_of,
+    interests_of,
+    is_following,
+    partner_searches_for_user,
+    partner_searches_of_member,
+    possible_answerers,
+    with_detail_relations,
+)
 from partnerships.queries.partnerships import (
     confirmed_consortium_pairs,
     partnerships_for_user,
@@ -58,6 +67,13 @@ from partnerships.queries.review import (
 )
 
 __all__ = [
+    "interested_organisations_of",
+    "interests_of",
+    "is_following",
+    "partner_searches_for_user",
+    "partner_searches_of_member",
+    "possible_answerers",
+    "with_detail_relations",
     "CALL_LISTING_ORDER",
     "DECLARED_RELATIONS",
     "NAME_NOISE",

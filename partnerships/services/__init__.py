@@ -55,6 +55,18 @@ from partnerships.services.organisation import (
     transfer_ownership,
     update_organisation,
 )
+from partnerships.services.partner_search import (
+    close_partner_search,
+    comment_on_partner_search,
+    create_partner_search,
+    expire_partner_searches,
+    express_interest,
+    follow_partner_search,
+    publish_partner_search,
+    unfollow_partner_search,
+    update_partner_search,
+)
+from partnerships.services.partner_search_consortium import form_consortium
 from partnerships.services.partnership import (
     add_milestone,
     add_outcome,
@@ -84,6 +96,16 @@ from partnerships.services.review import (
 )
 
 __all__ = [
+    "close_partner_search",
+    "comment_on_partner_search",
+    "create_partner_search",
+    "expire_partner_searches",
+    "express_interest",
+    "follow_partner_search",
+    "form_consortium",
+    "publish_partner_search",
+    "unfollow_partner_search",
+    "update_partner_search",
     "AlreadyStarted",
     "EXPRESSION_FIELDS",
     "PROFILE_M2M_FIELDS",

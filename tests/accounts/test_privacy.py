@@ -374,6 +374,8 @@ def test_erasure_keeps_records_in_shape_without_the_person(world):
         "meetings_cancelled": 1,
         "recommendation_feedback": 1,
         "weight_fits": 0,
+        "partner_search_texts": 0,
+        "partner_search_follows": 0,
         "shared_texts": 2,
         "reviewer_pools": 1,
         "conflict_declarations": 1,
@@ -957,7 +959,7 @@ def test_admin_erasure_erases_each_person_and_reports_an_erased_one(superuser_cl
 
 # Session and user, then one query per section of the export (a few sections join two), and
 # the header's unread counts.
-QUERIES_MY_DATA = 33
+QUERIES_MY_DATA = 37
 
 
 @pytest.mark.django_db

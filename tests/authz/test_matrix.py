@@ -29,6 +29,8 @@ def target_kwargs(world, target):
         None: {},
         "organisation": {"pk": world.organisation.pk},
         "weight_fit": {"pk": world.weight_fit.pk},
+        "partner_search": {"pk": world.partner_search.pk},
+        "draft_partner_search": {"pk": world.draft_partner_search.pk},
         "draft_organisation": {"pk": world.draft_organisation.pk},
         "label": {"pk": world.label.pk},
         "logo": {"name": PurePath(world.organisation.logo.name).name},

@@ -26,6 +26,8 @@ from tests.factories import (
     LabelFactory,
     MeetingFactory,
     OrganisationFactory,
+    PartnerSearchFactory,
+    PartnerSearchInterestFactory,
     RegistrationFactory,
     ReviewAssignmentFactory,
     SectoralIndustryFactory,
@@ -42,6 +44,7 @@ DRAFT_CALL_TITLE = "Unannounced Yttrium Call"
 MEETING_MESSAGE = "Our confidential Xylophone battery plan"
 REVIEW_COMMENT = "Reviewer's private Wolfram remark"
 CONVERSATION_TEXT = "Private Quokka pricing between two clusters"
+DRAFT_SEARCH_TITLE = "Unposted Vanadium Partner Search"
 
 
 @dataclass
@@ -75,6 +78,8 @@ class World:
     conversation: object = None
     conversation_message: object = None
     notification: object = None
+    partner_search: object = None
+    draft_partner_search: object = None
 
 
 def owner_of(organisation, user):
@@ -176,6 +181,13 @@ def build_world():
     conversation_message = conversation.messages.get()
     conversation_message.attachment.save("offer.pdf", ContentFile(pdf()))
     notification = Notification.objects.get(recipient=manager, kind=NotificationKind.MESSAGE)
+    partner_search = PartnerSearchFactory(
+        author=organisation, call=call, title="Authz Published Partner Search"
+    )
+    PartnerSearchInterestFactory(search=partner_search, organisation=ally)
+    draft_partner_search = PartnerSearchFactory(
+        author=organisation, title=DRAFT_SEARCH_TITLE, state="draft", published_at=None
+    )
     return World(
         conversation=conversation,
         conversation_message=conversation_message,
@@ -206,4 +218,6 @@ def build_world():
         emerging_industry=emerging_industry,
         ecosystem=ecosystem,
         weight_fit=weight_fit,
+        partner_search=partner_search,
+        draft_partner_search=draft_partner_search,
     )
