@@ -48,14 +48,6 @@ def _manager_ids(organisation_id):
     )
 
 
-def _manager_emails(organisation_id):
-    return list(
-        OrganisationMembership.objects.filter(organisation_id=organisation_id).values_list(
-            "user__email", flat=True
-        )
-    )
-
-
 def _require_manager(organisation, user):
     if not OrganisationMembership.objects.filter(organisation=organisation, user=user).exists():
         raise ValidationError(
@@ -271,7 +263,7 @@ def _ensure_open(search):
 
 @transaction.atomic
 def express_interest(search, *, organisation, brings, by, value_chain=()):
-    """`organisation` would like to join; the author's managers are told at once."""
+    """`organisation` would like to join; the author's managers get a notification."""
     search = _locked(search)
     _ensure_open(search)
     _require_manager(organisation, by)
@@ -307,17 +299,6 @@ def express_interest(search, *, organisation, brings, by, value_chain=()):
             organisation_id=organisation.pk,
             recipient_ids=recipients,
         )
-    )
-    queue_email(
-        subject=_("ClusterPortal: %(name)s is interested in “%(title)s”")
-        % {"name": organisation.name, "title": search.title},
-        template="partnerships/email/partner_search_interest.txt",
-        context={
-            "search": search,
-            "interest": interest,
-            "url": absolute(search.get_absolute_url()),
-        },
-        recipients=_manager_emails(search.author_id),
     )
     return interest
 
@@ -360,15 +341,4 @@ def comment_on_partner_search(search, *, body, by):
             recipient_ids=recipients,
         )
     )
-    if recipients:
-        queue_email(
-            subject=_("ClusterPortal: a new comment on “%(title)s”") % {"title": search.title},
-            template="partnerships/email/partner_search_comment.txt",
-            context={
-                "search": search,
-                "comment": comment,
-                "url": absolute(search.get_absolute_url()),
-            },
-            recipients=_emails_of(recipients),
-        )
     return comment
