@@ -8,6 +8,12 @@ class EventType(models.TextChoices):
     ONLINE = "online", _("Online matchmaking")
 
 
+class EventFormat(models.TextChoices):
+    ON_SITE = "on_site", _("On site")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid: on site and online")
+
+
 class WhoMayMeet(models.TextChoices):
     ANYONE = "anyone", _("Any two participants")
     OTHER_ORGANISATIONS = "other_organisations", _("Only participants of different organisations")

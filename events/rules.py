@@ -8,7 +8,18 @@ from partnerships.rules import is_commission_staff, is_organisation_member, is_s
 
 @rules.predicate
 def is_event_organiser(user, event):
-    return event is not None and user.is_authenticated and event.organiser_id == user.pk
+    """The organiser who created the event, or a co-organiser appointed to it."""
+    if event is None or not user.is_authenticated:
+        return False
+    return event.organiser_id == user.pk or event.organisers.filter(user=user).exists()
+
+
+@rules.predicate
+def organises_events(user):
+    """Organisers of any event may set up another one without staff."""
+    if not user.is_authenticated:
+        return False
+    return user.organised_events.exists() or user.event_organiser_roles.exists()
 
 
 @rules.predicate
@@ -35,6 +46,8 @@ can_manage_event = is_event_organiser | is_commission_staff
 can_view_participants = is_approved_participant | can_manage_event
 
 rules.add_perm("events.view_event", rules.always_allow)
+rules.add_perm("events.organise_events", organises_events | is_commission_staff)
+rules.add_perm("events.add_event", organises_events | is_commission_staff)
 rules.add_perm("events.register_event", is_signed_in)
 rules.add_perm("events.manage_event", can_manage_event)
 rules.add_perm("events.view_participants", can_view_participants)

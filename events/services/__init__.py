@@ -10,11 +10,31 @@ from events.services.booking import (
 )
 from events.services.follow_up import rate_meeting, report_outcome
 from events.services.meetings import answer_meeting, cancel_meeting, request_meeting
+from events.services.organising import (
+    add_organiser,
+    answer_meeting_for,
+    check_windows,
+    create_event,
+    mark_no_show,
+    remove_organiser,
+    request_meeting_for,
+    send_mailing,
+    update_event,
+)
 from events.services.registrations import decide_registration, register, set_preference
 
 __all__ = [
     "TABLE_ATTEMPTS",
     "BookingConflict",
+    "add_organiser",
+    "answer_meeting_for",
+    "check_windows",
+    "create_event",
+    "mark_no_show",
+    "remove_organiser",
+    "request_meeting_for",
+    "send_mailing",
+    "update_event",
     "answer_meeting",
     "book_slot",
     "cancel_meeting",

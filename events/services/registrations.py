@@ -69,20 +69,32 @@ def register(event, *, user, organisation, introduction="", items=()):
     return registration
 
 
-def decide_registration(registration, *, approve, by):
-    """The organiser approves or rejects a pending registration; the participant is told."""
+def decide_registration(registration, *, approve, by, reason=""):
+    """The organiser approves or rejects a pending registration; the participant is told,
+    with the organiser's reason when there is one."""
     to = RegistrationState.APPROVED if approve else RegistrationState.REJECTED
+    reason = reason.strip()
     ensure_transition(
         REGISTRATION_TRANSITIONS, current=registration.state, to=to, choices=RegistrationState
     )
     with transaction.atomic():
         registration.state = to
         registration.decided_at = timezone.now()
-        registration.save(update_fields=["state", "decided_at"])
+        registration.decision_reason = reason
+        registration.save(update_fields=["state", "decided_at", "decision_reason"])
         log_action(registration, "registration_decided", actor=by, data={"state": to})
         notify(
             subject=_("Your registration for %(event)s") % {"event": registration.event.title},
-            text=_("Your registration is now: %(state)s.") % {"state": RegistrationState(to).label},
+            text=" ".join(
+                filter(
+                    None,
+                    [
+                        _("Your registration is now: %(state)s.")
+                        % {"state": RegistrationState(to).label},
+                        reason,
+                    ],
+                )
+            ),
             url=registration.event.get_absolute_url(),
             recipients=[registration.user.email],
         )

@@ -1,6 +1,7 @@
 """The events app's pages, one module per audience and job."""
 
 from events.views.agenda import AgendaFeedView, AgendaPrintView, AgendaView, MyEventsView
+from events.views.dashboard import DashboardView, MeetingNoShowView
 from events.views.listing import (
     EVENTS_PER_PAGE,
     EventCalendarView,
@@ -29,8 +30,36 @@ from events.views.participation import (
     RegistrationDecisionView,
     SuggestionsView,
 )
+from events.views.workspace import (
+    EventCreateView,
+    EventEditView,
+    EventOrganiserRemoveView,
+    EventOrganisersView,
+    WorkspaceView,
+)
+from events.views.workspace_participants import (
+    ActForAnswerView,
+    ActForView,
+    MailingView,
+    ParticipantsExportView,
+    WorkspaceDecisionView,
+    WorkspaceParticipantsView,
+)
 
 __all__ = [
+    "ActForAnswerView",
+    "ActForView",
+    "DashboardView",
+    "EventCreateView",
+    "EventEditView",
+    "EventOrganiserRemoveView",
+    "EventOrganisersView",
+    "MailingView",
+    "MeetingNoShowView",
+    "ParticipantsExportView",
+    "WorkspaceDecisionView",
+    "WorkspaceParticipantsView",
+    "WorkspaceView",
     "AgendaFeedView",
     "AgendaPrintView",
     "AgendaView",

@@ -1,3 +1,4 @@
+import datetime as dt
 import zoneinfo
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from events.enums import (
     MEETING_OPEN_STATES,
     CooperationDirection,
     CooperationKind,
+    EventFormat,
     EventType,
     MeetingOutcome,
     MeetingState,
@@ -20,7 +22,23 @@ from events.enums import (
     RegistrationState,
     WhoMayMeet,
 )
+from events.models.organising import EventMailing, EventOrganiser
 from partnerships.models import Country, EmergingIndustry, Organisation, SectoralIndustry
+
+__all__ = [
+    "CooperationItem",
+    "Event",
+    "EventMailing",
+    "EventOrganiser",
+    "Meeting",
+    "MeetingPreference",
+    "MeetingRating",
+    "MeetingSeat",
+    "MeetingWindow",
+    "Registration",
+    "Slot",
+    "TIME_ZONE_CHOICES",
+]
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones() if "/" in name)
 
@@ -44,6 +62,12 @@ class Event(models.Model):
         blank=True,
         related_name="events",
         verbose_name=_("country"),
+    )
+    format = models.CharField(
+        _("on site or online"),
+        max_length=10,
+        choices=EventFormat.choices,
+        default=EventFormat.ON_SITE,
     )
     online_url = models.URLField(_("online link"), blank=True)
     organiser = models.ForeignKey(
@@ -78,7 +102,7 @@ class Event(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(240)],
     )
     tables = models.PositiveSmallIntegerField(
-        _("number of tables"), default=20, validators=[MinValueValidator(1)]
+        _("number of tables or rooms"), default=20, validators=[MinValueValidator(1)]
     )
     requests_need_acceptance = models.BooleanField(
         _("meeting requests need acceptance"), default=True
@@ -116,6 +140,15 @@ class Event(models.Model):
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def days(self):
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + dt.timedelta(days=n) for n in range(count)]
+
+    @property
+    def is_online(self):
+        return self.format in (EventFormat.ONLINE, EventFormat.HYBRID)
 
     @property
     def is_past(self):
@@ -192,6 +225,7 @@ class Registration(models.Model):
     introduction = models.TextField(_("what you come for"), blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason given"), blank=True)
 
     class Meta:
         verbose_name = _("registration")
@@ -256,6 +290,8 @@ class Meeting(models.Model):
         _("outcome"), max_length=20, choices=MeetingOutcome.choices, default=MeetingOutcome.NONE
     )
     outcome_at = models.DateTimeField(_("outcome reported"), null=True, blank=True)
+    # Marked by the organiser on the day: the slot came but one side did not.
+    no_show = models.BooleanField(_("no-show"), default=False)
 
     class Meta:
         verbose_name = _("meeting")
