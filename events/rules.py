@@ -51,6 +51,9 @@ rules.add_perm("events.add_event", organises_events | is_commission_staff)
 rules.add_perm("events.register_event", is_signed_in)
 rules.add_perm("events.manage_event", can_manage_event)
 rules.add_perm("events.view_participants", can_view_participants)
+# Acting in a participant's name shows their private requests: the event's own organisers
+# only, not every member of staff.
+rules.add_perm("events.act_for_participant", is_event_organiser)
 rules.add_perm("events.request_meeting", is_approved_participant)
 rules.add_perm("events.answer_meeting", is_meeting_recipient)
 rules.add_perm("events.book_meeting", is_meeting_party | is_commission_staff)

@@ -51,6 +51,7 @@ class WorkspaceParticipantsView(OrganiserMixin, View):
             "participants": participants,
             "query": request.GET.urlencode(),
             "decision_form": DecisionForm(),
+            "can_act_for": request.user.has_perm("events.act_for_participant", self.event),
         }
         return render(request, self.template_name, context)
 
@@ -148,6 +149,7 @@ class MailingView(OrganiserMixin, View):
 class ActForView(OrganiserMixin, View):
     """What a participant who asked the organisers for help needs done in their name."""
 
+    permission_required = "events.act_for_participant"
     template_name = "events/act_for.html"
 
     def render_page(self, registration, form, status=200):
@@ -192,6 +194,8 @@ class ActForView(OrganiserMixin, View):
 
 
 class ActForAnswerView(OrganiserMixin, View):
+    permission_required = "events.act_for_participant"
+
     def post(self, request, pk, registration, meeting):
         registration = self.registration()
         meeting = get_object_or_404(registration.meetings_received, pk=meeting)

@@ -299,6 +299,47 @@ POLICY = [
     Rule("events:event-register", "event", READ, "GET", (LOGIN, 200, 200, 200, 200, 200)),
     Rule("events:event-register", "event", CREATE, "POST", (LOGIN, 400, 400, 400, 400, 400)),
     Rule("events:schedule-run", "event", CREATE, "POST", (LOGIN, 403, 403, 403, 302, 302)),
+    # the organisers' workspace: staff and the event's organisers; acting in a participant's
+    # name only for the event's own organisers (the reviewer is staff, not an organiser).
+    Rule("events:workspace", None, LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:event-create", None, READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:event-create", None, CREATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    Rule("events:event-edit", "event", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:event-edit", "event", UPDATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    Rule("events:event-organisers", "event", LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:event-organisers", "event", CREATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    Rule(
+        "events:event-organiser-remove",
+        "organiser_role",
+        DELETE,
+        "POST",
+        (LOGIN, 403, 403, 403, 302, 302),
+    ),
+    Rule("events:workspace-participants", "event", LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:participants-csv", "event", LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:participants-xlsx", "event", LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule(
+        "events:workspace-decide",
+        "ally_registration",
+        UPDATE,
+        "POST",
+        (LOGIN, 403, 403, 403, 302, 302),
+    ),
+    Rule("events:act-for", "ally_registration", READ, "GET", (LOGIN, 403, 403, 403, 403, 200)),
+    Rule("events:act-for", "ally_registration", CREATE, "POST", (LOGIN, 403, 403, 403, 403, 400)),
+    Rule(
+        "events:act-for-answer",
+        "incoming_request",
+        UPDATE,
+        "POST",
+        (LOGIN, 403, 403, 403, 403, 302),
+    ),
+    Rule("events:mailing", "event", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:mailing", "event", CREATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    Rule("events:dashboard", "event", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule(
+        "events:meeting-no-show", "event_meeting", UPDATE, "POST", (LOGIN, 403, 403, 403, 302, 302)
+    ),
     Rule(
         "events:meeting-request", "ally_registration", READ, "GET", (LOGIN, 403, 403, 200, 403, 403)
     ),

@@ -45,6 +45,13 @@ def target_kwargs(world, target):
         "ally_registration": {"pk": world.event.pk, "registration": world.ally_registration.pk},
         "pending_registration": {"pk": world.pending_registration.pk},
         "meeting": {"pk": world.meeting.pk},
+        "organiser_role": {"pk": world.event.pk, "role": world.organiser_role.pk},
+        "event_meeting": {"pk": world.event.pk, "meeting": world.meeting.pk},
+        "incoming_request": {
+            "pk": world.event.pk,
+            "registration": world.ally_registration.pk,
+            "meeting": world.meeting.pk,
+        },
         "country": {"pk": world.organisation.country_id},
         "region": {"pk": world.organisation.region_id},
         "recommendations": {"organisation_pk": world.organisation.pk},

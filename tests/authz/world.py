@@ -64,6 +64,7 @@ class World:
     emerging_industry: object
     ecosystem: object
     weight_fit: object = None
+    organiser_role: object = None
 
 
 def owner_of(organisation, user):
@@ -127,6 +128,7 @@ def build_world():
         organisation=draft_organisation,
         state=RegistrationState.PENDING,
     )
+    organiser_role = event.organisers.create(user=ally_manager, appointed_by=users["staff"])
     meeting = MeetingFactory(
         event=event,
         requester=manager_registration,
@@ -181,4 +183,5 @@ def build_world():
         emerging_industry=emerging_industry,
         ecosystem=ecosystem,
         weight_fit=weight_fit,
+        organiser_role=organiser_role,
     )
