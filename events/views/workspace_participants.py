@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -139,7 +140,11 @@ class MailingView(OrganiserMixin, View):
             else:
                 messages.success(
                     request,
-                    _("The message is on its way to %(count)s participants.")
+                    ngettext(
+                        "The message is on its way to %(count)s participant.",
+                        "The message is on its way to %(count)s participants.",
+                        mailing.recipient_count,
+                    )
                     % {"count": mailing.recipient_count},
                 )
                 return redirect("events:mailing", pk=self.event.pk)
