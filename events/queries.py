@@ -118,8 +118,9 @@ def free_slots(meeting):
     """Slots of the meeting's event where neither party is busy and a table is free."""
     parties = (meeting.requester_id, meeting.recipient_id)
     return (
-        Slot.objects.filter(event=meeting.event_id)
+        Slot.objects.filter(event=meeting.event_id, starts_at__gt=timezone.now())
         .exclude(seats__participant_id__in=parties)
+        .exclude(unavailable_participants__in=parties)
         .annotate(booked=Count("meetings", distinct=True))
         .filter(booked__lt=meeting.event.tables)
         .order_by("starts_at")

@@ -11,7 +11,13 @@ def is_event_organiser(user, event):
     """The organiser who created the event, or a co-organiser appointed to it."""
     if event is None or not user.is_authenticated:
         return False
-    return event.organiser_id == user.pk or event.organisers.filter(user=user).exists()
+    if event.organiser_id == user.pk:
+        return True
+    # A page asks several times per request (its permission, then which links to show):
+    # the co-organisers are read once per event object.
+    if not hasattr(event, "_co_organiser_ids"):
+        event._co_organiser_ids = set(event.organisers.values_list("user_id", flat=True))
+    return user.pk in event._co_organiser_ids
 
 
 @rules.predicate

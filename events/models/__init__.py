@@ -226,6 +226,17 @@ class Registration(models.Model):
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(_("reason given"), blank=True)
+    # Slots the participant marked as busy; everybody is free in every slot until they say.
+    unavailable_slots = models.ManyToManyField(
+        "events.Slot",
+        blank=True,
+        related_name="unavailable_participants",
+        verbose_name=_("not available in"),
+    )
+    # The secret in the address of the agenda feed a calendar app subscribes to.
+    calendar_token = models.CharField(
+        _("calendar feed key"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("registration")

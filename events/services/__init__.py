@@ -21,7 +21,14 @@ from events.services.organising import (
     send_mailing,
     update_event,
 )
-from events.services.registrations import decide_registration, register, set_preference
+from events.services.registrations import (
+    decide_registration,
+    register,
+    renew_calendar_token,
+    revoke_calendar_token,
+    set_availability,
+    set_preference,
+)
 
 __all__ = [
     "TABLE_ATTEMPTS",
@@ -43,8 +50,11 @@ __all__ = [
     "move_meeting",
     "rate_meeting",
     "register",
+    "renew_calendar_token",
+    "revoke_calendar_token",
     "report_outcome",
     "request_meeting",
     "run_scheduler",
+    "set_availability",
     "set_preference",
 ]

@@ -6,11 +6,12 @@ from collections import Counter
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import scheduling
 from events.enums import MeetingState, Preference
-from events.models import Event, Meeting, MeetingPreference, MeetingSeat, Slot
+from events.models import Event, Meeting, MeetingPreference, MeetingSeat, Registration, Slot
 from events.services.notices import notify
 from partnerships.integrity import constraint_name
 from partnerships.services import log_action
@@ -96,6 +97,21 @@ def book_slot(meeting, *, slot, by):
     raise BookingConflict(_("Every table is taken in this slot."), code="tables_full")
 
 
+def check_slot_open(meeting, slot, *, now=None):
+    """Refuse a slot that is over or in which one of the two people said they are busy."""
+    if slot.starts_at <= (now or timezone.now()):
+        raise ValidationError(_("This slot has already begun; choose a later one."), code="past")
+    busy = slot.unavailable_participants.filter(
+        pk__in=(meeting.requester_id, meeting.recipient_id)
+    ).select_related("user")
+    names = sorted(str(registration.user) for registration in busy)
+    if names:
+        raise BookingConflict(
+            _("Not available at this time: %(names)s.") % {"names": ", ".join(names)},
+            code="unavailable",
+        )
+
+
 def _book_once(meeting_pk, *, slot, by):
     with transaction.atomic():
         meeting = locked_meeting(meeting_pk)
@@ -103,6 +119,7 @@ def _book_once(meeting_pk, *, slot, by):
             raise ValidationError(
                 _("Only an accepted meeting can be booked into a slot."), code="not_accepted"
             )
+        check_slot_open(meeting, slot)
         parties = (meeting.requester_id, meeting.recipient_id)
         busy = MeetingSeat.objects.filter(slot=slot, participant_id__in=parties).exclude(
             meeting=meeting
@@ -175,6 +192,7 @@ def _move_once(meeting_pk, *, slot, table, by):
             )
         if meeting.slot_id == slot.pk and meeting.table == table:
             return meeting
+        check_slot_open(meeting, slot)
         parties = (meeting.requester_id, meeting.recipient_id)
         if (
             MeetingSeat.objects.filter(slot=slot, participant_id__in=parties)
@@ -236,8 +254,18 @@ def run_scheduler(event, *, by, time_budget=scheduling.DEFAULT_TIME_BUDGET):
             (p.registration_id, p.target_id): p.level
             for p in MeetingPreference.objects.filter(registration__event=event)
         }
+        slots = list(event.slots.order_by("starts_at").values_list("pk", flat=True))
+        busy = {}
+        for registration_id, slot_id in Registration.unavailable_slots.through.objects.filter(
+            slot__event=event
+        ).values_list("registration_id", "slot_id"):
+            busy.setdefault(registration_id, set()).add(slot_id)
         instance = scheduling.Instance(
-            slots=list(event.slots.order_by("starts_at").values_list("pk", flat=True)),
+            slots=slots,
+            availability={
+                person: [slot for slot in slots if slot not in taken]
+                for person, taken in busy.items()
+            },
             tables=event.tables,
             meetings=[
                 scheduling.Meeting(

@@ -119,6 +119,11 @@ def update_event(event, *, by, fields, windows, sectors=(), emerging=()):
     return event
 
 
+def forget_organisers(event):
+    """Drop the co-organisers the permission check read on this event object."""
+    event.__dict__.pop("_co_organiser_ids", None)
+
+
 def add_organiser(event, *, email, by):
     """Appoint the person with this address as a co-organiser of `event`."""
     user = get_user_model().objects.filter(email__iexact=email.strip(), is_active=True).first()
@@ -130,6 +135,7 @@ def add_organiser(event, *, email, by):
         raise ValidationError(_("This person already organises the event."), code="duplicate")
     with transaction.atomic():
         role = EventOrganiser.objects.create(event=event, user=user, appointed_by=by)
+        forget_organisers(event)
         log_action(event, "organiser_added", actor=by, data={"user": user.pk})
         notify(
             subject=_("You now organise %(event)s") % {"event": event.title},
@@ -145,6 +151,7 @@ def remove_organiser(role, *, by):
     with transaction.atomic():
         log_action(role.event, "organiser_removed", actor=by, data={"user": role.user_id})
         role.delete()
+        forget_organisers(role.event)
 
 
 def send_mailing(event, *, registrations, subject, body, audience, by):
