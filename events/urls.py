@@ -80,6 +80,13 @@ urlpatterns = [
     path("events/<int:pk>/schedule/", views.ScheduleRunView.as_view(), name="schedule-run"),
     path("events/<int:pk>/agenda/", views.AgendaView.as_view(), name="agenda"),
     path("events/<int:pk>/agenda.ics", views.AgendaFeedView.as_view(), name="agenda-ics"),
+    path("events/<int:pk>/availability/", views.AvailabilityView.as_view(), name="availability"),
+    path(
+        "events/<int:pk>/agenda/feed-key/",
+        views.CalendarFeedKeyView.as_view(),
+        name="agenda-feed-key",
+    ),
+    path("events/agenda/<str:token>.ics", views.agenda_subscription, name="agenda-subscription"),
     path("events/<int:pk>/agenda/print/", views.AgendaPrintView.as_view(), name="agenda-print"),
     path("events/<int:pk>/suggestions/", views.SuggestionsView.as_view(), name="suggestions"),
     path("events/<int:pk>/statistics/", views.EventStatisticsView.as_view(), name="statistics"),

@@ -15,6 +15,8 @@ from events.forms.base import (
 )
 from events.forms.organising import (
     ActForRequestForm,
+    AvailabilityForm,
+    CalendarFeedForm,
     DecisionForm,
     EventForm,
     MailingForm,
@@ -26,6 +28,8 @@ from events.forms.organising import (
 
 __all__ = [
     "ActForRequestForm",
+    "AvailabilityForm",
+    "CalendarFeedForm",
     "BookingForm",
     "DecisionForm",
     "EventFilterForm",

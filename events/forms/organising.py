@@ -224,3 +224,19 @@ class NoShowForm(forms.Form):
     no_show = forms.TypedChoiceField(
         choices=[("1", _("No-show")), ("0", _("Held"))], coerce=lambda value: value == "1"
     )
+
+
+class AvailabilityForm(forms.Form):
+    available = forms.ModelMultipleChoiceField(
+        label=_("Free in these slots"), queryset=None, required=False
+    )
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["available"].queryset = event.slots.all()
+
+
+class CalendarFeedForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("renew", _("New address")), ("revoke", _("Stop the feed"))]
+    )

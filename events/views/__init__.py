@@ -1,6 +1,7 @@
 """The events app's pages, one module per audience and job."""
 
 from events.views.agenda import AgendaFeedView, AgendaPrintView, AgendaView, MyEventsView
+from events.views.availability import AvailabilityView, CalendarFeedKeyView, agenda_subscription
 from events.views.dashboard import DashboardView, MeetingNoShowView
 from events.views.listing import (
     EVENTS_PER_PAGE,
@@ -47,6 +48,9 @@ from events.views.workspace_participants import (
 )
 
 __all__ = [
+    "AvailabilityView",
+    "CalendarFeedKeyView",
+    "agenda_subscription",
     "ActForAnswerView",
     "ActForView",
     "DashboardView",

@@ -296,6 +296,13 @@ POLICY = [
     Rule("events:participant-list", "event", LIST, "GET", (LOGIN, 403, 403, 200, 200, 200)),
     Rule("events:agenda", "event", READ, "GET", (LOGIN, 404, 200, 200, 404, 404)),
     Rule("events:agenda-ics", "event", READ, "GET", (LOGIN, 404, 200, 200, 404, 404)),
+    Rule("events:availability", "event", READ, "GET", (LOGIN, 404, 200, 200, 404, 404)),
+    Rule("events:availability", "event", UPDATE, "POST", (LOGIN, 404, 302, 302, 404, 404)),
+    Rule("events:agenda-feed-key", "event", UPDATE, "POST", (LOGIN, 404, 302, 302, 404, 404)),
+    # The secret address is the key: whoever holds it reads that one agenda, signed in or not.
+    Rule(
+        "events:agenda-subscription", "calendar_feed", READ, "GET", (200, 200, 200, 200, 200, 200)
+    ),
     Rule("events:event-register", "event", READ, "GET", (LOGIN, 200, 200, 200, 200, 200)),
     Rule("events:event-register", "event", CREATE, "POST", (LOGIN, 400, 400, 400, 400, 400)),
     Rule("events:schedule-run", "event", CREATE, "POST", (LOGIN, 403, 403, 403, 302, 302)),

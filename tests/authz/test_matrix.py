@@ -45,6 +45,7 @@ def target_kwargs(world, target):
         "ally_registration": {"pk": world.event.pk, "registration": world.ally_registration.pk},
         "pending_registration": {"pk": world.pending_registration.pk},
         "meeting": {"pk": world.meeting.pk},
+        "calendar_feed": {"token": world.manager_registration.calendar_token},
         "organiser_role": {"pk": world.event.pk, "role": world.organiser_role.pk},
         "event_meeting": {"pk": world.event.pk, "meeting": world.meeting.pk},
         "incoming_request": {

@@ -120,7 +120,9 @@ def build_world():
     attachment.file.save("plan.pdf", ContentFile(pdf()))
 
     event = EventFactory(title="Authz Brokerage Event", organiser=users["staff"])
-    manager_registration = RegistrationFactory(event=event, user=manager, organisation=organisation)
+    manager_registration = RegistrationFactory(
+        event=event, user=manager, organisation=organisation, calendar_token="authz-feed-key"
+    )
     ally_registration = RegistrationFactory(event=event, user=ally_manager, organisation=ally)
     pending_registration = RegistrationFactory(
         event=event,
