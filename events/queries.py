@@ -106,12 +106,22 @@ def my_upcoming_participation(user, *, today=None):
 
 
 def agenda(user, event):
-    """The user's meetings at `event`, booked ones first in time order."""
-    return meetings_for_user(user).filter(event=event).order_by("slot__starts_at", "created_at")
+    """The user's meetings at `event`, booked ones first in time order, with the times
+    proposed for each request."""
+    return (
+        meetings_for_user(user)
+        .filter(event=event)
+        .prefetch_related(Prefetch("proposed_slots", queryset=Slot.objects.select_related("event")))
+        .order_by("slot__starts_at", "created_at")
+    )
 
 
 def booked_meetings(user, event):
-    return agenda(user, event).filter(state=MeetingState.ACCEPTED, slot__isnull=False)
+    return (
+        meetings_for_user(user)
+        .filter(event=event, state=MeetingState.ACCEPTED, slot__isnull=False)
+        .order_by("slot__starts_at", "created_at")
+    )
 
 
 def free_slots(meeting):
@@ -123,6 +133,17 @@ def free_slots(meeting):
         .exclude(unavailable_participants__in=parties)
         .annotate(booked=Count("meetings", distinct=True))
         .filter(booked__lt=meeting.event.tables)
+        .order_by("starts_at")
+    )
+
+
+def proposable_slots(event, parties, *, now=None):
+    """Slots of `event` still to come in which none of `parties` is busy or booked."""
+    return (
+        Slot.objects.filter(event=event, starts_at__gt=now or timezone.now())
+        .exclude(seats__participant_id__in=parties)
+        .exclude(unavailable_participants__in=parties)
+        .select_related("event")
         .order_by("starts_at")
     )
 

@@ -44,7 +44,14 @@ def is_meeting_party(user, meeting):
 
 @rules.predicate
 def is_meeting_recipient(user, meeting):
-    return meeting is not None and user.is_authenticated and meeting.recipient.user_id == user.pk
+    """The person whose answer the request waits for: the one asked, or after they proposed
+    other times, the one who asked."""
+    if meeting is None or not user.is_authenticated:
+        return False
+    answerer = (
+        meeting.requester if meeting.answerer_id == meeting.requester_id else meeting.recipient
+    )
+    return answerer.user_id == user.pk
 
 
 can_manage_event = is_event_organiser | is_commission_staff

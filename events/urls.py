@@ -102,6 +102,11 @@ urlpatterns = [
     path(
         "events/meetings/<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="meeting-cancel"
     ),
+    path(
+        "events/meetings/<int:pk>/propose/",
+        views.MeetingProposeView.as_view(),
+        name="meeting-propose",
+    ),
     path("events/meetings/<int:pk>/book/", views.MeetingBookView.as_view(), name="meeting-book"),
     path("events/meetings/<int:pk>/move/", views.MeetingMoveView.as_view(), name="meeting-move"),
     path(

@@ -11,6 +11,7 @@ from events.forms.base import (
     MeetingRequestForm,
     ParticipantFilterForm,
     PreferenceForm,
+    ProposeTimesForm,
     RegistrationForm,
 )
 from events.forms.organising import (
@@ -45,6 +46,7 @@ __all__ = [
     "OrganiserForm",
     "ParticipantFilterForm",
     "PreferenceForm",
+    "ProposeTimesForm",
     "RegistrationForm",
     "WorkspaceFilterForm",
     "window_formset",

@@ -141,10 +141,32 @@ class ParticipantFilterForm(SingleLineFieldsMixin, forms.Form):
         return registrations
 
 
+class SlotChoiceField(forms.ModelMultipleChoiceField):
+    """Slots as their local day and time, in the event's time zone."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, slot):
+        return str(slot)
+
+
 class MeetingRequestForm(SingleLineFieldsMixin, forms.Form):
     message = forms.CharField(
         label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
+    slots = SlotChoiceField(
+        label=_("Times you propose"),
+        queryset=None,
+        required=False,
+        help_text=_("Tick none for any time: the other person then picks."),
+    )
+
+    def __init__(self, *args, slots=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if slots is None:
+            del self.fields["slots"]
+        else:
+            self.fields["slots"].queryset = slots
 
 
 class MeetingAnswerForm(SingleLineFieldsMixin, forms.Form):
@@ -152,6 +174,22 @@ class MeetingAnswerForm(SingleLineFieldsMixin, forms.Form):
         label=_("Answer"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
     )
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)
+    slot = forms.ModelChoiceField(label=_("At"), queryset=None, required=False)
+
+    def __init__(self, *args, slots=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if slots is None:
+            del self.fields["slot"]
+        else:
+            self.fields["slot"].queryset = slots
+
+
+class ProposeTimesForm(forms.Form):
+    slots = SlotChoiceField(label=_("Times you propose instead"), queryset=None)
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slots"].queryset = slots
 
 
 class MeetingCancelForm(SingleLineFieldsMixin, forms.Form):

@@ -303,6 +303,19 @@ class Meeting(models.Model):
     outcome_at = models.DateTimeField(_("outcome reported"), null=True, blank=True)
     # Marked by the organiser on the day: the slot came but one side did not.
     no_show = models.BooleanField(_("no-show"), default=False)
+    # Times the asking side proposed (none: any time); whoever answers picks one of them.
+    proposed_slots = models.ManyToManyField(
+        Slot, blank=True, related_name="proposals", verbose_name=_("proposed times")
+    )
+    # After a counter-proposal the answer is the asker's to give; until then the recipient's.
+    awaiting = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("waiting for"),
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -334,6 +347,10 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.requester.user} – {self.recipient.user}"
+
+    @property
+    def answerer_id(self):
+        return self.awaiting_id or self.recipient_id
 
     def other_party(self, registration):
         return self.recipient if registration.pk == self.requester_id else self.requester

@@ -9,7 +9,13 @@ from events.services.booking import (
     run_scheduler,
 )
 from events.services.follow_up import rate_meeting, report_outcome
-from events.services.meetings import answer_meeting, cancel_meeting, request_meeting
+from events.services.meetings import (
+    answer_meeting,
+    cancel_meeting,
+    check_proposals,
+    propose_times,
+    request_meeting,
+)
 from events.services.organising import (
     add_organiser,
     answer_meeting_for,
@@ -45,9 +51,11 @@ __all__ = [
     "answer_meeting",
     "book_slot",
     "cancel_meeting",
+    "check_proposals",
     "decide_registration",
     "generate_slots",
     "move_meeting",
+    "propose_times",
     "rate_meeting",
     "register",
     "renew_calendar_token",

@@ -112,6 +112,31 @@ def check_slot_open(meeting, slot, *, now=None):
         )
 
 
+def seat_in_free_table(meeting, *, slot):
+    """Seat a locked meeting at the first free table of `slot`, or a readable refusal.
+
+    The checks read what is committed; two bookings passing them at once meet the unique
+    seats and tables, and the caller turns that IntegrityError into a refusal or a retry.
+    """
+    check_slot_open(meeting, slot)
+    parties = (meeting.requester_id, meeting.recipient_id)
+    busy = MeetingSeat.objects.filter(slot=slot, participant_id__in=parties).exclude(
+        meeting=meeting
+    )
+    if busy.exists():
+        raise BookingConflict(
+            _("You or your partner already have another meeting in this slot."),
+            code="person_busy",
+        )
+    taken = set(
+        Meeting.objects.filter(slot=slot).exclude(pk=meeting.pk).values_list("table", flat=True)
+    )
+    free = [n for n in range(1, meeting.event.tables + 1) if n not in taken]
+    if not free:
+        raise BookingConflict(_("Every table is taken in this slot."), code="tables_full")
+    _seat(meeting, slot=slot, table=free[0])
+
+
 def _book_once(meeting_pk, *, slot, by):
     with transaction.atomic():
         meeting = locked_meeting(meeting_pk)
@@ -119,24 +144,8 @@ def _book_once(meeting_pk, *, slot, by):
             raise ValidationError(
                 _("Only an accepted meeting can be booked into a slot."), code="not_accepted"
             )
-        check_slot_open(meeting, slot)
-        parties = (meeting.requester_id, meeting.recipient_id)
-        busy = MeetingSeat.objects.filter(slot=slot, participant_id__in=parties).exclude(
-            meeting=meeting
-        )
-        if busy.exists():
-            raise BookingConflict(
-                _("You or your partner already have another meeting in this slot."),
-                code="person_busy",
-            )
-        taken = set(
-            Meeting.objects.filter(slot=slot).exclude(pk=meeting.pk).values_list("table", flat=True)
-        )
-        free = [n for n in range(1, meeting.event.tables + 1) if n not in taken]
-        if not free:
-            raise BookingConflict(_("Every table is taken in this slot."), code="tables_full")
         moved = meeting.slot_id is not None
-        _seat(meeting, slot=slot, table=free[0])
+        seat_in_free_table(meeting, slot=slot)
         log_action(
             meeting,
             "meeting_moved" if moved else "meeting_booked",

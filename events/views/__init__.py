@@ -16,6 +16,7 @@ from events.views.meetings import (
     MeetingBookView,
     MeetingCancelView,
     MeetingFollowUpView,
+    MeetingProposeView,
 )
 from events.views.organiser import (
     EventMeetingsView,
@@ -79,6 +80,7 @@ __all__ = [
     "MeetingCancelView",
     "MeetingFollowUpView",
     "MeetingMoveView",
+    "MeetingProposeView",
     "MeetingRequestView",
     "ParticipantListView",
     "PreferenceView",

@@ -25,7 +25,7 @@ class AgendaView(LoginRequiredMixin, EventMixin, TemplateView):
         meetings = list(agenda(self.request.user, self.event))
         for meeting in meetings:
             meeting.other = meeting.other_party(own)
-            meeting.incoming = meeting.recipient_id == own.pk
+            meeting.incoming = meeting.answerer_id == own.pk
             meeting.held = meeting.was_held()
         feed_url = None
         if own.calendar_token:

@@ -369,6 +369,9 @@ POLICY = [
     ),
     Rule("events:meeting-answer", "meeting", UPDATE, "POST", (404, 404, 404, 302, 404, 404)),
     Rule("events:meeting-cancel", "meeting", UPDATE, "POST", (404, 404, 404, 302, 404, 404)),
+    # Other times are proposed by the person asked (the ally): the manager asked, so 403.
+    Rule("events:meeting-propose", "meeting", READ, "GET", (404, 404, 404, 403, 404, 404)),
+    Rule("events:meeting-propose", "meeting", UPDATE, "POST", (404, 404, 404, 403, 404, 404)),
     Rule("events:meeting-book", "meeting", READ, "GET", (404, 404, 404, 200, 404, 404)),
     Rule("events:meeting-book", "meeting", UPDATE, "POST", (404, 404, 404, 400, 404, 404)),
     # API
