@@ -330,6 +330,11 @@ CELERY_BEAT_SCHEDULE["partnerships-prune-sign-in-records"] = {
     "task": "partnerships.prune_sign_in_records",
     "schedule": 24 * 60 * 60.0,
 }
+# Meeting requests that wait too long: reminders the day before, then they expire.
+CELERY_BEAT_SCHEDULE["events-sweep-meeting-requests"] = {
+    "task": "events.sweep_meeting_requests",
+    "schedule": float(os.environ.get("MEETING_REQUEST_SWEEP_INTERVAL", "900")),
+}
 # /healthz calls a heartbeat stale after three missed beats, and gives Redis this long to answer.
 HEARTBEAT_STALE_AFTER = int(
     os.environ.get("HEARTBEAT_STALE_AFTER")

@@ -57,6 +57,7 @@ class MeetingState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired without an answer")
 
 
 MEETING_TRANSITIONS = {
@@ -64,10 +65,12 @@ MEETING_TRANSITIONS = {
         MeetingState.ACCEPTED,
         MeetingState.DECLINED,
         MeetingState.CANCELLED,
+        MeetingState.EXPIRED,
     },
     MeetingState.ACCEPTED: {MeetingState.CANCELLED},
     MeetingState.DECLINED: set(),
     MeetingState.CANCELLED: set(),
+    MeetingState.EXPIRED: set(),
 }
 
 # A pair has at most one meeting in these states; after a decline or cancel they may ask again.

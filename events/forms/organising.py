@@ -70,6 +70,7 @@ class EventForm(SingleLineFieldsMixin, forms.ModelForm):
                 "tables",
                 "requests_need_acceptance",
                 "request_quota",
+                "request_expiry_days",
                 "who_may_meet",
             ),
         ),

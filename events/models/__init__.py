@@ -116,6 +116,13 @@ class Event(models.Model):
         blank=True,
         help_text=_("Leave empty for no limit."),
     )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        _("days a meeting request waits for its answer"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("The person asked is reminded the day before. Leave empty: requests wait."),
+    )
     who_may_meet = models.CharField(
         _("who may meet whom"), max_length=30, choices=WhoMayMeet.choices, default=WhoMayMeet.ANYONE
     )
@@ -303,6 +310,8 @@ class Meeting(models.Model):
     outcome_at = models.DateTimeField(_("outcome reported"), null=True, blank=True)
     # Marked by the organiser on the day: the slot came but one side did not.
     no_show = models.BooleanField(_("no-show"), default=False)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
     # Times the asking side proposed (none: any time); whoever answers picks one of them.
     proposed_slots = models.ManyToManyField(
         Slot, blank=True, related_name="proposals", verbose_name=_("proposed times")

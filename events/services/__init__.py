@@ -8,6 +8,7 @@ from events.services.booking import (
     move_meeting,
     run_scheduler,
 )
+from events.services.expiry import expire_requests, remind_expiring_requests
 from events.services.follow_up import rate_meeting, report_outcome
 from events.services.meetings import (
     answer_meeting,
@@ -53,11 +54,13 @@ __all__ = [
     "cancel_meeting",
     "check_proposals",
     "decide_registration",
+    "expire_requests",
     "generate_slots",
     "move_meeting",
     "propose_times",
     "rate_meeting",
     "register",
+    "remind_expiring_requests",
     "renew_calendar_token",
     "revoke_calendar_token",
     "report_outcome",

@@ -1,5 +1,7 @@
 """Meeting requests: asking, answering and calling a meeting off."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -47,6 +49,13 @@ def _check_may_meet(event, requester, recipient):
         raise ValidationError(
             _("At this event you can only meet people from other countries."), code="rule"
         )
+
+
+def request_deadline(event, *, now=None):
+    """When a request made now expires unanswered, or None when the event lets it wait."""
+    if not event.request_expiry_days:
+        return None
+    return (now or timezone.now()) + dt.timedelta(days=event.request_expiry_days)
 
 
 def check_proposals(event, slots, parties, *, now=None):
@@ -101,7 +110,7 @@ def request_meeting(event, *, by, recipient, message, slots=()):
             raise duplicate
         sent = (
             Meeting.objects.filter(requester=requester)
-            .exclude(state=MeetingState.CANCELLED)
+            .exclude(state__in=[MeetingState.CANCELLED, MeetingState.EXPIRED])
             .count()
         )
         if event.request_quota is not None and sent >= event.request_quota:
@@ -119,6 +128,7 @@ def request_meeting(event, *, by, recipient, message, slots=()):
                 message=message.strip(),
                 state=MeetingState.ACCEPTED if accepted else MeetingState.REQUESTED,
                 responded_at=timezone.now() if accepted else None,
+                expires_at=None if accepted else request_deadline(event),
             )
         meeting.proposed_slots.set(slots)
         log_action(meeting, "meeting_requested", actor=by, data={"proposed": len(slots)})
@@ -224,7 +234,10 @@ def propose_times(meeting, *, slots, by):
         other = meeting.other_party(answerer)
         meeting.proposed_slots.set(slots)
         meeting.awaiting = other
-        meeting.save(update_fields=["awaiting"])
+        # The asker gets as long to pick a time as the person asked had.
+        meeting.expires_at = request_deadline(meeting.event)
+        meeting.reminded_at = None
+        meeting.save(update_fields=["awaiting", "expires_at", "reminded_at"])
         log_action(meeting, "meeting_times_proposed", actor=by, data={"proposed": len(slots)})
         notify(
             subject=_("Other times for your meeting at %(event)s") % {"event": meeting.event.title},

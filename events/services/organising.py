@@ -35,6 +35,7 @@ EVENT_FIELDS = (
     "tables",
     "requests_need_acceptance",
     "request_quota",
+    "request_expiry_days",
     "who_may_meet",
 )
 
