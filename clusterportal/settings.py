@@ -330,6 +330,9 @@ CELERY_BEAT_SCHEDULE["partnerships-prune-sign-in-records"] = {
     "task": "partnerships.prune_sign_in_records",
     "schedule": 24 * 60 * 60.0,
 }
+# Online meetings at events: the address of a video room, with {room} replaced by a name no one
+# can guess, e.g. a self-hosted Jitsi "https://meet.example.org/{room}". Empty: no links.
+MEETING_ROOM_URL_TEMPLATE = os.environ.get("MEETING_ROOM_URL_TEMPLATE", "")
 # Meeting requests that wait too long: reminders the day before, then they expire.
 CELERY_BEAT_SCHEDULE["events-sweep-meeting-requests"] = {
     "task": "events.sweep_meeting_requests",

@@ -83,6 +83,11 @@ class Preference(models.TextChoices):
     NO_THANKS = "no_thanks", _("No thanks")
 
 
+class MeetingKind(models.TextChoices):
+    TABLE = "table", _("Face to face at a table")
+    ONLINE = "online", _("Online, by video link")
+
+
 class MeetingOutcome(models.TextChoices):
     NONE = "none", _("No follow-up yet")
     NEGOTIATION = "negotiation", _("Negotiation started")

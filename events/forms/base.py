@@ -7,7 +7,9 @@ from events.enums import (
     OUTCOME_TRANSITIONS,
     CooperationDirection,
     CooperationKind,
+    EventFormat,
     EventType,
+    MeetingKind,
     MeetingOutcome,
     Preference,
 )
@@ -161,12 +163,19 @@ class MeetingRequestForm(SingleLineFieldsMixin, forms.Form):
         help_text=_("Tick none for any time: the other person then picks."),
     )
 
-    def __init__(self, *args, slots=None, **kwargs):
+    kind = forms.ChoiceField(
+        label=_("Meeting type"), choices=MeetingKind.choices, initial=MeetingKind.TABLE
+    )
+
+    def __init__(self, *args, slots=None, event=None, **kwargs):
         super().__init__(*args, **kwargs)
         if slots is None:
             del self.fields["slots"]
         else:
             self.fields["slots"].queryset = slots
+        # Only a hybrid event lets the two sides choose; otherwise the event decides.
+        if event is None or event.format != EventFormat.HYBRID:
+            del self.fields["kind"]
 
 
 class MeetingAnswerForm(SingleLineFieldsMixin, forms.Form):

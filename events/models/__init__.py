@@ -1,4 +1,5 @@
 import datetime as dt
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from events.enums import (
     CooperationKind,
     EventFormat,
     EventType,
+    MeetingKind,
     MeetingOutcome,
     MeetingState,
     Preference,
@@ -39,6 +41,11 @@ __all__ = [
     "Slot",
     "TIME_ZONE_CHOICES",
 ]
+
+
+def new_room_key():
+    return secrets.token_hex(16)
+
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones() if "/" in name)
 
@@ -298,6 +305,11 @@ class Meeting(models.Model):
         _("state"), max_length=20, choices=MeetingState.choices, default=MeetingState.REQUESTED
     )
     reason = models.TextField(_("reason"), blank=True)
+    kind = models.CharField(
+        _("meeting type"), max_length=10, choices=MeetingKind.choices, default=MeetingKind.TABLE
+    )
+    # Part of the video room's name, so that nobody guesses their way into a meeting.
+    room_key = models.CharField(max_length=32, default=new_room_key, editable=False)
     slot = models.ForeignKey(
         Slot, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
     )
@@ -347,9 +359,11 @@ class Meeting(models.Model):
                 condition=Q(state__in=MEETING_OPEN_STATES),
                 name="meeting_one_open_per_pair",
             ),
+            # A booked meeting has a table, unless it is held online.
             models.CheckConstraint(
                 condition=Q(slot__isnull=True, table__isnull=True)
-                | Q(slot__isnull=False, table__isnull=False),
+                | Q(slot__isnull=False, table__isnull=False)
+                | Q(slot__isnull=False, table__isnull=True, kind=MeetingKind.ONLINE),
                 name="meeting_slot_and_table_together",
             ),
         ]
@@ -360,6 +374,18 @@ class Meeting(models.Model):
     @property
     def answerer_id(self):
         return self.awaiting_id or self.recipient_id
+
+    @property
+    def video_url(self):
+        """The meeting's video room, from the portal's room-address template; None when the
+        meeting is at a table or no template is set."""
+        template = settings.MEETING_ROOM_URL_TEMPLATE
+        if self.kind != MeetingKind.ONLINE or not template:
+            return None
+        # Replaced, not formatted: any other brace in the template stays as it is.
+        return template.replace(
+            "{room}", f"clusterportal-{self.event_id}-{self.pk}-{self.room_key}"
+        )
 
     def other_party(self, registration):
         return self.recipient if registration.pk == self.requester_id else self.requester

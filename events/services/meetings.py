@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.enums import MEETING_OPEN_STATES, MEETING_TRANSITIONS, MeetingState, WhoMayMeet
+from events.enums import (
+    MEETING_OPEN_STATES,
+    MEETING_TRANSITIONS,
+    EventFormat,
+    MeetingKind,
+    MeetingState,
+    WhoMayMeet,
+)
 from events.models import Meeting, Registration, Slot
 from events.services.booking import (
     TABLE_ATTEMPTS,
@@ -81,9 +88,21 @@ def check_proposals(event, slots, parties, *, now=None):
         )
 
 
-def request_meeting(event, *, by, recipient, message, slots=()):
+def meeting_kind_for(event, kind):
+    """The meeting type a request gets: what the asker chose, if the event offers it."""
+    if kind is None:
+        return MeetingKind.ONLINE if event.format == EventFormat.ONLINE else MeetingKind.TABLE
+    if kind == MeetingKind.ONLINE and not event.is_online:
+        raise ValidationError(_("This event has no online meetings."), code="kind")
+    if kind == MeetingKind.TABLE and event.format == EventFormat.ONLINE:
+        raise ValidationError(_("This event takes place online only."), code="kind")
+    return kind
+
+
+def request_meeting(event, *, by, recipient, message, slots=(), kind=None):
     """Ask another participant for a meeting at one of `slots`, or at any time when there are
-    none; accepted at once when the event needs no answer."""
+    none, at a table or online; accepted at once when the event needs no answer."""
+    kind = meeting_kind_for(event, kind)
     requester = (
         Registration.objects.select_related("organisation").filter(event=event, user=by).first()
     )
@@ -126,6 +145,7 @@ def request_meeting(event, *, by, recipient, message, slots=()):
                 requester=requester,
                 recipient=recipient,
                 message=message.strip(),
+                kind=kind,
                 state=MeetingState.ACCEPTED if accepted else MeetingState.REQUESTED,
                 responded_at=timezone.now() if accepted else None,
                 expires_at=None if accepted else request_deadline(event),

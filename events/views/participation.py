@@ -111,11 +111,13 @@ class MeetingRequestView(ParticipantActionMixin, View):
         return proposable_slots(self.event, parties)
 
     def get(self, request, pk, registration):
-        return self.render_page(MeetingRequestForm(slots=self.slots()))
+        return self.render_page(MeetingRequestForm(slots=self.slots(), event=self.event))
 
     def post(self, request, pk, registration):
         # Any slot of the event is accepted here: the service says why a taken one is refused.
-        form = MeetingRequestForm(request.POST, slots=self.event.slots.select_related("event"))
+        form = MeetingRequestForm(
+            request.POST, slots=self.event.slots.select_related("event"), event=self.event
+        )
         if form.is_valid():
             try:
                 services.request_meeting(
@@ -124,6 +126,7 @@ class MeetingRequestView(ParticipantActionMixin, View):
                     recipient=self.target(),
                     message=form.cleaned_data["message"],
                     slots=form.cleaned_data["slots"],
+                    kind=form.cleaned_data.get("kind"),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
