@@ -52,6 +52,9 @@ urlpatterns = [
         views.ActForAnswerView.as_view(),
         name="act-for-answer",
     ),
+    path("events/<int:pk>/badge/", views.BadgeView.as_view(), name="badge"),
+    path("events/<int:pk>/badge.svg", views.BadgeQRView.as_view(), name="badge-qr"),
+    path("events/<int:pk>/organise/check-in/", views.CheckInView.as_view(), name="check-in"),
     path("events/<int:pk>/organise/mailing/", views.MailingView.as_view(), name="mailing"),
     path("events/<int:pk>/organise/dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path(

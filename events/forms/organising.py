@@ -177,11 +177,14 @@ class WorkspaceFilterForm(ParticipantFilterForm):
         choices=[("", _("Any state"))] + RegistrationState.choices,
         required=False,
     )
+    here = forms.BooleanField(label=_("Checked in: here now"), required=False)
 
     def filter(self, registrations):
         registrations = super().filter(registrations)
         if self.cleaned_data.get("state"):
             registrations = registrations.filter(state=self.cleaned_data["state"])
+        if self.cleaned_data.get("here"):
+            registrations = registrations.filter(checked_in_at__isnull=False)
         return registrations
 
     def audience(self):
@@ -240,4 +243,13 @@ class AvailabilityForm(forms.Form):
 class CalendarFeedForm(forms.Form):
     action = forms.ChoiceField(
         choices=[("renew", _("New address")), ("revoke", _("Stop the feed"))]
+    )
+
+
+class CheckInForm(SingleLineFieldsMixin, forms.Form):
+    code = forms.CharField(
+        label=_("Badge code"),
+        max_length=20,
+        help_text=_("Scan the badge's QR code with a phone, or type the code printed under it."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off"}),
     )

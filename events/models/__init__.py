@@ -39,8 +39,18 @@ __all__ = [
     "MeetingWindow",
     "Registration",
     "Slot",
+    "BADGE_ALPHABET",
     "TIME_ZONE_CHOICES",
 ]
+
+
+# No 0/O or 1/I: the code is read off a badge and typed in by hand.
+BADGE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_badge_code():
+    code = "".join(secrets.choice(BADGE_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
 
 
 def new_room_key():
@@ -247,6 +257,11 @@ class Registration(models.Model):
         related_name="unavailable_participants",
         verbose_name=_("not available in"),
     )
+    # Printed on the badge and in its QR code; the organisers check the participant in by it.
+    badge_code = models.CharField(
+        _("badge code"), max_length=9, unique=True, default=new_badge_code, editable=False
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     # The secret in the address of the agenda feed a calendar app subscribes to.
     calendar_token = models.CharField(
         _("calendar feed key"), max_length=64, unique=True, null=True, blank=True, editable=False

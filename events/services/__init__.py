@@ -20,6 +20,7 @@ from events.services.meetings import (
 from events.services.organising import (
     add_organiser,
     answer_meeting_for,
+    check_in,
     check_windows,
     create_event,
     mark_no_show,
@@ -42,6 +43,7 @@ __all__ = [
     "BookingConflict",
     "add_organiser",
     "answer_meeting_for",
+    "check_in",
     "check_windows",
     "create_event",
     "mark_no_show",

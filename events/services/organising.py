@@ -231,3 +231,41 @@ def answer_meeting_for(meeting, *, registration, accept, by, reason=""):
             data={"action": "meeting_answered", "meeting": meeting.pk, "accept": accept},
         )
     return meeting
+
+
+def normalise_badge_code(text):
+    """A badge code as typed or scanned: any case, with or without the dash or spaces."""
+    code = "".join(text.split()).replace("-", "").upper()
+    return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
+
+
+def check_in(event, *, code, by, now=None):
+    """Check the participant with this badge code in; a second scan changes nothing.
+
+    Returns the registration and whether this scan checked them in.
+    """
+    code = normalise_badge_code(code)
+    with transaction.atomic():
+        registration = (
+            event.registrations.select_for_update(of=("self",))
+            .select_related("user", "organisation")
+            .filter(badge_code=code)
+            .first()
+        )
+        if registration is None:
+            raise ValidationError(
+                _("No participant of this event has the badge code %(code)s.") % {"code": code},
+                code="unknown",
+            )
+        if not registration.is_approved:
+            raise ValidationError(
+                _("%(name)s is not a validated participant of this event.")
+                % {"name": registration.user},
+                code="not_approved",
+            )
+        if registration.checked_in_at is not None:
+            return registration, False
+        registration.checked_in_at = now or timezone.now()
+        registration.save(update_fields=["checked_in_at"])
+        log_action(registration, "checked_in", actor=by)
+    return registration, True

@@ -2,6 +2,7 @@
 
 from events.views.agenda import AgendaFeedView, AgendaPrintView, AgendaView, MyEventsView
 from events.views.availability import AvailabilityView, CalendarFeedKeyView, agenda_subscription
+from events.views.check_in import BadgeQRView, BadgeView, CheckInView
 from events.views.dashboard import DashboardView, MeetingNoShowView
 from events.views.listing import (
     EVENTS_PER_PAGE,
@@ -49,6 +50,9 @@ from events.views.workspace_participants import (
 )
 
 __all__ = [
+    "BadgeQRView",
+    "BadgeView",
+    "CheckInView",
     "AvailabilityView",
     "CalendarFeedKeyView",
     "agenda_subscription",

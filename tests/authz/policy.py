@@ -344,6 +344,11 @@ POLICY = [
     Rule("events:mailing", "event", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
     Rule("events:mailing", "event", CREATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
     Rule("events:dashboard", "event", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:check-in", "event", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:check-in", "event", UPDATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    # A badge is the validated participant's own: the pending one has none yet.
+    Rule("events:badge", "event", READ, "GET", (LOGIN, 404, 404, 200, 404, 404)),
+    Rule("events:badge-qr", "event", READ, "GET", (LOGIN, 404, 404, 200, 404, 404)),
     Rule(
         "events:meeting-no-show", "event_meeting", UPDATE, "POST", (LOGIN, 403, 403, 403, 302, 302)
     ),
