@@ -355,6 +355,14 @@ CELERY_BEAT_SCHEDULE["partnerships-expire-partner-searches"] = {
     "task": "partnerships.expire_partner_searches",
     "schedule": 60 * 60.0,
 }
+# Online meetings at events: the address of a video room, with {room} replaced by a name no one
+# can guess, e.g. a self-hosted Jitsi "https://meet.example.org/{room}". Empty: no links.
+MEETING_ROOM_URL_TEMPLATE = os.environ.get("MEETING_ROOM_URL_TEMPLATE", "")
+# Meeting requests that wait too long: reminders the day before, then they expire.
+CELERY_BEAT_SCHEDULE["events-sweep-meeting-requests"] = {
+    "task": "events.sweep_meeting_requests",
+    "schedule": float(os.environ.get("MEETING_REQUEST_SWEEP_INTERVAL", "900")),
+}
 # /healthz calls a heartbeat stale after three missed beats, and gives Redis this long to answer.
 HEARTBEAT_STALE_AFTER = int(
     os.environ.get("HEARTBEAT_STALE_AFTER")

@@ -8,6 +8,12 @@ class EventType(models.TextChoices):
     ONLINE = "online", _("Online matchmaking")
 
 
+class EventFormat(models.TextChoices):
+    ON_SITE = "on_site", _("On site")
+    ONLINE = "online", _("Online")
+    HYBRID = "hybrid", _("Hybrid: on site and online")
+
+
 class WhoMayMeet(models.TextChoices):
     ANYONE = "anyone", _("Any two participants")
     OTHER_ORGANISATIONS = "other_organisations", _("Only participants of different organisations")
@@ -51,6 +57,7 @@ class MeetingState(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     CANCELLED = "cancelled", _("Cancelled")
+    EXPIRED = "expired", _("Expired without an answer")
 
 
 MEETING_TRANSITIONS = {
@@ -58,10 +65,12 @@ MEETING_TRANSITIONS = {
         MeetingState.ACCEPTED,
         MeetingState.DECLINED,
         MeetingState.CANCELLED,
+        MeetingState.EXPIRED,
     },
     MeetingState.ACCEPTED: {MeetingState.CANCELLED},
     MeetingState.DECLINED: set(),
     MeetingState.CANCELLED: set(),
+    MeetingState.EXPIRED: set(),
 }
 
 # A pair has at most one meeting in these states; after a decline or cancel they may ask again.
@@ -72,6 +81,11 @@ class Preference(models.TextChoices):
     MUST_MEET = "must_meet", _("Must meet")
     MEET = "meet", _("Would like to meet")
     NO_THANKS = "no_thanks", _("No thanks")
+
+
+class MeetingKind(models.TextChoices):
+    TABLE = "table", _("Face to face at a table")
+    ONLINE = "online", _("Online, by video link")
 
 
 class MeetingOutcome(models.TextChoices):

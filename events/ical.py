@@ -9,6 +9,7 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from clusterportal.origin import site_url
+from events.enums import MeetingKind
 
 PRODID = "-//ClusterPortal//Matchmaking events//EN"
 
@@ -63,10 +64,13 @@ def agenda_calendar(meetings, *, event, registration, name):
         component.add("dtstart", meeting.slot.starts_at)
         component.add("dtend", meeting.slot.ends_at)
         component.add("dtstamp", timezone.now())
-        component.add(
-            "location",
-            _("%(place)s, table %(table)s") % {"place": _place(event), "table": meeting.table},
-        )
+        if meeting.kind == MeetingKind.ONLINE:
+            component.add("location", meeting.video_url or _("Online"))
+        else:
+            component.add(
+                "location",
+                _("%(place)s, table %(table)s") % {"place": _place(event), "table": meeting.table},
+            )
         component.add("description", meeting.message)
         calendar.add_component(component)
     return calendar.to_ical()

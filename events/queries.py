@@ -4,7 +4,16 @@ from django.db.models import Avg, Count, F, Prefetch, Q
 from django.utils import timezone
 
 from events.enums import PROFILE_OUTCOMES, MeetingOutcome, MeetingState, RegistrationState
-from events.models import CooperationItem, Event, Meeting, MeetingRating, Registration, Slot
+from events.models import (
+    CooperationItem,
+    Event,
+    EventOrganiser,
+    Meeting,
+    MeetingRating,
+    Registration,
+    Slot,
+)
+from partnerships.rules import is_commission_staff
 
 
 def events_listing(events=None):
@@ -51,7 +60,7 @@ def participants_for_user(user, event):
     )
     if not user.is_authenticated:
         return registrations.none()
-    if user.is_staff or event.organiser_id == user.pk:
+    if user.has_perm("events.manage_event", event):
         return registrations
     if event.registrations.filter(user=user, state=RegistrationState.APPROVED).exists():
         return registrations.filter(state=RegistrationState.APPROVED)
@@ -97,22 +106,44 @@ def my_upcoming_participation(user, *, today=None):
 
 
 def agenda(user, event):
-    """The user's meetings at `event`, booked ones first in time order."""
-    return meetings_for_user(user).filter(event=event).order_by("slot__starts_at", "created_at")
+    """The user's meetings at `event`, booked ones first in time order, with the times
+    proposed for each request."""
+    return (
+        meetings_for_user(user)
+        .filter(event=event)
+        .prefetch_related(Prefetch("proposed_slots", queryset=Slot.objects.select_related("event")))
+        .order_by("slot__starts_at", "created_at")
+    )
 
 
 def booked_meetings(user, event):
-    return agenda(user, event).filter(state=MeetingState.ACCEPTED, slot__isnull=False)
+    return (
+        meetings_for_user(user)
+        .filter(event=event, state=MeetingState.ACCEPTED, slot__isnull=False)
+        .order_by("slot__starts_at", "created_at")
+    )
 
 
 def free_slots(meeting):
     """Slots of the meeting's event where neither party is busy and a table is free."""
     parties = (meeting.requester_id, meeting.recipient_id)
     return (
-        Slot.objects.filter(event=meeting.event_id)
+        Slot.objects.filter(event=meeting.event_id, starts_at__gt=timezone.now())
         .exclude(seats__participant_id__in=parties)
+        .exclude(unavailable_participants__in=parties)
         .annotate(booked=Count("meetings", distinct=True))
         .filter(booked__lt=meeting.event.tables)
+        .order_by("starts_at")
+    )
+
+
+def proposable_slots(event, parties, *, now=None):
+    """Slots of `event` still to come in which none of `parties` is busy or booked."""
+    return (
+        Slot.objects.filter(event=event, starts_at__gt=now or timezone.now())
+        .exclude(seats__participant_id__in=parties)
+        .exclude(unavailable_participants__in=parties)
+        .select_related("event")
         .order_by("starts_at")
     )
 
@@ -199,3 +230,80 @@ def meeting_outcome_pairs():
         if outcome == MeetingOutcome.AGREEMENT and outcome_at is not None:
             found.append((requester, recipient, MeetingOutcome.AGREEMENT, outcome_at))
     return found
+
+
+def organised_events(user):
+    """The events `user` organises or co-organises, every event for the Commission's staff,
+    with their participant figures, soonest first."""
+    if not user.is_authenticated:
+        return Event.objects.none()
+    events = Event.objects.all()
+    if not is_commission_staff(user):
+        co_organised = EventOrganiser.objects.filter(user=user).values("event_id")
+        events = events.filter(Q(organiser=user) | Q(pk__in=co_organised))
+    return (
+        events.select_related("country")
+        .annotate(
+            approved_count=Count(
+                "registrations", filter=Q(registrations__state=RegistrationState.APPROVED)
+            ),
+            pending_count=Count(
+                "registrations", filter=Q(registrations__state=RegistrationState.PENDING)
+            ),
+        )
+        .order_by("-ends_on", "title")
+    )
+
+
+def workspace_participants(event):
+    """Everybody registered for `event` with what the organiser's list shows and exports:
+    contact, organisation, country, profile lines and their meeting figures."""
+
+    def meetings(state):
+        return Count(
+            "meetings_requested", filter=Q(meetings_requested__state=state), distinct=True
+        ) + Count("meetings_received", filter=Q(meetings_received__state=state), distinct=True)
+
+    return (
+        Registration.objects.filter(event=event)
+        .select_related("user", "organisation__country")
+        .prefetch_related(
+            Prefetch("cooperation_items", queryset=CooperationItem.objects.order_by("direction"))
+        )
+        .annotate(
+            accepted_meetings=meetings(MeetingState.ACCEPTED),
+            open_requests=meetings(MeetingState.REQUESTED),
+        )
+        .order_by("organisation__name", "user__full_name", "pk")
+    )
+
+
+def event_dashboard(event, *, now=None):
+    """What the organisers watch on the day, in four queries whatever the event's size:
+    meetings held so far and no-shows, the slot under way (or the last one) with its meetings
+    and free tables, and the next slot."""
+    now = now or timezone.now()
+    booked = Q(state=MeetingState.ACCEPTED, slot__isnull=False)
+    figures = event.meetings.aggregate(
+        scheduled=Count("pk", filter=booked),
+        held=Count("pk", filter=booked & Q(slot__ends_at__lte=now, no_show=False)),
+        no_shows=Count("pk", filter=booked & Q(no_show=True)),
+        to_come=Count("pk", filter=booked & Q(slot__starts_at__gt=now)),
+    )
+    with_bookings = event.slots.annotate(
+        booked=Count("meetings", filter=Q(meetings__state=MeetingState.ACCEPTED))
+    )
+    floor_slot = with_bookings.filter(starts_at__lte=now).order_by("-starts_at").first()
+    next_slot = with_bookings.filter(starts_at__gt=now).order_by("starts_at").first()
+    for slot in (floor_slot, next_slot):
+        if slot is not None:
+            slot.free_tables = max(event.tables - slot.booked, 0)
+    meetings = []
+    if floor_slot is not None:
+        meetings = list(event_meetings(event).filter(slot=floor_slot).order_by("table"))
+    return figures | {
+        "floor_slot": floor_slot,
+        "floor_slot_running": floor_slot is not None and floor_slot.ends_at > now,
+        "next_slot": next_slot,
+        "floor_meetings": meetings,
+    }

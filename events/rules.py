@@ -8,7 +8,24 @@ from partnerships.rules import is_commission_staff, is_organisation_member, is_s
 
 @rules.predicate
 def is_event_organiser(user, event):
-    return event is not None and user.is_authenticated and event.organiser_id == user.pk
+    """The organiser who created the event, or a co-organiser appointed to it."""
+    if event is None or not user.is_authenticated:
+        return False
+    if event.organiser_id == user.pk:
+        return True
+    # A page asks several times per request (its permission, then which links to show):
+    # the co-organisers are read once per event object.
+    if not hasattr(event, "_co_organiser_ids"):
+        event._co_organiser_ids = set(event.organisers.values_list("user_id", flat=True))
+    return user.pk in event._co_organiser_ids
+
+
+@rules.predicate
+def organises_events(user):
+    """Organisers of any event may set up another one without staff."""
+    if not user.is_authenticated:
+        return False
+    return user.organised_events.exists() or user.event_organiser_roles.exists()
 
 
 @rules.predicate
@@ -27,7 +44,14 @@ def is_meeting_party(user, meeting):
 
 @rules.predicate
 def is_meeting_recipient(user, meeting):
-    return meeting is not None and user.is_authenticated and meeting.recipient.user_id == user.pk
+    """The person whose answer the request waits for: the one asked, or after they proposed
+    other times, the one who asked."""
+    if meeting is None or not user.is_authenticated:
+        return False
+    answerer = (
+        meeting.requester if meeting.answerer_id == meeting.requester_id else meeting.recipient
+    )
+    return answerer.user_id == user.pk
 
 
 can_manage_event = is_event_organiser | is_commission_staff
@@ -35,9 +59,14 @@ can_manage_event = is_event_organiser | is_commission_staff
 can_view_participants = is_approved_participant | can_manage_event
 
 rules.add_perm("events.view_event", rules.always_allow)
+rules.add_perm("events.organise_events", organises_events | is_commission_staff)
+rules.add_perm("events.add_event", organises_events | is_commission_staff)
 rules.add_perm("events.register_event", is_signed_in)
 rules.add_perm("events.manage_event", can_manage_event)
 rules.add_perm("events.view_participants", can_view_participants)
+# Acting in a participant's name shows their private requests: the event's own organisers
+# only, not every member of staff.
+rules.add_perm("events.act_for_participant", is_event_organiser)
 rules.add_perm("events.request_meeting", is_approved_participant)
 rules.add_perm("events.answer_meeting", is_meeting_recipient)
 rules.add_perm("events.book_meeting", is_meeting_party | is_commission_staff)

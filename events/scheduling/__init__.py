@@ -20,7 +20,12 @@ HiGHS through SciPy, so the heuristic can be measured against it.
 """
 
 from events.scheduling.bound import optimum
-from events.scheduling.generated import generate_instance, violations
+from events.scheduling.generated import (
+    generate_instance,
+    generate_preference_instance,
+    spread,
+    violations,
+)
 from events.scheduling.instance import Instance, Meeting, Optimum, Priority, Schedule
 from events.scheduling.solver import DEFAULT_TIME_BUDGET, MAX_CHAIN_DEPTH, MAX_STALE_MOVES, schedule
 
@@ -34,7 +39,9 @@ __all__ = [
     "Priority",
     "Schedule",
     "generate_instance",
+    "generate_preference_instance",
     "optimum",
     "schedule",
+    "spread",
     "violations",
 ]

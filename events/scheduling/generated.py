@@ -73,6 +73,75 @@ def generate_instance(
     )
 
 
+def generate_preference_instance(
+    *, participants, days, slots_per_day, tables, wishes=6, seed=0, partial_share=0.3
+):
+    """An event scheduled from the participants' wishes rather than accepted requests.
+
+    Each participant wishes to meet `wishes` others, drawn with skewed popularity; a wish
+    returned is a mutual one (a must-meet), a wish not returned is one-sided. Some people are
+    there on only some of the days. Returns the instance and who wished whom.
+    """
+    rng = random.Random(seed)
+    people = list(range(1, participants + 1))
+    popularity = [rng.lognormvariate(0, 1) for _ in people]
+    slot_ids = list(range(1, days * slots_per_day + 1))
+    by_day = [slot_ids[d * slots_per_day : (d + 1) * slots_per_day] for d in range(days)]
+
+    availability = {}
+    for person in people:
+        if days > 1 and rng.random() < partial_share:
+            present = rng.sample(range(days), rng.randint(1, days - 1))
+            availability[person] = {slot for day in present for slot in by_day[day]}
+
+    wished = {}
+    for person in people:
+        chosen = set()
+        while len(chosen) < wishes:
+            other = rng.choices(people, weights=popularity)[0]
+            if other != person:
+                chosen.add(other)
+        wished[person] = chosen
+
+    meetings, seen = [], set()
+    for person in people:
+        for other in sorted(wished[person]):
+            key = (min(person, other), max(person, other))
+            if key in seen:
+                continue
+            seen.add(key)
+            mutual = person in wished[other]
+            meetings.append(
+                Meeting(
+                    id=len(meetings) + 1,
+                    participants=key,
+                    priority=Priority.MUST if mutual else Priority.MEET,
+                )
+            )
+    instance = Instance(slots=slot_ids, tables=tables, meetings=meetings, availability=availability)
+    return instance, wished
+
+
+def spread(instance, result):
+    """Meetings per participant who wished or was wished for: the fewest, the most, the mean,
+    and the share with at least one."""
+    counts = {}
+    for meeting in instance.meetings:
+        for person in meeting.participants:
+            counts.setdefault(person, 0)
+    participants = {meeting.id: meeting.participants for meeting in instance.meetings}
+    for meeting_id in result.placements:
+        for person in participants[meeting_id]:
+            counts[person] += 1
+    values = list(counts.values()) or [0]
+    return {
+        "min": min(values),
+        "max": max(values),
+        "mean": round(sum(values) / len(values), 2),
+        "with_one_or_more": round(sum(1 for v in values if v) / len(values), 4),
+    }
+
+
 def violations(instance, result):
     """Every way `result` breaks the rules of `instance`, as readable sentences (none: valid)."""
     problems = []

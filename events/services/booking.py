@@ -6,11 +6,12 @@ from collections import Counter
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events import scheduling
-from events.enums import MeetingState, Preference
-from events.models import Event, Meeting, MeetingPreference, MeetingSeat, Slot
+from events.enums import MeetingKind, MeetingState, Preference
+from events.models import Event, Meeting, MeetingPreference, MeetingSeat, Registration, Slot
 from events.services.notices import notify
 from partnerships.integrity import constraint_name
 from partnerships.services import log_action
@@ -96,6 +97,50 @@ def book_slot(meeting, *, slot, by):
     raise BookingConflict(_("Every table is taken in this slot."), code="tables_full")
 
 
+def check_slot_open(meeting, slot, *, now=None):
+    """Refuse a slot that is over or in which one of the two people said they are busy."""
+    if slot.starts_at <= (now or timezone.now()):
+        raise ValidationError(_("This slot has already begun; choose a later one."), code="past")
+    busy = slot.unavailable_participants.filter(
+        pk__in=(meeting.requester_id, meeting.recipient_id)
+    ).select_related("user")
+    names = sorted(str(registration.user) for registration in busy)
+    if names:
+        raise BookingConflict(
+            _("Not available at this time: %(names)s.") % {"names": ", ".join(names)},
+            code="unavailable",
+        )
+
+
+def seat_in_free_table(meeting, *, slot):
+    """Seat a locked meeting at the first free table of `slot`, or a readable refusal.
+
+    The checks read what is committed; two bookings passing them at once meet the unique
+    seats and tables, and the caller turns that IntegrityError into a refusal or a retry.
+    """
+    check_slot_open(meeting, slot)
+    parties = (meeting.requester_id, meeting.recipient_id)
+    busy = MeetingSeat.objects.filter(slot=slot, participant_id__in=parties).exclude(
+        meeting=meeting
+    )
+    if busy.exists():
+        raise BookingConflict(
+            _("You or your partner already have another meeting in this slot."),
+            code="person_busy",
+        )
+    if meeting.kind == MeetingKind.ONLINE:
+        # A video room per meeting: no table to find.
+        _seat(meeting, slot=slot, table=None)
+        return
+    taken = set(
+        Meeting.objects.filter(slot=slot).exclude(pk=meeting.pk).values_list("table", flat=True)
+    )
+    free = [n for n in range(1, meeting.event.tables + 1) if n not in taken]
+    if not free:
+        raise BookingConflict(_("Every table is taken in this slot."), code="tables_full")
+    _seat(meeting, slot=slot, table=free[0])
+
+
 def _book_once(meeting_pk, *, slot, by):
     with transaction.atomic():
         meeting = locked_meeting(meeting_pk)
@@ -103,23 +148,8 @@ def _book_once(meeting_pk, *, slot, by):
             raise ValidationError(
                 _("Only an accepted meeting can be booked into a slot."), code="not_accepted"
             )
-        parties = (meeting.requester_id, meeting.recipient_id)
-        busy = MeetingSeat.objects.filter(slot=slot, participant_id__in=parties).exclude(
-            meeting=meeting
-        )
-        if busy.exists():
-            raise BookingConflict(
-                _("You or your partner already have another meeting in this slot."),
-                code="person_busy",
-            )
-        taken = set(
-            Meeting.objects.filter(slot=slot).exclude(pk=meeting.pk).values_list("table", flat=True)
-        )
-        free = [n for n in range(1, meeting.event.tables + 1) if n not in taken]
-        if not free:
-            raise BookingConflict(_("Every table is taken in this slot."), code="tables_full")
         moved = meeting.slot_id is not None
-        _seat(meeting, slot=slot, table=free[0])
+        seat_in_free_table(meeting, slot=slot)
         log_action(
             meeting,
             "meeting_moved" if moved else "meeting_booked",
@@ -168,13 +198,16 @@ def _move_once(meeting_pk, *, slot, table, by):
             raise ValidationError(
                 _("Only an accepted meeting can be put into a slot."), code="not_accepted"
             )
-        if not 1 <= table <= meeting.event.tables:
+        if meeting.kind == MeetingKind.ONLINE:
+            table = None
+        elif not 1 <= table <= meeting.event.tables:
             raise ValidationError(
                 _("Choose a table from 1 to %(tables)s.") % {"tables": meeting.event.tables},
                 code="table",
             )
         if meeting.slot_id == slot.pk and meeting.table == table:
             return meeting
+        check_slot_open(meeting, slot)
         parties = (meeting.requester_id, meeting.recipient_id)
         if (
             MeetingSeat.objects.filter(slot=slot, participant_id__in=parties)
@@ -185,7 +218,10 @@ def _move_once(meeting_pk, *, slot, table, by):
                 _("One of the two people already has another meeting in this slot."),
                 code="person_busy",
             )
-        if Meeting.objects.filter(slot=slot, table=table).exclude(pk=meeting.pk).exists():
+        if (
+            table is not None
+            and Meeting.objects.filter(slot=slot, table=table).exclude(pk=meeting.pk).exists()
+        ):
             raise BookingConflict(
                 _("Table %(table)s is taken in this slot.") % {"table": table}, code="table_taken"
             )
@@ -219,6 +255,70 @@ def _priority(meeting, levels):
     return scheduling.Priority.MEET
 
 
+def _core_meeting(meeting, levels):
+    return scheduling.Meeting(
+        id=meeting.pk,
+        participants=(meeting.requester_id, meeting.recipient_id),
+        priority=_priority(meeting, levels),
+    )
+
+
+def _sit(busy, meetings, placements):
+    """`busy` with each person of `meetings` also busy in the slot `placements` gives them."""
+    busy = {person: set(taken) for person, taken in busy.items()}
+    for meeting in meetings:
+        if meeting.pk in placements:
+            for person in (meeting.requester_id, meeting.recipient_id):
+                busy.setdefault(person, set()).add(placements[meeting.pk][0])
+    return busy
+
+
+def _schedule_tables_then_online(meetings, *, slots, busy, event, levels, time_budget):
+    """The core twice: meetings at tables first, the scarce resource; then online meetings,
+    which need no table, in the slots their people still have free."""
+
+    def available(taken):
+        return {
+            person: [s for s in slots if s not in busy_slots]
+            for person, busy_slots in taken.items()
+        }
+
+    at_tables = [m for m in meetings if m.kind != MeetingKind.ONLINE]
+    online = [m for m in meetings if m.kind == MeetingKind.ONLINE]
+    booked_online = {m.pk: (m.slot_id, None) for m in online if m.slot_id is not None}
+    first = scheduling.schedule(
+        scheduling.Instance(
+            slots=slots,
+            availability=available(_sit(busy, online, booked_online)),
+            tables=event.tables,
+            meetings=[_core_meeting(m, levels) for m in at_tables],
+            fixed={m.pk: (m.slot_id, m.table) for m in at_tables if m.slot_id is not None},
+        ),
+        time_budget=time_budget,
+    )
+    waiting = [m for m in online if m.slot_id is None]
+    if not waiting:
+        return scheduling.Schedule(
+            placements=first.placements | booked_online, unplaced=first.unplaced, stats=first.stats
+        )
+    taken = _sit(_sit(busy, online, booked_online), at_tables, first.placements)
+    second = scheduling.schedule(
+        scheduling.Instance(
+            slots=slots,
+            availability=available(taken),
+            tables=len(waiting),
+            meetings=[_core_meeting(m, levels) for m in waiting],
+        ),
+        time_budget=time_budget,
+    )
+    placements = {pk: (slot, None) for pk, (slot, _table) in second.placements.items()}
+    return scheduling.Schedule(
+        placements=first.placements | booked_online | placements,
+        unplaced=first.unplaced + second.unplaced,
+        stats=first.stats,
+    )
+
+
 def run_scheduler(event, *, by, time_budget=scheduling.DEFAULT_TIME_BUDGET):
     """Place every accepted, unbooked meeting of `event` with the scheduler core.
 
@@ -236,20 +336,15 @@ def run_scheduler(event, *, by, time_budget=scheduling.DEFAULT_TIME_BUDGET):
             (p.registration_id, p.target_id): p.level
             for p in MeetingPreference.objects.filter(registration__event=event)
         }
-        instance = scheduling.Instance(
-            slots=list(event.slots.order_by("starts_at").values_list("pk", flat=True)),
-            tables=event.tables,
-            meetings=[
-                scheduling.Meeting(
-                    id=m.pk,
-                    participants=(m.requester_id, m.recipient_id),
-                    priority=_priority(m, levels),
-                )
-                for m in meetings
-            ],
-            fixed={m.pk: (m.slot_id, m.table) for m in meetings if m.slot_id is not None},
+        slots = list(event.slots.order_by("starts_at").values_list("pk", flat=True))
+        busy = {}
+        for registration_id, slot_id in Registration.unavailable_slots.through.objects.filter(
+            slot__event=event
+        ).values_list("registration_id", "slot_id"):
+            busy.setdefault(registration_id, set()).add(slot_id)
+        result = _schedule_tables_then_online(
+            meetings, slots=slots, busy=busy, event=event, levels=levels, time_budget=time_budget
         )
-        result = scheduling.schedule(instance, time_budget=time_budget)
         placed = [m for m in meetings if m.slot_id is None and m.pk in result.placements]
         for meeting in placed:
             meeting.slot_id, meeting.table = result.placements[meeting.pk]

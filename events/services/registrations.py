@@ -1,5 +1,7 @@
 """Registrations: taking part in an event, the organiser's decision, meeting preferences."""
 
+import secrets
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -69,20 +71,32 @@ def register(event, *, user, organisation, introduction="", items=()):
     return registration
 
 
-def decide_registration(registration, *, approve, by):
-    """The organiser approves or rejects a pending registration; the participant is told."""
+def decide_registration(registration, *, approve, by, reason=""):
+    """The organiser approves or rejects a pending registration; the participant is told,
+    with the organiser's reason when there is one."""
     to = RegistrationState.APPROVED if approve else RegistrationState.REJECTED
+    reason = reason.strip()
     ensure_transition(
         REGISTRATION_TRANSITIONS, current=registration.state, to=to, choices=RegistrationState
     )
     with transaction.atomic():
         registration.state = to
         registration.decided_at = timezone.now()
-        registration.save(update_fields=["state", "decided_at"])
+        registration.decision_reason = reason
+        registration.save(update_fields=["state", "decided_at", "decision_reason"])
         log_action(registration, "registration_decided", actor=by, data={"state": to})
         notify(
             subject=_("Your registration for %(event)s") % {"event": registration.event.title},
-            text=_("Your registration is now: %(state)s.") % {"state": RegistrationState(to).label},
+            text=" ".join(
+                filter(
+                    None,
+                    [
+                        _("Your registration is now: %(state)s.")
+                        % {"state": RegistrationState(to).label},
+                        reason,
+                    ],
+                )
+            ),
             url=registration.event.get_absolute_url(),
             recipients=[registration.user.email],
         )
@@ -99,3 +113,45 @@ def set_preference(registration, *, target, level):
         )
         log_action(registration, "preference_set", actor=registration.user, data={"level": level})
     return preference
+
+
+def set_availability(registration, *, available, by):
+    """Record in which of the event's slots `registration` is free; the rest are busy.
+
+    Refused, naming the times, when a busy slot already holds one of their meetings: the
+    meeting is moved or cancelled first, not silently left where they cannot come.
+    """
+    slots = list(registration.event.slots.order_by("starts_at"))
+    available = {slot.pk for slot in available}
+    busy = [slot for slot in slots if slot.pk not in available]
+    booked = sorted(
+        {seat.slot for seat in registration.seats.filter(slot__in=busy).select_related("slot")},
+        key=lambda slot: slot.starts_at,
+    )
+    if booked:
+        raise ValidationError(
+            _("You have a meeting at %(times)s: move or cancel it before you mark that time busy.")
+            % {"times": ", ".join(str(slot) for slot in booked)},
+            code="booked",
+        )
+    with transaction.atomic():
+        registration.unavailable_slots.set(busy)
+        log_action(registration, "availability_set", actor=by, data={"busy": len(busy)})
+    return busy
+
+
+def renew_calendar_token(registration, *, by):
+    """A new secret address for the agenda feed; the old one stops working at once."""
+    with transaction.atomic():
+        registration.calendar_token = secrets.token_urlsafe(32)
+        registration.save(update_fields=["calendar_token"])
+        log_action(registration, "calendar_feed_renewed", actor=by)
+    return registration.calendar_token
+
+
+def revoke_calendar_token(registration, *, by):
+    """Stop the agenda feed: calendar apps subscribed to it get nothing more."""
+    with transaction.atomic():
+        registration.calendar_token = None
+        registration.save(update_fields=["calendar_token"])
+        log_action(registration, "calendar_feed_revoked", actor=by)

@@ -2,11 +2,13 @@
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from clusterportal.origin import site_url
 from events import ical
 from events.forms import MeetingAnswerForm
 from events.queries import agenda, booked_meetings, my_upcoming_participation, registration_of
@@ -23,10 +25,19 @@ class AgendaView(LoginRequiredMixin, EventMixin, TemplateView):
         meetings = list(agenda(self.request.user, self.event))
         for meeting in meetings:
             meeting.other = meeting.other_party(own)
-            meeting.incoming = meeting.recipient_id == own.pk
+            meeting.incoming = meeting.answerer_id == own.pk
             meeting.held = meeting.was_held()
+        feed_url = None
+        if own.calendar_token:
+            path = reverse("events:agenda-subscription", args=[own.calendar_token])
+            feed_url = f"{site_url()}{path}"
         return super().get_context_data(
-            event=self.event, own=own, meetings=meetings, answer_form=MeetingAnswerForm(), **kwargs
+            event=self.event,
+            own=own,
+            meetings=meetings,
+            answer_form=MeetingAnswerForm(),
+            feed_url=feed_url,
+            **kwargs,
         )
 
 

@@ -15,14 +15,15 @@ from events.forms import (
     MeetingCancelForm,
     MeetingOutcomeForm,
     MeetingRatingForm,
+    ProposeTimesForm,
 )
-from events.queries import free_slots, registration_of
+from events.queries import free_slots, proposable_slots, registration_of
 from events.views.mixins import MeetingMixin, report_refusal
 
 
 class MeetingAnswerView(MeetingMixin, View):
     def post(self, request, pk):
-        form = MeetingAnswerForm(request.POST)
+        form = MeetingAnswerForm(request.POST, slots=self.meeting.event.slots.all())
         if not request.user.has_perm("events.answer_meeting", self.meeting):
             messages.error(request, _("Only the person asked can answer this request."))
         elif form.is_valid():
@@ -32,6 +33,7 @@ class MeetingAnswerView(MeetingMixin, View):
                     accept=form.cleaned_data["decision"] == "accept",
                     by=request.user,
                     reason=form.cleaned_data["reason"],
+                    slot=form.cleaned_data["slot"],
                 )
             except ValidationError as error:
                 report_refusal(request, error)
@@ -142,3 +144,38 @@ class MeetingFollowUpView(MeetingMixin, PermissionRequiredMixin, View):
                 messages.success(request, _("Thank you: your rating is saved."))
                 return redirect("events:meeting-follow-up", pk=self.meeting.pk)
         return self.render_page(rating_form=form, status=400)
+
+
+class MeetingProposeView(MeetingMixin, PermissionRequiredMixin, View):
+    """The person asked proposes other times than the ones offered."""
+
+    permission_required = "events.answer_meeting"
+    template_name = "events/meeting_propose.html"
+
+    def slots(self):
+        parties = (self.meeting.requester_id, self.meeting.recipient_id)
+        return proposable_slots(self.meeting.event_id, parties)
+
+    def render_page(self, form, status=200):
+        context = {"meeting": self.meeting, "event": self.meeting.event, "form": form}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        return self.render_page(ProposeTimesForm(slots=self.slots()))
+
+    def post(self, request, pk):
+        form = ProposeTimesForm(
+            request.POST, slots=self.meeting.event.slots.select_related("event")
+        )
+        if form.is_valid():
+            try:
+                services.propose_times(
+                    self.meeting, slots=form.cleaned_data["slots"], by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Your times are sent; the other person picks one."))
+                return redirect("events:agenda", pk=self.meeting.event_id)
+        form.fields["slots"].queryset = self.slots()
+        return self.render_page(form, status=400)

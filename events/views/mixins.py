@@ -29,3 +29,12 @@ class MeetingMixin(LoginRequiredMixin):
 
     def get_permission_object(self):
         return self.meeting
+
+
+def form_errors(form):
+    """A form's errors as one message, each after its field's label."""
+    return " ".join(
+        f"{form.fields[name].label}: {error}" if name in form.fields else str(error)
+        for name, errors in form.errors.items()
+        for error in errors
+    )

@@ -14,7 +14,7 @@ from events import services
 from events.forms import MeetingRequestForm, ParticipantFilterForm, PreferenceForm, RegistrationForm
 from events.matching import suggestions_for
 from events.models import Registration
-from events.queries import participants_for_user, registration_of
+from events.queries import participants_for_user, proposable_slots, registration_of
 from events.views.mixins import EventMixin, report_refusal
 
 
@@ -105,11 +105,19 @@ class MeetingRequestView(ParticipantActionMixin, View):
         context = {"event": self.event, "form": form, "target": self.target()}
         return render(self.request, self.template_name, context, status=status)
 
+    def slots(self):
+        own = registration_of(self.request.user, self.event)
+        parties = [self.target().pk] + ([own.pk] if own else [])
+        return proposable_slots(self.event, parties)
+
     def get(self, request, pk, registration):
-        return self.render_page(MeetingRequestForm())
+        return self.render_page(MeetingRequestForm(slots=self.slots(), event=self.event))
 
     def post(self, request, pk, registration):
-        form = MeetingRequestForm(request.POST)
+        # Any slot of the event is accepted here: the service says why a taken one is refused.
+        form = MeetingRequestForm(
+            request.POST, slots=self.event.slots.select_related("event"), event=self.event
+        )
         if form.is_valid():
             try:
                 services.request_meeting(
@@ -117,12 +125,15 @@ class MeetingRequestView(ParticipantActionMixin, View):
                     by=request.user,
                     recipient=self.target(),
                     message=form.cleaned_data["message"],
+                    slots=form.cleaned_data["slots"],
+                    kind=form.cleaned_data.get("kind"),
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("Your meeting request is sent."))
                 return redirect("events:agenda", pk=self.event.pk)
+        form.fields["slots"].queryset = self.slots()
         return self.render_page(form, status=400)
 
 

@@ -301,9 +301,62 @@ POLICY = [
     Rule("events:participant-list", "event", LIST, "GET", (LOGIN, 403, 403, 200, 200, 200)),
     Rule("events:agenda", "event", READ, "GET", (LOGIN, 404, 200, 200, 404, 404)),
     Rule("events:agenda-ics", "event", READ, "GET", (LOGIN, 404, 200, 200, 404, 404)),
+    Rule("events:availability", "event", READ, "GET", (LOGIN, 404, 200, 200, 404, 404)),
+    Rule("events:availability", "event", UPDATE, "POST", (LOGIN, 404, 302, 302, 404, 404)),
+    Rule("events:agenda-feed-key", "event", UPDATE, "POST", (LOGIN, 404, 302, 302, 404, 404)),
+    # The secret address is the key: whoever holds it reads that one agenda, signed in or not.
+    Rule(
+        "events:agenda-subscription", "calendar_feed", READ, "GET", (200, 200, 200, 200, 200, 200)
+    ),
     Rule("events:event-register", "event", READ, "GET", (LOGIN, 200, 200, 200, 200, 200)),
     Rule("events:event-register", "event", CREATE, "POST", (LOGIN, 400, 400, 400, 400, 400)),
     Rule("events:schedule-run", "event", CREATE, "POST", (LOGIN, 403, 403, 403, 302, 302)),
+    # the organisers' workspace: staff and the event's organisers; acting in a participant's
+    # name only for the event's own organisers (the reviewer is staff, not an organiser).
+    Rule("events:workspace", None, LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:event-create", None, READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:event-create", None, CREATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    Rule("events:event-edit", "event", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:event-edit", "event", UPDATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    Rule("events:event-organisers", "event", LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:event-organisers", "event", CREATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    Rule(
+        "events:event-organiser-remove",
+        "organiser_role",
+        DELETE,
+        "POST",
+        (LOGIN, 403, 403, 403, 302, 302),
+    ),
+    Rule("events:workspace-participants", "event", LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:participants-csv", "event", LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:participants-xlsx", "event", LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule(
+        "events:workspace-decide",
+        "ally_registration",
+        UPDATE,
+        "POST",
+        (LOGIN, 403, 403, 403, 302, 302),
+    ),
+    Rule("events:act-for", "ally_registration", READ, "GET", (LOGIN, 403, 403, 403, 403, 200)),
+    Rule("events:act-for", "ally_registration", CREATE, "POST", (LOGIN, 403, 403, 403, 403, 400)),
+    Rule(
+        "events:act-for-answer",
+        "incoming_request",
+        UPDATE,
+        "POST",
+        (LOGIN, 403, 403, 403, 403, 302),
+    ),
+    Rule("events:mailing", "event", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:mailing", "event", CREATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    Rule("events:dashboard", "event", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:check-in", "event", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule("events:check-in", "event", UPDATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    # A badge is the validated participant's own: the pending one has none yet.
+    Rule("events:badge", "event", READ, "GET", (LOGIN, 404, 404, 200, 404, 404)),
+    Rule("events:badge-qr", "event", READ, "GET", (LOGIN, 404, 404, 200, 404, 404)),
+    Rule(
+        "events:meeting-no-show", "event_meeting", UPDATE, "POST", (LOGIN, 403, 403, 403, 302, 302)
+    ),
     Rule(
         "events:meeting-request", "ally_registration", READ, "GET", (LOGIN, 403, 403, 200, 403, 403)
     ),
@@ -326,6 +379,9 @@ POLICY = [
     ),
     Rule("events:meeting-answer", "meeting", UPDATE, "POST", (404, 404, 404, 302, 404, 404)),
     Rule("events:meeting-cancel", "meeting", UPDATE, "POST", (404, 404, 404, 302, 404, 404)),
+    # Other times are proposed by the person asked (the ally): the manager asked, so 403.
+    Rule("events:meeting-propose", "meeting", READ, "GET", (404, 404, 404, 403, 404, 404)),
+    Rule("events:meeting-propose", "meeting", UPDATE, "POST", (404, 404, 404, 403, 404, 404)),
     Rule("events:meeting-book", "meeting", READ, "GET", (404, 404, 404, 200, 404, 404)),
     Rule("events:meeting-book", "meeting", UPDATE, "POST", (404, 404, 404, 400, 404, 404)),
     # API

@@ -80,6 +80,7 @@ class World:
     notification: object = None
     partner_search: object = None
     draft_partner_search: object = None
+    organiser_role: object = None
 
 
 def owner_of(organisation, user):
@@ -135,7 +136,9 @@ def build_world():
     attachment.file.save("plan.pdf", ContentFile(pdf()))
 
     event = EventFactory(title="Authz Brokerage Event", organiser=users["staff"])
-    manager_registration = RegistrationFactory(event=event, user=manager, organisation=organisation)
+    manager_registration = RegistrationFactory(
+        event=event, user=manager, organisation=organisation, calendar_token="authz-feed-key"
+    )
     ally_registration = RegistrationFactory(event=event, user=ally_manager, organisation=ally)
     pending_registration = RegistrationFactory(
         event=event,
@@ -143,6 +146,7 @@ def build_world():
         organisation=draft_organisation,
         state=RegistrationState.PENDING,
     )
+    organiser_role = event.organisers.create(user=ally_manager, appointed_by=users["staff"])
     meeting = MeetingFactory(
         event=event,
         requester=manager_registration,
@@ -220,4 +224,5 @@ def build_world():
         weight_fit=weight_fit,
         partner_search=partner_search,
         draft_partner_search=draft_partner_search,
+        organiser_role=organiser_role,
     )

@@ -36,6 +36,7 @@ def test_participant_list_query_count_does_not_grow(
     client.force_login(own.user)
     url = reverse("events:participant-list", args=[event.pk])
 
+    # One of them asks whether the participant co-organises the event.
     with django_assert_num_queries(12):
         response = client.get(url)
 
@@ -51,6 +52,7 @@ def test_agenda_query_count_does_not_grow(client, event, django_assert_num_queri
     client.force_login(own.user)
     url = reverse("events:agenda", args=[event.pk])
 
+    # One of them fetches the times proposed for every request at once.
     with django_assert_num_queries(8):
         response = client.get(url)
 

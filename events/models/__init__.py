@@ -1,3 +1,5 @@
+import datetime as dt
+import secrets
 import zoneinfo
 
 from django.conf import settings
@@ -13,14 +15,47 @@ from events.enums import (
     MEETING_OPEN_STATES,
     CooperationDirection,
     CooperationKind,
+    EventFormat,
     EventType,
+    MeetingKind,
     MeetingOutcome,
     MeetingState,
-    Preference,
     RegistrationState,
     WhoMayMeet,
 )
+from events.models.meeting_records import MeetingPreference, MeetingRating, MeetingSeat
+from events.models.organising import EventMailing, EventOrganiser
 from partnerships.models import Country, EmergingIndustry, Organisation, SectoralIndustry
+
+__all__ = [
+    "CooperationItem",
+    "Event",
+    "EventMailing",
+    "EventOrganiser",
+    "Meeting",
+    "MeetingPreference",
+    "MeetingRating",
+    "MeetingSeat",
+    "MeetingWindow",
+    "Registration",
+    "Slot",
+    "BADGE_ALPHABET",
+    "TIME_ZONE_CHOICES",
+]
+
+
+# No 0/O or 1/I: the code is read off a badge and typed in by hand.
+BADGE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def new_badge_code():
+    code = "".join(secrets.choice(BADGE_ALPHABET) for _ in range(8))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def new_room_key():
+    return secrets.token_hex(16)
+
 
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones() if "/" in name)
 
@@ -44,6 +79,12 @@ class Event(models.Model):
         blank=True,
         related_name="events",
         verbose_name=_("country"),
+    )
+    format = models.CharField(
+        _("on site or online"),
+        max_length=10,
+        choices=EventFormat.choices,
+        default=EventFormat.ON_SITE,
     )
     online_url = models.URLField(_("online link"), blank=True)
     organiser = models.ForeignKey(
@@ -78,7 +119,7 @@ class Event(models.Model):
         validators=[MinValueValidator(5), MaxValueValidator(240)],
     )
     tables = models.PositiveSmallIntegerField(
-        _("number of tables"), default=20, validators=[MinValueValidator(1)]
+        _("number of tables or rooms"), default=20, validators=[MinValueValidator(1)]
     )
     requests_need_acceptance = models.BooleanField(
         _("meeting requests need acceptance"), default=True
@@ -91,6 +132,13 @@ class Event(models.Model):
         null=True,
         blank=True,
         help_text=_("Leave empty for no limit."),
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(
+        _("days a meeting request waits for its answer"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("The person asked is reminded the day before. Leave empty: requests wait."),
     )
     who_may_meet = models.CharField(
         _("who may meet whom"), max_length=30, choices=WhoMayMeet.choices, default=WhoMayMeet.ANYONE
@@ -116,6 +164,15 @@ class Event(models.Model):
     @property
     def zone(self):
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def days(self):
+        count = (self.ends_on - self.starts_on).days + 1
+        return [self.starts_on + dt.timedelta(days=n) for n in range(count)]
+
+    @property
+    def is_online(self):
+        return self.format in (EventFormat.ONLINE, EventFormat.HYBRID)
 
     @property
     def is_past(self):
@@ -192,6 +249,23 @@ class Registration(models.Model):
     introduction = models.TextField(_("what you come for"), blank=True)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason given"), blank=True)
+    # Slots the participant marked as busy; everybody is free in every slot until they say.
+    unavailable_slots = models.ManyToManyField(
+        "events.Slot",
+        blank=True,
+        related_name="unavailable_participants",
+        verbose_name=_("not available in"),
+    )
+    # Printed on the badge and in its QR code; the organisers check the participant in by it.
+    badge_code = models.CharField(
+        _("badge code"), max_length=9, unique=True, default=new_badge_code, editable=False
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    # The secret in the address of the agenda feed a calendar app subscribes to.
+    calendar_token = models.CharField(
+        _("calendar feed key"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("registration")
@@ -246,6 +320,11 @@ class Meeting(models.Model):
         _("state"), max_length=20, choices=MeetingState.choices, default=MeetingState.REQUESTED
     )
     reason = models.TextField(_("reason"), blank=True)
+    kind = models.CharField(
+        _("meeting type"), max_length=10, choices=MeetingKind.choices, default=MeetingKind.TABLE
+    )
+    # Part of the video room's name, so that nobody guesses their way into a meeting.
+    room_key = models.CharField(max_length=32, default=new_room_key, editable=False)
     slot = models.ForeignKey(
         Slot, on_delete=models.SET_NULL, null=True, blank=True, related_name="meetings"
     )
@@ -256,6 +335,23 @@ class Meeting(models.Model):
         _("outcome"), max_length=20, choices=MeetingOutcome.choices, default=MeetingOutcome.NONE
     )
     outcome_at = models.DateTimeField(_("outcome reported"), null=True, blank=True)
+    # Marked by the organiser on the day: the slot came but one side did not.
+    no_show = models.BooleanField(_("no-show"), default=False)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    # Times the asking side proposed (none: any time); whoever answers picks one of them.
+    proposed_slots = models.ManyToManyField(
+        Slot, blank=True, related_name="proposals", verbose_name=_("proposed times")
+    )
+    # After a counter-proposal the answer is the asker's to give; until then the recipient's.
+    awaiting = models.ForeignKey(
+        Registration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("waiting for"),
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -278,15 +374,33 @@ class Meeting(models.Model):
                 condition=Q(state__in=MEETING_OPEN_STATES),
                 name="meeting_one_open_per_pair",
             ),
+            # A booked meeting has a table, unless it is held online.
             models.CheckConstraint(
                 condition=Q(slot__isnull=True, table__isnull=True)
-                | Q(slot__isnull=False, table__isnull=False),
+                | Q(slot__isnull=False, table__isnull=False)
+                | Q(slot__isnull=False, table__isnull=True, kind=MeetingKind.ONLINE),
                 name="meeting_slot_and_table_together",
             ),
         ]
 
     def __str__(self):
         return f"{self.requester.user} – {self.recipient.user}"
+
+    @property
+    def answerer_id(self):
+        return self.awaiting_id or self.recipient_id
+
+    @property
+    def video_url(self):
+        """The meeting's video room, from the portal's room-address template; None when the
+        meeting is at a table or no template is set."""
+        template = settings.MEETING_ROOM_URL_TEMPLATE
+        if self.kind != MeetingKind.ONLINE or not template:
+            return None
+        # Replaced, not formatted: any other brace in the template stays as it is.
+        return template.replace(
+            "{room}", f"clusterportal-{self.event_id}-{self.pk}-{self.room_key}"
+        )
 
     def other_party(self, registration):
         return self.recipient if registration.pk == self.requester_id else self.requester
@@ -299,81 +413,3 @@ class Meeting(models.Model):
             and self.slot_id is not None
             and self.slot.ends_at <= at
         )
-
-
-class MeetingRating(models.Model):
-    """How useful one side found a meeting they held, from 1 to 5, with a comment."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="ratings")
-    by = models.ForeignKey(
-        Registration,
-        on_delete=models.CASCADE,
-        related_name="meeting_ratings",
-        verbose_name=_("rated by"),
-    )
-    stars = models.PositiveSmallIntegerField(
-        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    comment = models.TextField(_("comment"), blank=True)
-    rated_at = models.DateTimeField(_("rated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("meeting rating")
-        verbose_name_plural = _("meeting ratings")
-        ordering = ["meeting", "rated_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "by"], name="rating_once_per_side"),
-            models.CheckConstraint(
-                condition=Q(stars__gte=1, stars__lte=5), name="rating_one_to_five"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.meeting}: {self.stars}/5"
-
-
-class MeetingSeat(models.Model):
-    """One participant's seat in a booked meeting: a person is in one meeting per slot."""
-
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="seats")
-    slot = models.ForeignKey(Slot, on_delete=models.CASCADE, related_name="seats")
-    participant = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="seats")
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="seats")
-
-    class Meta:
-        verbose_name = _("meeting seat")
-        verbose_name_plural = _("meeting seats")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event", "slot", "participant"], name="seat_one_meeting_per_slot"
-            ),
-            models.UniqueConstraint(
-                fields=["meeting", "participant"], name="seat_once_per_meeting"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.participant} @ {self.slot}"
-
-
-class MeetingPreference(models.Model):
-    """How much a participant wants to meet another, for the organiser's scheduling run."""
-
-    registration = models.ForeignKey(
-        Registration, on_delete=models.CASCADE, related_name="preferences"
-    )
-    target = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="preferred_by")
-    level = models.CharField(_("preference"), max_length=12, choices=Preference.choices)
-
-    class Meta:
-        verbose_name = _("meeting preference")
-        verbose_name_plural = _("meeting preferences")
-        constraints = [
-            models.UniqueConstraint(fields=["registration", "target"], name="preference_once"),
-            models.CheckConstraint(
-                condition=~Q(registration=F("target")), name="preference_not_for_oneself"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.registration} → {self.target}: {self.get_level_display()}"

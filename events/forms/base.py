@@ -7,7 +7,9 @@ from events.enums import (
     OUTCOME_TRANSITIONS,
     CooperationDirection,
     CooperationKind,
+    EventFormat,
     EventType,
+    MeetingKind,
     MeetingOutcome,
     Preference,
 )
@@ -141,10 +143,39 @@ class ParticipantFilterForm(SingleLineFieldsMixin, forms.Form):
         return registrations
 
 
+class SlotChoiceField(forms.ModelMultipleChoiceField):
+    """Slots as their local day and time, in the event's time zone."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, slot):
+        return str(slot)
+
+
 class MeetingRequestForm(SingleLineFieldsMixin, forms.Form):
     message = forms.CharField(
         label=_("Your message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000
     )
+    slots = SlotChoiceField(
+        label=_("Times you propose"),
+        queryset=None,
+        required=False,
+        help_text=_("Tick none for any time: the other person then picks."),
+    )
+
+    kind = forms.ChoiceField(
+        label=_("Meeting type"), choices=MeetingKind.choices, initial=MeetingKind.TABLE
+    )
+
+    def __init__(self, *args, slots=None, event=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if slots is None:
+            del self.fields["slots"]
+        else:
+            self.fields["slots"].queryset = slots
+        # Only a hybrid event lets the two sides choose; otherwise the event decides.
+        if event is None or event.format != EventFormat.HYBRID:
+            del self.fields["kind"]
 
 
 class MeetingAnswerForm(SingleLineFieldsMixin, forms.Form):
@@ -152,6 +183,22 @@ class MeetingAnswerForm(SingleLineFieldsMixin, forms.Form):
         label=_("Answer"), choices=[("accept", _("Accept")), ("decline", _("Decline"))]
     )
     reason = forms.CharField(label=_("Reason (optional)"), required=False, max_length=500)
+    slot = forms.ModelChoiceField(label=_("At"), queryset=None, required=False)
+
+    def __init__(self, *args, slots=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if slots is None:
+            del self.fields["slot"]
+        else:
+            self.fields["slot"].queryset = slots
+
+
+class ProposeTimesForm(forms.Form):
+    slots = SlotChoiceField(label=_("Times you propose instead"), queryset=None)
+
+    def __init__(self, *args, slots, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slots"].queryset = slots
 
 
 class MeetingCancelForm(SingleLineFieldsMixin, forms.Form):
