@@ -75,10 +75,12 @@ class StandardPagination(pagination.PageNumberPagination):
     page_size = 25
     page_size_query_param = "page_size"
     max_page_size = 200
+    # DRF's `?page=last` is a word where the schema promises a number.
+    last_page_strings = ()
 
     def get_page_size(self, request):
         value = request.query_params.get(self.page_size_query_param)
-        if value is None:
+        if not value:
             return self.page_size
         size = _positive_integer(value, maximum=self.max_page_size)
         if size is None:

@@ -79,6 +79,9 @@ class PortalAutoSchema(AutoSchema):
             self._limit_path(parameter["name"], schema)
         elif parameter["in"] == "query":
             self._limit_filter(parameter["name"], schema)
+            # An empty single value (`?state=`) means "no filter", the default page or order.
+            if schema.get("type") != "array":
+                parameter["allowEmptyValue"] = True
         items = schema.get("items", schema)
         for target in {id(schema): schema, id(items): items}.values():
             if target.get("type") == "string" and not {"enum", "format", "pattern"} & set(target):
