@@ -178,6 +178,11 @@ class StrictNullBooleanField(forms.NullBooleanField):
     """true/false (or 1/0, True/False); anything else is an error, not "no filter"."""
 
     VALUES = {"true": True, "1": True, "false": False, "0": False}
+    # NullBooleanSelect reads a value it does not know as None, "no filter"; a plain select
+    # hands it on to be refused.
+    widget = forms.Select(
+        choices=[("", "---------"), ("true", gettext_lazy("Yes")), ("false", gettext_lazy("No"))]
+    )
 
     def to_python(self, value):
         if value in (None, ""):

@@ -123,9 +123,12 @@ class PortalAutoSchema(AutoSchema):
         if query_filter.extra.get("max_length"):
             target["maxLength"] = query_filter.extra["max_length"]
         choices = self._filter_choices(query_filter)
-        if choices is not None:
+        if choices:
             target.pop("pattern", None)
             target["enum"] = choices
+        elif choices == []:
+            # Nothing to name yet: every value is refused (an empty enum is not valid OpenAPI).
+            target["not"] = {}
 
     def _filter_choices(self, query_filter):
         """The values a model choice filter accepts: the schema lists what exists now.
