@@ -24,6 +24,7 @@ ERROR_SCHEMA = {
     "description": "Why the request was refused, in the language the request asked for.",
     "properties": {"detail": {"type": "string"}},
     "required": ["detail"],
+    "example": {"detail": "Not found."},
 }
 VALIDATION_ERROR_SCHEMA = {
     "type": "object",
@@ -35,6 +36,7 @@ VALIDATION_ERROR_SCHEMA = {
         "oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]
     },
     "minProperties": 1,
+    "example": {"page_size": ["Enter a whole number from 1 to 200."]},
 }
 COMPONENTS = {"Error": ERROR_SCHEMA, "ValidationError": VALIDATION_ERROR_SCHEMA}
 
@@ -44,6 +46,7 @@ DESCRIPTIONS = {
     "403": "You may not see this (sign in, or ask the organisation's manager).",
     "404": "Nothing at this address that you may see, or a page past the last one.",
     "406": "None of the media types in Accept can be served (JSON always can).",
+    "413": "The request announces a body larger than the portal accepts.",
     "429": "Too many requests; try again after Retry-After seconds.",
 }
 
@@ -153,7 +156,8 @@ class PortalAutoSchema(AutoSchema):
 
     def _error_responses(self, operation):
         parameters = operation.get("parameters", [])
-        codes = ["400", "406"]
+        # RequestSizeMiddleware answers 413 to any request announcing a body past the limit.
+        codes = ["400", "406", "413"]
         if self._may_refuse():
             codes.append("403")
         if any(parameter["in"] == "path" for parameter in parameters) or any(

@@ -38,6 +38,7 @@ def test_schema_documents_each_operations_error_answers():
         "400": VALIDATION_ERROR,
         "404": ERROR,
         "406": ERROR,
+        "413": ERROR,
         "429": ERROR,
     }
     # Only an action with a permission to check can answer 403.
@@ -46,6 +47,7 @@ def test_schema_documents_each_operations_error_answers():
         "403": ERROR,
         "404": ERROR,
         "406": ERROR,
+        "413": ERROR,
         "429": ERROR,
     }
     assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
