@@ -30,4 +30,9 @@ urlpatterns = [
     path("matching/runs/start/", views.StartRunView.as_view(), name="run-start"),
     path("matching/learning/", views.WeightFitListView.as_view(), name="fit-list"),
     path("matching/learning/<int:pk>/", views.WeightFitDetailView.as_view(), name="fit-detail"),
+    path(
+        "matching/learning/<int:pk>/result/",
+        views.WeightFitResultView.as_view(),
+        name="fit-result",
+    ),
 ]
