@@ -88,6 +88,7 @@ def session_cookie(person):
 def run_schemathesis(app, *, cookie):
     """Every phase and check over the API; the figures and the failures, by operation."""
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
+    # One worker: the shared connection may serve one thread at a time.
     schema.config.update(workers=1, headers={"Cookie": cookie} if cookie else None)
     schema.config.seed = SEED
     schema.config.checks.update(included_check_names=["all"])
