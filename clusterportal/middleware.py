@@ -26,7 +26,7 @@ def _has_nul(data):
 
 
 class MalformedInputMiddleware:
-    """Answer 400 to NUL characters and invalid UTF-8 in query strings and form fields.
+    """Answer 400 to NUL characters and invalid UTF-8 in addresses and form fields.
 
     Django would decode invalid UTF-8 into replacement characters and hand NUL characters
     to the database, which PostgreSQL refuses with an error (a 500); neither is input a
@@ -48,7 +48,8 @@ class MalformedInputMiddleware:
         query = request.META.get("QUERY_STRING", "").encode("latin-1", "replace")
         if not _valid_utf8(query):
             return _("The address contains characters that are not valid UTF-8.")
-        if _has_nul(request.GET):
+        # A path is looked up as it comes (a slug, a code), so a NUL there reaches the database.
+        if "\x00" in request.path or _has_nul(request.GET):
             return _("The address contains a NUL character.")
         if request.method != "POST":
             return None

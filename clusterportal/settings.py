@@ -404,12 +404,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["clusterportal.api.RulesPermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
+        "clusterportal.api.SearchFilter",
+        "clusterportal.api.OrderingFilter",
     ],
     "DEFAULT_PAGINATION_CLASS": "clusterportal.api.StandardPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "clusterportal.api_schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "clusterportal.api_errors.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",

@@ -11,6 +11,8 @@ from events.api import register as register_events_api
 from matchmaking.api import register as register_matchmaking_api
 from partnerships.api import register as register_partnerships_api
 
+handler404 = views.page_not_found
+
 router = DefaultRouter()
 register_partnerships_api(router)
 register_events_api(router)

@@ -8,6 +8,8 @@ from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
@@ -22,6 +24,17 @@ from partnerships.uploads.serving import (
 )
 
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+
+
+def page_not_found(request, exception):
+    """Django's 404 page; under /api/ the JSON error every API answer has.
+
+    A request that no API route matches (`/api/v1/countries/0/`, `/api/v1/nothing/`) never
+    reaches DRF, whose own 404s are JSON already.
+    """
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def _check_database():

@@ -4,7 +4,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, viewsets
 from rest_framework.decorators import action
 
-from events.enums import EventType
+from clusterportal.api import IdFilter
+from events.enums import EventType, MeetingState
 from events.models import CooperationItem, Event, Meeting, Registration
 from events.queries import events_listing, meetings_for_user, participants_for_user
 
@@ -136,11 +137,21 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+class MeetingFilter(django_filters.FilterSet):
+    # By id: an event that has none of your meetings is an empty list, not an error.
+    event = IdFilter(field_name="event_id")
+    state = django_filters.ChoiceFilter(choices=MeetingState.choices)
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+
 class MeetingViewSet(viewsets.ReadOnlyModelViewSet):
     """Your own meetings: the ones you asked for and the ones you were asked to."""
 
     serializer_class = MeetingSerializer
-    filterset_fields = ["event", "state"]
+    filterset_class = MeetingFilter
     ordering = ["slot__starts_at", "id"]
 
     def get_queryset(self):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from clusterportal.api import StrictBooleanFilter
 from partnerships import board, directory
 from partnerships.enums import CallState, LabelLevel, OrganisationType, PartnershipPhase, SizeBand
 from partnerships.models import (
@@ -228,7 +229,8 @@ class PartnershipFilter(django_filters.FilterSet):
         method="filter_country",
         empty_label=_("Any country"),
     )
-    funded = django_filters.BooleanFilter(
+    # Strict, so that the API refuses `?funded=maybe` rather than listing everything.
+    funded = StrictBooleanFilter(
         label=_("Funding"),
         widget=forms.Select(
             choices=[

@@ -1,70 +1,135 @@
-"""Schemathesis over the whole API schema, as every role: no request may cause a server error.
+"""Schemathesis over the whole API schema with every check, as every role.
 
-Every endpoint added to the router is in the schema, so it is fuzzed here without more code.
-The requests are made in process, so each test runs inside a transaction that is rolled back
-rather than emptying the database after it; what the services queue after commit runs after
-each request, as it would on a committed one.
+The run is the one `st run --checks all` makes (examples, coverage, fuzzing and stateful
+phases), in process: no request may cause a server error, every answer must be one the
+schema documents (status, content type, headers, body), every request the schema allows must
+be accepted and every request it forbids refused. Every endpoint added to the router is in
+the schema, so it is fuzzed here without more code.
+
+Schemathesis sends its requests from a thread of its own; that thread is handed the test's
+database connection, so every request runs inside the test's transaction, which is rolled
+back after it. The schema lists the values of the filters that name things (countries,
+regions, sectors), so it is loaded once the test data exists.
 """
 
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.test import Client
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error, response_schema_conformance
+from rest_framework.throttling import SimpleRateThrottle
+from schemathesis.engine import Status, from_schema
+from schemathesis.engine import events as engine_events
 
 from partnerships.enums import ValidationState
-from tests.factories import LabelFactory, OrganisationFactory, StaffFactory, UserFactory
+from tests.factories import (
+    EventFactory,
+    LabelFactory,
+    OrganisationFactory,
+    StaffFactory,
+    UserFactory,
+)
 
 application = get_wsgi_application()
-schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+# Enough to reach every status each operation can give, few enough to run in the suite.
+MAX_EXAMPLES = 5
+SEED = 2016
 
 
 @pytest.fixture(autouse=True)
-def _connection_kept_between_requests():
-    # The application closes its database connection after each request, which would end the
-    # test's transaction; Django's test client stops it for the same reason, and schemathesis
-    # calls the application directly.
+def _no_throttling(monkeypatch):
+    # One run sends thousands of requests; throttled, most would only show the 429.
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"anon": None, "user": None})
+
+
+@pytest.fixture
+def shared_connection(db):
+    connection = connections["default"]
+    # The application closes its connection after each request, which would end the test's
+    # transaction; Django's test client stops it for the same reason.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield
+    connection.inc_thread_sharing()
+    yield connection
+    connection.dec_thread_sharing()
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
 
-@pytest.fixture(params=["anonymous", "manager", "staff"])
-def auth_cookies(request, django_db_blocker):
-    with django_db_blocker.unblock():
-        manager = UserFactory(email=f"fuzz-manager-{request.param}@example.eu")
-        draft = OrganisationFactory(validation_state=ValidationState.DRAFT, owner=manager)
-        LabelFactory(organisation=draft)
-        LabelFactory(organisation=OrganisationFactory())
-        people = {
-            "anonymous": None,
-            "manager": manager,
-            "staff": StaffFactory(email=f"fuzz-staff-{request.param}@ec.europa.eu"),
-        }
-        person = people[request.param]
-        if person is None:
-            return {}
-        client = Client()
-        client.force_login(person)
-        return {"sessionid": client.cookies["sessionid"].value}
+def in_transaction_of(connection):
+    """The application, answering on `connection` whichever thread calls it."""
+
+    def application_on_connection(environ, start_response):
+        connections["default"] = connection
+        return application(environ, start_response)
+
+    return application_on_connection
 
 
-@pytest.mark.django_db
-@schema.parametrize()
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-def test_api_answers_every_generated_request_without_server_error(
-    case, auth_cookies, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        response = case.call(cookies=auth_cookies)
+def portal_data():
+    """Someone to sign in as for each role, and one of everything the API lists."""
+    manager = UserFactory(email="fuzz-manager@example.eu")
+    own = OrganisationFactory(validation_state=ValidationState.DRAFT, owner=manager)
+    LabelFactory(organisation=own)
+    partner = OrganisationFactory()
+    LabelFactory(organisation=partner)
+    EventFactory()
+    return {"anonymous": None, "manager": manager, "staff": StaffFactory()}
 
-    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+
+def session_cookie(person):
+    client = Client()
+    client.force_login(person)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def run_schemathesis(app, *, cookie):
+    """Every phase and check over the API; the figures and the failures, by operation."""
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app)
+    # One worker: the shared connection may serve one thread at a time.
+    schema.config.update(workers=1, headers={"Cookie": cookie} if cookie else None)
+    schema.config.seed = SEED
+    schema.config.checks.update(included_check_names=["all"])
+    schema.config.generation.update(max_examples=MAX_EXAMPLES, deterministic=True)
+    figures = {"operations": set(), "cases": 0, "checks": 0}
+    figures["in schema"] = sum(1 for _ in schema.get_all_operations())
+    failures, errors = [], []
+    for event in from_schema(schema).execute():
+        if isinstance(event, engine_events.NonFatalError | engine_events.FatalError):
+            errors.append(event)
+        if not isinstance(event, engine_events.ScenarioFinished) or not event.is_test_scenario:
+            continue
+        recorder = event.recorder
+        if event.status is not Status.SKIP and event.label:
+            figures["operations"].add(event.label)
+        figures["cases"] += len(recorder.cases)
+        for checks in recorder.checks.values():
+            figures["checks"] += len(checks)
+            failures += [
+                f"{event.label}: {check.name}: {check.failure_info.failure.title}\n"
+                f"{check.failure_info.code_sample}"
+                for check in checks
+                if check.status is Status.FAILURE
+            ]
+    return figures, sorted(set(failures)), errors
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("role", ["anonymous", "manager", "staff"])
+def test_api_answers_as_its_schema_says(role, shared_connection):
+    person = portal_data()[role]
+
+    figures, failures, errors = run_schemathesis(
+        in_transaction_of(shared_connection), cookie=session_cookie(person) if person else None
+    )
+
+    print(
+        f"\nschemathesis as {role}: {len(figures['operations'])} operations, "
+        f"{figures['cases']} test cases, {figures['checks']} checks, {len(failures)} failures"
+    )
+    assert errors == []
+    assert failures == [], "\n\n".join(failures)
+    # Every operation was tested: one the schema describes wrongly would be skipped.
+    assert len(figures["operations"]) == figures["in schema"]

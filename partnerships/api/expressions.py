@@ -3,6 +3,7 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
+from clusterportal.api import IdFilter
 from partnerships.enums import ExpressionState
 from partnerships.models import (
     ExpressionOfInterest,
@@ -56,7 +57,7 @@ class ExpressionSerializer(serializers.ModelSerializer):
 
 
 class ExpressionFilter(django_filters.FilterSet):
-    call = django_filters.NumberFilter(field_name="call_id")
+    call = IdFilter(field_name="call_id")
     state = django_filters.ChoiceFilter(choices=ExpressionState.choices)
 
     class Meta:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
+from clusterportal.api import StrictBooleanFilter
 from partnerships import directory, page_cache
 from partnerships.api.common import public_page_url
 from partnerships.enums import (
@@ -122,7 +123,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 class OrganisationFilter(OrganisationFacetFilter):
     """The directory's facets, with a three-way label filter and, for staff, the state."""
 
-    current_label = django_filters.BooleanFilter(
+    current_label = StrictBooleanFilter(
         label=_("Holds a current label (true) or none (false)"),
         method="filter_current_label",
     )

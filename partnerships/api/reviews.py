@@ -3,6 +3,7 @@
 import django_filters
 from rest_framework import serializers, viewsets
 
+from clusterportal.api import IdFilter
 from partnerships.enums import ReviewState
 from partnerships.models import (
     Review,
@@ -52,9 +53,11 @@ class ReviewSerializer(serializers.ModelSerializer):
 
 
 class ReviewFilter(django_filters.FilterSet):
-    call = django_filters.NumberFilter(field_name="assignment__expression__call_id")
-    expression = django_filters.NumberFilter(field_name="assignment__expression_id")
-    stage = django_filters.NumberFilter(field_name="assignment__stage")
+    call = IdFilter(field_name="assignment__expression__call_id")
+    expression = IdFilter(field_name="assignment__expression_id")
+    stage = django_filters.TypedChoiceFilter(
+        field_name="assignment__stage", choices=[(1, 1), (2, 2)], coerce=int
+    )
     state = django_filters.ChoiceFilter(choices=ReviewState.choices)
 
     class Meta:
