@@ -1,19 +1,12 @@
 """Public API of the partner-search board: list and detail of the open searches."""
 
-from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 
 from partnerships.api.common import public_page_url
 from partnerships.board import open_partner_searches, with_board_relations
 from partnerships.filters import PartnerSearchFilter
 from partnerships.models import PartnerSearch
-
-
-class ErrorSerializer(serializers.Serializer):
-    """What a refused request answers: the fields it names, each with its messages."""
-
-    detail = serializers.CharField(required=False)
 
 
 class PartnerSearchSerializer(serializers.ModelSerializer):
@@ -91,10 +84,6 @@ class PartnerSearchViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         responses={
             200: PartnerSearchSerializer(many=True),
-            400: OpenApiResponse(
-                ErrorSerializer,
-                description=_("A filter value names nothing (for example ?country=XX)."),
-            ),
         }
     )
     def list(self, request, *args, **kwargs):
@@ -103,9 +92,6 @@ class PartnerSearchViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         responses={
             200: PartnerSearchSerializer,
-            404: OpenApiResponse(
-                ErrorSerializer, description=_("No open partner search has this id.")
-            ),
         }
     )
     def retrieve(self, request, *args, **kwargs):

@@ -291,6 +291,9 @@ POLICY = [
     Rule("matchmaking:fit-list", None, CREATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
     Rule("matchmaking:fit-detail", "weight_fit", READ, "GET", (LOGIN, 403, 403, 403, 200, 200)),
     Rule("matchmaking:fit-detail", "weight_fit", UPDATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    # The result partial answers htmx polls; a plain visit or a POST goes to the fit's page.
+    Rule("matchmaking:fit-result", "weight_fit", READ, "GET", (LOGIN, 403, 403, 403, 302, 302)),
+    Rule("matchmaking:fit-result", "weight_fit", UPDATE, "POST", (LOGIN, 403, 403, 403, 302, 302)),
     # events
     Rule("events:my-events", None, LIST, "GET", (LOGIN, 200, 200, 200, 200, 200)),
     Rule("events:event-list", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),

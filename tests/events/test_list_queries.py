@@ -36,8 +36,9 @@ def test_participant_list_query_count_does_not_grow(
     client.force_login(own.user)
     url = reverse("events:participant-list", args=[event.pk])
 
-    # One of them asks whether the participant co-organises the event.
-    with django_assert_num_queries(12):
+    # One of them asks whether the participant co-organises the event, one counts the header's
+    # unread notifications and messages.
+    with django_assert_num_queries(13):
         response = client.get(url)
 
     assert len(response.context["participants"]) == count + 1
@@ -52,8 +53,9 @@ def test_agenda_query_count_does_not_grow(client, event, django_assert_num_queri
     client.force_login(own.user)
     url = reverse("events:agenda", args=[event.pk])
 
-    # One of them fetches the times proposed for every request at once.
-    with django_assert_num_queries(8):
+    # One of them fetches the times proposed for every request at once, one counts the header's
+    # unread notifications and messages.
+    with django_assert_num_queries(9):
         response = client.get(url)
 
     assert len(response.context["meetings"]) == count + 1

@@ -346,7 +346,8 @@ def test_workspace_participant_list_query_count_does_not_grow(
     client.force_login(event.organiser)
     url = reverse("events:workspace-participants", args=[event.pk])
 
-    with django_assert_num_queries(8):
+    # With the header's count of unread notifications and messages.
+    with django_assert_num_queries(9):
         response = client.get(url, {"state": "approved"})
 
     assert len(response.context["participants"]) == count * 2
@@ -361,7 +362,8 @@ def test_dashboard_query_count_does_not_grow(client, django_assert_num_queries, 
     client.force_login(event.organiser)
     url = reverse("events:dashboard", args=[event.pk])
 
-    with django_assert_num_queries(9):
+    # With the header's count of unread notifications and messages.
+    with django_assert_num_queries(10):
         response = client.get(url)
 
     assert len(response.context["board"]["floor_meetings"]) == count

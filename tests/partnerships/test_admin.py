@@ -83,6 +83,17 @@ def data(superuser):
     planted.organisations.set([organisation])
     ExpressionFactory(lead=organisation)
     StrategicPartnershipFactory(coordinator=organisation)
+    writer = OrganisationFactory(owner=UserFactory())
+    conversation = services.start_conversation(
+        sender=writer,
+        recipient=organisation,
+        subject="Offer",
+        body="Buy our list of e-mail addresses",
+        by=writer.memberships.get().user,
+    )
+    services.report_message(
+        conversation.messages.get(), reason="Spam", by=organisation.memberships.get().user
+    )
     _review_records(superuser)
     return organisation
 
@@ -130,6 +141,7 @@ def test_every_partnerships_model_is_in_the_admin():
         "emergingindustry",
         "expressionofinterest",
         "label",
+        "messagereport",
         "organisation",
         "organisationmembership",
         "outboxmessage",
@@ -168,12 +180,12 @@ REVIEW_RECORDS = {
 
 
 # Audit entries, expressions and partnerships (founded from selected expressions) are written
-# by services and the portal, never added here.
+# by services and the portal, never added here; nor are reports, which only participants make.
 @pytest.mark.parametrize(
     "model_name",
     sorted(
         set(PARTNERSHIP_MODELS)
-        - {"auditentry", "expressionofinterest", "strategicpartnership"}
+        - {"auditentry", "expressionofinterest", "messagereport", "strategicpartnership"}
         - REVIEW_RECORDS
     ),
 )
@@ -184,7 +196,7 @@ def test_admin_add_page_loads(admin_client, data, model_name):
     assert response.context["add"] is True
 
 
-@pytest.mark.parametrize("model_name", sorted(REVIEW_RECORDS))
+@pytest.mark.parametrize("model_name", sorted(REVIEW_RECORDS | {"messagereport"}))
 def test_admin_cannot_add_review_records(admin_client, data, model_name):
     assert admin_client.get(f"/admin/partnerships/{model_name}/add/").status_code == 403
 
