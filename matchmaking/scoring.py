@@ -96,6 +96,9 @@ COUNTRY_COMPONENTS = ("international", "partner_interest")
 # Candidates per row of the second try when the country cap reaches below the first (a multiple
 # of k); the third try takes every listable partner of the row.
 DEEPER_CANDIDATES = 4
+# What a chunk subtracts from the float32 score of a pair below the relevance floor (see
+# `_Plan.block`): far below any score, far from float32's overflow.
+SINK = np.float32(1e30)
 
 
 @dataclass(frozen=True)
@@ -244,14 +247,16 @@ def top_k(
     def run(chunk):
         _top_k_chunk(plan, chunk, k, cap, result)
 
-    if workers > 1 and len(chunks) > 1:
-        # One BLAS thread per worker: nested BLAS threads oversubscribe the cores, and the
-        # selection work after each product is single-threaded anyway.
-        with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(workers) as pool:
-            list(pool.map(run, chunks))
-    else:
-        for chunk in chunks:
-            run(chunk)
+    # One BLAS thread, with one worker too: a chunk's products are small (128 rows), and
+    # OpenBLAS threads on them cost more in hand-offs than they save (three times the time of
+    # one thread on two cores), let alone on cores shared with other processes.
+    with threadpool_limits(limits=1, user_api="blas"):
+        if workers > 1 and len(chunks) > 1:
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(run, chunks))
+        else:
+            for chunk in chunks:
+                run(chunk)
     return result
 
 
@@ -285,9 +290,9 @@ def _dense(side):
 class _Plan:
     """What every chunk needs, built once: the weighted products and the country terms.
 
-    The relevance of a chunk is one dense product of the plain thematic terms, one sparse-by-
-    dense product of the terms with sparse left rows, one of the terms with sparse right rows
-    (computed transposed), and the gated terms (value chain times shared focus) elementwise.
+    The relevance of a chunk is one dense product of the plain thematic terms (those with
+    sparse right rows densified), one sparse-by-dense product of the terms with sparse left
+    rows, and the gated terms (value chain times shared focus) elementwise.
 
     The international components depend only on countries: with t the target weights (never
     the own country), international(i, j) = 0.5 [c_i != c_j] + 0.5 t_i[c_j] and
@@ -304,8 +309,6 @@ class _Plan:
     relevance_right_t: np.ndarray  # d x n float32, columns in `order`
     sparse_left: object  # CSR n x e float32 (terms with sparse left rows), or None
     sparse_right_t: object  # e x n float32, columns in `order`, or None
-    transposed_left: object  # n x f float32 (terms with sparse right rows), or None
-    transposed_right: object  # CSR n x f float32, rows in `order`, or None
     gated: tuple  # (left, right_t, gate index) of each gated term, see `build`
     gates: tuple  # (left, right_t) of each gate
     modulation_left: object  # n x d' float32, or None when no modulator is multiplied out
@@ -370,17 +373,17 @@ class _Plan:
                 )
             )
         gated = tuple(gated)
+        # Terms with sparse right rows join the dense product: a sparse-by-dense product
+        # computed transposed costs little, but adding its transpose to the chunk reads the
+        # chunk across its rows, slower than the 85 more dimensions of the product.
         plain = [
             b
             for b in thematic
-            if b.gate is None
-            and not b.sparse_left
-            and not b.sparse_right
-            and all(b is not gate for gate in gate_blocks)
+            if b.gate is None and not b.sparse_left and all(b is not gate for gate in gate_blocks)
         ]
         if plain:
-            left = np.hstack([share(b) * b.left for b in plain]).astype(np.float32)
-            right_t = np.hstack([b.right[columns] for b in plain]).T
+            left = np.hstack([share(b) * _dense(b.left) for b in plain]).astype(np.float32)
+            right_t = np.hstack([_dense(b.right[columns]) for b in plain]).T
         else:
             left, right_t = np.zeros((n, 1), np.float32), np.zeros((1, n))
         if not eligible.all():
@@ -401,14 +404,6 @@ class _Plan:
             sparse_right_t = np.ascontiguousarray(
                 np.hstack([b.right[columns] for b in left_sparse]).T, np.float32
             )
-        right_sparse = [b for b in thematic if b.gate is None and b.sparse_right]
-        transposed_left = transposed_right = None
-        if right_sparse:
-            transposed_left = np.hstack([b.left for b in right_sparse]).astype(np.float32)
-            transposed_right = sparse.hstack(
-                [share(b) * b.right for b in right_sparse], format="csr", dtype=np.float32
-            )[columns]
-
         modulators = [
             b
             for b in encoded.blocks
@@ -434,7 +429,6 @@ class _Plan:
             left.shape[1] + sum(g[0].shape[1] for g in gates) + sum(g[0].shape[1] for g in gated)
         )
         terms += 0 if sparse_left is None else sparse_left.shape[1]
-        terms += 0 if transposed_left is None else transposed_left.shape[1]
         terms += (0 if mod_left is None else mod_left.shape[1]) + (
             encoded.targets.shape[1] + 2 if by_country else 0
         )
@@ -451,8 +445,6 @@ class _Plan:
             relevance_right_t=right_t,
             sparse_left=sparse_left,
             sparse_right_t=sparse_right_t,
-            transposed_left=transposed_left,
-            transposed_right=transposed_right,
             gated=gated,
             gates=gates,
             modulation_left=mod_left,
@@ -487,12 +479,11 @@ class _Plan:
         }
 
     def block(self, rows):
-        """float32 scores of rows x all columns (in `order`), -inf where not listable."""
+        """float32 scores of rows x all columns (in `order`), below any candidate bound (-inf
+        or about -SINK) where not listable."""
         relevance = self.relevance_left[rows] @ self.relevance_right_t
         if self.sparse_left is not None:
             relevance += self.sparse_left[rows] @ self.sparse_right_t
-        if self.transposed_left is not None:
-            relevance += (self.transposed_right @ self.transposed_left[rows].T).T
         gate_values = [left[rows] @ right_t for left, right_t in self.gates]
         for left, right_t, gate in self.gated:
             term = left[rows] @ right_t
@@ -507,14 +498,12 @@ class _Plan:
             columns_of_rows = self.position[rows]
             # Every row of the chunk is from one country (see `_chunks_by_country`).
             block += self.country_vectors[self.row_key[rows[0]]]
-            targets = self.encoded.targets[rows]
-            for m in range(len(rows)):
-                start, end = targets.indptr[m], targets.indptr[m + 1]
-                for country, weight in zip(
-                    targets.indices[start:end], targets.data[start:end], strict=True
-                ):
-                    segment = slice(self.segments[country], self.segments[country + 1])
-                    block[m, segment] += np.float32(self.target_step * weight)
+            # One slice per targeted country for the whole chunk, rather than one per target
+            # of each row: a row adds 0 to the countries it does not target.
+            steps = (self.target_step * self.encoded.targets[rows].toarray()).astype(np.float32)
+            for country in np.flatnonzero(steps.any(axis=0)):
+                segment = slice(self.segments[country], self.segments[country + 1])
+                block[:, segment] += steps[:, country, None]
         else:
             block += 1.0
         block *= relevance
@@ -525,7 +514,11 @@ class _Plan:
             # Only a penalised pair can fall to zero or below; such pairs are never listed.
             low = block[penalty.row, penalty.col] < -self.margin
             block[penalty.row[low], penalty.col[low]] = -np.inf
-        np.copyto(block, np.float32(-np.inf), where=relevance < self.floor - self.relevance_margin)
+        # Below the floor a pair sinks by SINK rather than being set to -inf: a masked write
+        # branches on every entry and costs four times the arithmetic. Sunk entries stay below
+        # -SINK / 2, under every candidate bound (those are at least -margin).
+        below = np.less(relevance, self.floor - self.relevance_margin).view(np.uint8)
+        block -= np.multiply(below, SINK, dtype=np.float32)
         block[np.arange(len(rows)), columns_of_rows] = -np.inf
         return block
 
