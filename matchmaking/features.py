@@ -227,7 +227,7 @@ class EncodedProfiles:
     strength: np.ndarray
     # Target weights by country (own country left out, see `target_weights`), so the scorer can
     # add the international components by country instead of multiplying them out (see
-    # scoring._Plan).
+    # scoring.plan.Plan).
     targets: sparse.csr_matrix | None = None
 
     @property
