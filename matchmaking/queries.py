@@ -144,6 +144,19 @@ def scoring_profiles(*, organisations=None, on=None):
     return profiles, eligible
 
 
+def default_profile():
+    """The default weight profile as staff last saved it (a migration stores it), or, if it was
+    removed, an unsaved one with the shipped weights: a read never writes."""
+    profile = WeightProfile.objects.filter(slug=WeightProfileName.DEFAULT).first()
+    if profile is None:
+        profile = WeightProfile(
+            slug=WeightProfileName.DEFAULT,
+            name=str(WeightProfileName.DEFAULT.label),
+            **DEFAULT_WEIGHT_PROFILES[WeightProfileName.DEFAULT],
+        )
+    return profile
+
+
 def latest_run(profile):
     """The newest finished run of a weight profile, or None."""
     return RecommendationRun.objects.filter(profile=profile, state=RunState.DONE).first()

@@ -56,7 +56,12 @@ Ties: scores are compared after rounding to `RANK_DECIMALS`, so that float noise
 between equal scores; equal scores go to the lower partner index.
 """
 
-from matchmaking.scoring.exact import exact_contributions, partner_scores, score_chunk
+from matchmaking.scoring.exact import (
+    exact_contributions,
+    lists_entered,
+    partner_scores,
+    score_chunk,
+)
 from matchmaking.scoring.topk import TopK, top_k
 from matchmaking.scoring.weights import (
     COMPONENTS,
@@ -86,6 +91,7 @@ __all__ = [
     "country_cap_for",
     "exact_contributions",
     "listable",
+    "lists_entered",
     "partner_scores",
     "relevance_of",
     "score_chunk",

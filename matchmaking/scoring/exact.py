@@ -45,6 +45,19 @@ def partner_scores(encoded: EncodedProfiles, weights, columns, *, floor=RELEVANC
     return scores
 
 
+def lists_entered(scores, lowest):
+    """Rows whose list one of the changed organisations may enter as partner.
+
+    `scores` are `partner_scores` of the changed ones (n x c, -inf where a pair cannot be
+    listed, an ineligible partner included); `lowest[i]` is the lowest score of row i's current
+    list when it is full, -inf when it is not. A list is not ordered by score alone (the
+    country cap moves some partners to its end), so a changed partner can enter it when it
+    scores at least the list's lowest entry; a list that is not full is taken whatever the
+    scores.
+    """
+    return np.flatnonzero((scores >= np.asarray(lowest)[:, None] - 1e-9).any(axis=1))
+
+
 def exact_contributions(encoded: EncodedProfiles, weights, rows, columns):
     """Signed weighted contribution of each component for the pairs (rows[m], columns[m])."""
     weights = validate_weights(weights)

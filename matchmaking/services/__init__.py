@@ -1,0 +1,53 @@
+"""Writes for matchmaking, by subject: runs (full, chunked and incremental), members'
+feedback, weight profiles. Callers import them from here."""
+
+from matchmaking.queries import default_profile
+from matchmaking.services.feedback import give_feedback
+from matchmaking.services.runs import (
+    CHUNK_SIZE,
+    DEFAULT_K,
+    SCORE_CHUNK_TASK,
+    SWEEP_LIMIT,
+    begin_chunk_attempt,
+    finish_run_if_complete,
+    organisations_needing_rescoring,
+    queue_chunks,
+    record_chunk_error,
+    rescore_organisations,
+    run_recommendations,
+    score_run_chunk,
+    start_full_run,
+    stored_default_profile,
+    top_k_listed,
+)
+from matchmaking.services.weights import (
+    MIN_POSITIVE_OUTCOMES,
+    adopt_weight_fit,
+    fit_weight_profile,
+    save_weight_profile,
+)
+
+__all__ = [
+    "CHUNK_SIZE",
+    "DEFAULT_K",
+    "MIN_POSITIVE_OUTCOMES",
+    "SCORE_CHUNK_TASK",
+    "SWEEP_LIMIT",
+    "adopt_weight_fit",
+    "begin_chunk_attempt",
+    # A read (it never writes), here too for the commands that pass it to these services.
+    "default_profile",
+    "finish_run_if_complete",
+    "fit_weight_profile",
+    "give_feedback",
+    "organisations_needing_rescoring",
+    "queue_chunks",
+    "record_chunk_error",
+    "rescore_organisations",
+    "run_recommendations",
+    "save_weight_profile",
+    "score_run_chunk",
+    "start_full_run",
+    "stored_default_profile",
+    "top_k_listed",
+]
