@@ -1,7 +1,6 @@
 """Writes for matchmaking, by subject: runs (full, chunked and incremental), members'
 feedback, weight profiles. Callers import them from here."""
 
-from matchmaking.queries import default_profile
 from matchmaking.services.feedback import give_feedback
 from matchmaking.services.runs import (
     CHUNK_SIZE,
@@ -27,6 +26,10 @@ from matchmaking.services.weights import (
     save_weight_profile,
 )
 
+# What commands name the profile a run or a fit points at: a write, so it is recreated from the
+# shipped weights if it was removed. Reads take `queries.default_profile`, which never writes.
+default_profile = stored_default_profile
+
 __all__ = [
     "CHUNK_SIZE",
     "DEFAULT_K",
@@ -35,7 +38,6 @@ __all__ = [
     "SWEEP_LIMIT",
     "adopt_weight_fit",
     "begin_chunk_attempt",
-    # A read (it never writes), here too for the commands that pass it to these services.
     "default_profile",
     "finish_run_if_complete",
     "fit_weight_profile",

@@ -28,7 +28,9 @@ def world():
     germany = RegionFactory(code="DE11", country=CountryFactory(code="DE"))
     france = RegionFactory(code="FR10", country=CountryFactory(code="FR"))
     weights = dict.fromkeys(WEIGHT_FIELDS, 0.0) | {"text": 1.0, "international": 1.0}
-    WeightProfile.objects.filter(slug=WeightProfileName.DEFAULT).update(**weights)
+    WeightProfile.objects.update_or_create(
+        slug=WeightProfileName.DEFAULT, defaults={"name": "Default", **weights}
+    )
     german = OrganisationFactory(region=germany)
     german.target_countries.set(["FR"])
     return {
