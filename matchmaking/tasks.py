@@ -10,6 +10,7 @@ from celery import shared_task
 from matchmaking import services
 from matchmaking.enums import CHUNK_MAX_ATTEMPTS
 from matchmaking.models import RunChunk
+from matchmaking.signals import RESCORE_TASK
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def score_chunk(self, chunk_id):
 
 
 @shared_task(
-    name="matchmaking.rescore_organisations",
+    name=RESCORE_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(OSError,),
