@@ -20,7 +20,7 @@ from matchmaking.text import shared_terms
 MAX_TERMS = 5
 # Reasons a page shows for one partner, strongest first (the API returns them all).
 SHOWN_REASONS = 3
-# Bands of the relevance (the weighted mean of the thematic components, see scoring.py) as a
+# Bands of the relevance (the weighted mean of the thematic components, see scoring) as a
 # person reads it. Over the listed partners of a demo run at 10,000 organisations (seed 2016) the
 # relevance has quartiles 0.45 / 0.52 / 0.58: about four in ten listed partners read "strong",
 # half "good", one in ten "fair".
@@ -78,7 +78,7 @@ def strongest(reasons, count=SHOWN_REASONS):
     """The `count` strongest reasons, what the two do together before where the partner is,
     then the near-duplicate penalty if it applied.
 
-    Geography and standing only raise a relevant partner (see scoring.py), so a page never
+    Geography and standing only raise a relevant partner (see scoring), so a page never
     opens a partner's reasons with its country while a thematic reason is there to say why.
     """
     positive = [reason for reason in reasons if reason.contribution > 0]

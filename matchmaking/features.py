@@ -6,7 +6,7 @@ can be tested and benchmarked alone. A service loads profiles from the database 
 
 Every component of the match score is bilinear, ``component(i, j) = left[i] @ right[j]``, so a
 chunk of rows is scored against all organisations with one matrix product per side of the score
-(see scoring.py for how the thematic relevance and the geographic modulation combine). The left
+(see scoring for how the thematic relevance and the geographic modulation combine). The left
 side of a block is dense, or sparse where an organisation fills a handful of a few hundred
 columns (the declared bridges of the cross-sectoral linkage, what it seeks): a sparse-by-dense
 product then costs a few multiplications per pair instead of hundreds. The near-duplicate
@@ -227,7 +227,7 @@ class EncodedProfiles:
     strength: np.ndarray
     # Target weights by country (own country left out, see `target_weights`), so the scorer can
     # add the international components by country instead of multiplying them out (see
-    # scoring._Plan).
+    # scoring.plan.Plan).
     targets: sparse.csr_matrix | None = None
 
     @property
@@ -400,7 +400,7 @@ def seeking_block(profiles, taxonomy):
 def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_dims=64):
     """Encode profiles into bilinear blocks, one per score component (see scoring.COMPONENTS).
 
-    Thematic components (the relevance, see scoring.py):
+    Thematic components (the relevance, see scoring):
     cross_sector   different sectors inside an emerging industry or ecosystem that both
                    declare: over the declared bridges b of both (an ecosystem weighted
                    ECOSYSTEM_FOCUS_WEIGHT), the share of sector pairs (s of i, t of j), s != t,

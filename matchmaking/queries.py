@@ -78,8 +78,12 @@ def taxonomy_from_db():
     )
 
 
+_NONE = frozenset()
+
+
 def _related(field, value_path, organisations):
-    """organisation id -> set of values over one many-to-many relation, in one query."""
+    """organisation id -> frozenset of values over one many-to-many relation, in one query;
+    organisations without any are absent (read them with `.get(pk, _NONE)`)."""
     through = Organisation._meta.get_field(field).remote_field.through
     mapping = defaultdict(set)
     links = through.objects.all()
@@ -87,7 +91,8 @@ def _related(field, value_path, organisations):
         links = links.filter(organisation__in=organisations.values("pk"))
     for organisation_id, value in links.values_list("organisation_id", value_path):
         mapping[organisation_id].add(value)
-    return mapping
+    # Frozen once here rather than per profile: a full run builds 10,000s of profiles.
+    return {organisation_id: frozenset(values) for organisation_id, values in mapping.items()}
 
 
 def scoring_profiles(*, organisations=None, on=None):
@@ -105,14 +110,10 @@ def scoring_profiles(*, organisations=None, on=None):
     objectives = _related("s3_priorities", "s3priority__policy_objective__slug", organisations)
     declared = _related("policy_objectives", "policyobjective__slug", organisations)
     targets = _related("target_countries", "country_id", organisations)
-    seeking = {
-        "seeking_sectors": _related("seeking_sectors", "sectoralindustry__slug", organisations),
-        "seeking_emerging": _related("seeking_emerging", "emergingindustry__slug", organisations),
-        "seeking_ecosystems": _related("seeking_ecosystems", "ecosystem__slug", organisations),
-        "seeking_value_chain": _related(
-            "seeking_value_chain", "valuechainposition__slug", organisations
-        ),
-    }
+    seeking_sectors = _related("seeking_sectors", "sectoralindustry__slug", organisations)
+    seeking_emerging = _related("seeking_emerging", "emergingindustry__slug", organisations)
+    seeking_ecosystems = _related("seeking_ecosystems", "ecosystem__slug", organisations)
+    seeking_chain = _related("seeking_value_chain", "valuechainposition__slug", organisations)
     organisations = Organisation.objects.all() if organisations is None else organisations
     current_labels = Label.objects.current(on).filter(organisation__in=organisations.values("pk"))
     labels = defaultdict(int)
@@ -128,20 +129,36 @@ def scoring_profiles(*, organisations=None, on=None):
                 id=pk,
                 country=country,
                 region=region,
-                sectors=frozenset(sectors[pk]),
-                emerging=frozenset(emerging[pk]),
-                ecosystems=frozenset(ecosystems[pk]),
-                value_chain=frozenset(chain[pk]),
-                objectives=frozenset(objectives[pk] | declared[pk]),
-                target_countries=frozenset(targets[pk]),
+                sectors=sectors.get(pk, _NONE),
+                emerging=emerging.get(pk, _NONE),
+                ecosystems=ecosystems.get(pk, _NONE),
+                value_chain=chain.get(pk, _NONE),
+                objectives=objectives.get(pk, _NONE) | declared.get(pk, _NONE),
+                target_countries=targets.get(pk, _NONE),
                 members=sum(members),
                 label_rank=labels[pk],
                 text=f"{description} {keywords.replace(',', ' ')}",
-                **{name: frozenset(values[pk]) for name, values in seeking.items()},
+                seeking_sectors=seeking_sectors.get(pk, _NONE),
+                seeking_emerging=seeking_emerging.get(pk, _NONE),
+                seeking_ecosystems=seeking_ecosystems.get(pk, _NONE),
+                seeking_value_chain=seeking_chain.get(pk, _NONE),
             )
         )
         eligible.append(state == ValidationState.VERIFIED)
     return profiles, eligible
+
+
+def default_profile():
+    """The default weight profile as staff last saved it (a migration stores it), or, if it was
+    removed, an unsaved one with the shipped weights: a read never writes."""
+    profile = WeightProfile.objects.filter(slug=WeightProfileName.DEFAULT).first()
+    if profile is None:
+        profile = WeightProfile(
+            slug=WeightProfileName.DEFAULT,
+            name=str(WeightProfileName.DEFAULT.label),
+            **DEFAULT_WEIGHT_PROFILES[WeightProfileName.DEFAULT],
+        )
+    return profile
 
 
 def latest_run(profile):

@@ -3,10 +3,13 @@ signals this app sends to the apps above it."""
 
 import logging
 
+from celery import current_app
 from django.db import transaction
 from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
+
+RESCORE_TASK = "matchmaking.rescore_organisations"
 
 # Sent by `outcomes.outcome_log` so that apps above this one add what came of pairs of
 # organisations in their part of the portal (meetings accepted, agreements reached). No
@@ -15,10 +18,9 @@ pair_outcomes = Signal()
 
 
 def _queue(ids):
-    from matchmaking.tasks import rescore_organisations
-
     try:
-        rescore_organisations.delay(ids)
+        # By its registered name: the task module imports the services, which import this one.
+        current_app.tasks[RESCORE_TASK].delay(ids)
     except Exception:
         # The profile change is saved and flagged; a broker outage or a failing in-process
         # refresh must not undo the manager's save. The periodic sweep picks the flag up.

@@ -13,7 +13,7 @@ with the largest gain:
                          min_countries
          + THEME_GAIN    for each of the call's themes that nobody in the consortium covers yet
 
-A country is worth a whole relevance (at most 1, see scoring.py): it outweighs any difference
+A country is worth a whole relevance (at most 1, see scoring): it outweighs any difference
 of relevance, and of scores short of partners that are both highly relevant and raised by
 strong geography (a score reaches 1 + the modulators' weights only at a relevance of 1), so a
 missing country is filled before a better-scored partner from a country already in. Picking

@@ -1,10 +1,16 @@
-"""Thin Celery tasks: ids in, re-fetch, call a service. Each is safe to run twice."""
+"""Thin Celery tasks: ids in, re-fetch, call a service. Each is safe to run twice.
+
+Imports flow from here to the services only: a service queues a task by its registered name.
+"""
 
 import logging
 
-from celery import group, shared_task
+from celery import shared_task
 
+from matchmaking import services
 from matchmaking.enums import CHUNK_MAX_ATTEMPTS
+from matchmaking.models import RunChunk, WeightFit
+from matchmaking.signals import RESCORE_TASK
 
 logger = logging.getLogger(__name__)
 
@@ -12,7 +18,7 @@ RETRY_BACKOFF_S = 5
 
 
 @shared_task(
-    name="matchmaking.score_chunk",
+    name=services.SCORE_CHUNK_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -24,9 +30,6 @@ def score_chunk(self, chunk_id):
     Tries are counted on the chunk row rather than by Celery, so that a try lost with a killed
     worker (redelivered thanks to acks_late) counts as well.
     """
-    from matchmaking import services
-    from matchmaking.models import RunChunk
-
     while True:
         chunk = RunChunk.objects.select_related("run").filter(pk=chunk_id).first()
         if chunk is None or not services.begin_chunk_attempt(chunk):
@@ -44,25 +47,8 @@ def score_chunk(self, chunk_id):
             # In process (no broker) there is no queue to wait in: the next try runs now.
 
 
-def queue_chunks(run_id):
-    """Fan a full run's pending chunks out over however many workers listen."""
-    from matchmaking import services
-    from matchmaking.enums import ChunkState
-    from matchmaking.models import RunChunk
-
-    ids = list(
-        RunChunk.objects.filter(run_id=run_id, state=ChunkState.PENDING).values_list(
-            "pk", flat=True
-        )
-    )
-    if not ids:
-        services.finish_run_if_complete(run_id)
-        return
-    group(score_chunk.s(pk) for pk in ids).apply_async()
-
-
 @shared_task(
-    name="matchmaking.rescore_organisations",
+    name=RESCORE_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     autoretry_for=(OSError,),
@@ -74,8 +60,6 @@ def rescore_organisations(organisation_ids):
 
     Running it twice recomputes the same lists from the same data: one effect.
     """
-    from matchmaking import services
-
     services.rescore_organisations(organisation_ids)
 
 
@@ -87,8 +71,6 @@ def rescore_organisations(organisation_ids):
 )
 def sweep_needs_rescoring():
     """Pick up organisations still marked for re-scoring (e.g. a task lost with the broker)."""
-    from matchmaking import services
-
     ids = services.organisations_needing_rescoring()
     if ids:
         services.rescore_organisations(ids)
@@ -96,16 +78,13 @@ def sweep_needs_rescoring():
 
 
 @shared_task(
-    name="matchmaking.fit_weights",
+    name=services.FIT_WEIGHTS_TASK,
     acks_late=True,
     reject_on_worker_lost=True,
     max_retries=0,
 )
 def fit_weights(fit_id):
     """Fit a queued weight fit; a fit gone or already taken is left alone (one effect)."""
-    from matchmaking import services
-    from matchmaking.models import WeightFit
-
     fit = WeightFit.objects.filter(pk=fit_id).first()
     if fit is not None:
         services.run_weight_fit(fit)

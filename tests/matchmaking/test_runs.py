@@ -1,6 +1,6 @@
 import pytest
 
-from matchmaking import services, tasks
+from matchmaking import services, storage, tasks
 from matchmaking.enums import ChunkState, RunKind, RunState
 from matchmaking.features import encode
 from matchmaking.models import Recommendation, RecommendationRun, RecommendationSet, RunChunk
@@ -70,7 +70,7 @@ def test_failure_half_way_through_a_switch_leaves_the_old_set_visible(organisati
     def crash_after_the_rows(run, organisation_ids):
         raise RuntimeError("injected after the rows were written")
 
-    monkeypatch.setattr(services, "_point_sets", crash_after_the_rows)
+    monkeypatch.setattr(storage, "point_sets", crash_after_the_rows)
     with pytest.raises(RuntimeError, match="injected"):
         run_recommendations(default_profile(), k=3)
 
@@ -84,14 +84,14 @@ def test_reader_sees_the_old_set_until_the_switch_then_only_the_new(organisation
     first = run_recommendations(default_profile(), k=3)
     before = every_shown(organisations)
     seen_mid_write = {}
-    point_sets = services._point_sets
+    point_sets = storage.point_sets
 
     def look_then_point(run, organisation_ids):
         # The new rows are written (uncommitted) at this point; readers must not see them.
         seen_mid_write.update(every_shown(organisations))
         point_sets(run, organisation_ids)
 
-    monkeypatch.setattr(services, "_point_sets", look_then_point)
+    monkeypatch.setattr(storage, "point_sets", look_then_point)
     second = run_recommendations(default_profile(), k=2)
 
     assert seen_mid_write == before
@@ -122,14 +122,14 @@ def test_a_chunk_that_keeps_crashing_fails_after_three_tries_and_others_finish(
     organisations, monkeypatch, django_capture_on_commit_callbacks
 ):
     cursed = organisations[0].pk
-    real_top_k = services.top_k
+    real_top_k = services.runs.top_k
 
     def crash_on_the_first_chunk(encoded, weights, **kwargs):
         if cursed in encoded.ids[kwargs["rows"]]:
             raise RuntimeError("injected crash")
         return real_top_k(encoded, weights, **kwargs)
 
-    monkeypatch.setattr(services, "top_k", crash_on_the_first_chunk)
+    monkeypatch.setattr(services.runs, "top_k", crash_on_the_first_chunk)
 
     with django_capture_on_commit_callbacks(execute=True):
         run = start_full_run(default_profile(), k=3, chunk_size=3)
@@ -221,8 +221,8 @@ def test_a_run_that_switches_after_a_newer_one_leaves_no_rows_behind(organisatio
     result = top_k(encoded, profile.weights, k=2, eligible=eligible)
     rows = list(range(encoded.size))
 
-    services.switch_sets(late, encoded.ids, result, rows)
-    deleted = services.delete_superseded(encoded.ids, run=late)
+    storage.switch_sets(late, encoded.ids, result, rows)
+    deleted = storage.delete_superseded(encoded.ids, run=late)
 
     assert deleted == 7 * 2
     assert set(RecommendationSet.objects.values_list("run_id", flat=True)) == {newer.pk}
