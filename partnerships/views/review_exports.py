@@ -11,7 +11,8 @@ from partnerships.enums import ReviewState
 from partnerships.exports import safe_cell
 from partnerships.models import ReviewScore
 from partnerships.queries import conflict_log, stage_ranking
-from partnerships.views.review import RANKING_REFUSED, CallReviewMixin
+from partnerships.views.review.common import CallReviewMixin
+from partnerships.views.review.decisions import RANKING_REFUSED
 
 
 def _text(value):

@@ -1,0 +1,75 @@
+"""Every form of the partnerships app, one module per subject; the names are re-exported
+so callers write `from partnerships.forms import ...`.
+"""
+
+from partnerships.forms.account import (
+    AccountDeleteForm,
+    EmailConsentForm,
+)
+from partnerships.forms.calls import (
+    BaseCallStageFormSet,
+    BaseCriterionFormSet,
+    CallForm,
+    CallStageForm,
+    CallStageFormSet,
+    CriterionForm,
+    CriterionFormSet,
+)
+from partnerships.forms.expressions import (
+    AttachmentForm,
+    ExpressionForm,
+    ExpressionStartForm,
+    PartnerInviteForm,
+)
+from partnerships.forms.hotspots import HotspotFilterForm
+from partnerships.forms.organisation import (
+    InvitationForm,
+    LabelForm,
+    OrganisationForm,
+    OwnershipForm,
+    SignupForm,
+    ValidationDecisionForm,
+)
+from partnerships.forms.review import (
+    AutoAssignForm,
+    ConflictDeclarationForm,
+    ConsensusForm,
+    DecisionForm,
+    ManualAssignForm,
+    ReviewerAddForm,
+    ReviewForm,
+    SameCountryRuleForm,
+    ScoreSheetForm,
+)
+
+__all__ = [
+    "AccountDeleteForm",
+    "AttachmentForm",
+    "AutoAssignForm",
+    "BaseCallStageFormSet",
+    "BaseCriterionFormSet",
+    "CallForm",
+    "CallStageForm",
+    "CallStageFormSet",
+    "ConflictDeclarationForm",
+    "ConsensusForm",
+    "CriterionForm",
+    "CriterionFormSet",
+    "DecisionForm",
+    "EmailConsentForm",
+    "ExpressionForm",
+    "ExpressionStartForm",
+    "HotspotFilterForm",
+    "InvitationForm",
+    "LabelForm",
+    "ManualAssignForm",
+    "OrganisationForm",
+    "OwnershipForm",
+    "PartnerInviteForm",
+    "ReviewForm",
+    "ReviewerAddForm",
+    "SameCountryRuleForm",
+    "ScoreSheetForm",
+    "SignupForm",
+    "ValidationDecisionForm",
+]
