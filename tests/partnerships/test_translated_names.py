@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from partnerships.models import (
+    Call,
     Country,
     Ecosystem,
     PolicyObjective,
@@ -31,8 +32,10 @@ from tests.factories import (
     RegionFactory,
     S3PriorityFactory,
     SectoralIndustryFactory,
+    StaffFactory,
     ValueChainPositionFactory,
 )
+from tests.partnerships.test_call_manage import call_data
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module(
@@ -366,3 +369,46 @@ def test_the_migration_fills_only_empty_translations_and_keeps_the_rest():
     assert S3Priority.objects.filter(title_fr="").count() == 0
     custom.refresh_from_db()
     assert (custom.name, custom.name_fr, custom.name_de) == ("Local crafts", "", "")
+
+
+def test_staff_give_a_call_its_french_and_german_title_in_the_call_form(client):
+    client.force_login(StaffFactory())
+    data = call_data(
+        title_fr="Partenariats stratégiques de clusters 2027",
+        title_de="Strategische Clusterpartnerschaften 2027",
+        description_fr="Des partenariats pour la spécialisation intelligente.",
+        description_de="",
+    )
+
+    form = client.get(reverse("partnerships:call-create")).content.decode()
+    response = client.post(reverse("partnerships:call-create"), data)
+
+    call = Call.objects.get(reference="escp-s3-2027")
+    assert [f'name="{name}"' in form for name in ("title_fr", "title_de", "description_fr")] == [
+        True
+    ] * 3
+    assert response.status_code == 302
+    assert (call.title, call.title_fr, call.title_de, call.description_de) == (
+        "Strategic cluster partnerships 2027",
+        "Partenariats stratégiques de clusters 2027",
+        "Strategische Clusterpartnerschaften 2027",
+        "",
+    )
+    with translation.override("de"):
+        # No German description: the English one.
+        assert call.localised_description == "Partnerships for smart specialisation investments."
+
+
+def test_the_back_office_offers_the_translated_titles(admin_client):
+    event = EventFactory()
+    call = CallFactory()
+
+    event_form = admin_client.get(reverse("admin:events_event_change", args=[event.pk]))
+    call_form = admin_client.get(reverse("admin:partnerships_call_change", args=[call.pk]))
+
+    for response, names in (
+        (event_form, ("title_fr", "title_de", "description_fr", "description_de")),
+        (call_form, ("title_fr", "title_de", "description_fr", "description_de")),
+    ):
+        html = response.content.decode()
+        assert [name for name in names if f'name="{name}"' not in html] == []
