@@ -3,10 +3,13 @@ priorities follow the region at once, long lists filter as one types, back keeps
 and the review submits the profile."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from partnerships.models import Organisation
 from tests.browser.session import log_in
+from tests.browser.test_accessibility import blocking_findings
 from tests.factories import (
+    OrganisationFactory,
     RegionFactory,
     S3PriorityFactory,
     SectoralIndustryFactory,
@@ -88,3 +91,27 @@ def test_manager_registers_in_steps(page, live_server, width):
     page.wait_for_url("**/dashboard/")
     organisation.refresh_from_db()
     assert organisation.validation_state == "pending"
+
+
+def test_every_step_has_no_serious_accessibility_finding(page, live_server):
+    manager = UserFactory(email="anna.weber@mobility-valley.example")
+    bavaria = RegionFactory(code="DE21", name="Oberbayern", country__code="DE")
+    S3PriorityFactory(region=bavaria, title="Smart mobility")
+    for number in range(14):
+        SectoralIndustryFactory(slug=f"sector-{number}", name=f"Sector {number}")
+    draft = OrganisationFactory(
+        name="Mobility Valley Bavaria", validation_state="draft", owner=manager, region=bavaria
+    )
+    log_in(page, manager.email)
+    axe = Axe()
+
+    findings = []
+    for language in ("en", "fr"):
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        for step in ("organisation", "sectors", "value-chain", "members", "review"):
+            page.goto(f"/organisations/{draft.pk}/edit/?step={step}")
+            findings += blocking_findings(page, axe)
+
+    assert findings == []
