@@ -160,6 +160,7 @@ POLICY = [
         (LOGIN, 403, 403, 200, 200, 200),
     ),
     Rule("partnerships:region-options", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
+    Rule("partnerships:s3-priority-options", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
     Rule("partnerships:dashboard", None, LIST, "GET", (LOGIN, 200, 200, 200, 200, 200)),
     Rule(
         "partnerships:invitation-accept",
