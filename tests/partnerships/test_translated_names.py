@@ -145,6 +145,24 @@ def test_directory_facets_name_and_sort_in_the_visitors_language(
     assert (labels(response, "sector"), labels(response, "country")) == (sectors, countries)
 
 
+def test_directory_rows_name_sectors_and_country_in_the_visitors_language(client, germany):
+    OrganisationFactory(
+        city="Munich",
+        region=RegionFactory(code="DE21", name="Oberbayern", country=germany),
+        sectoral_industries=[
+            SectoralIndustryFactory(name="Automotive", name_fr="Automobile", name_de="")
+        ],
+    )
+
+    french = get(client, DIRECTORY, "fr").content.decode()
+    german = get(client, DIRECTORY, "de").content.decode()
+
+    assert "Munich, Oberbayern, Allemagne" in french
+    assert '<li class="tag">Automobile</li>' in french
+    assert "Munich, Oberbayern, Deutschland" in german
+    assert '<li class="tag">Automotive</li>' in german
+
+
 def test_french_facets_follow_french_alphabetical_order(client, germany):
     # English order: Apparel, Energy; French order: Énergie, Habillement.
     apparel = SectoralIndustryFactory(name="Apparel", name_fr="Habillement", name_de="Bekleidung")
