@@ -42,6 +42,11 @@ urlpatterns = [
         name="organisation-edit",
     ),
     path(
+        "organisations/<int:pk>/autosave/",
+        registration.OrganisationAutosaveView.as_view(),
+        name="organisation-autosave",
+    ),
+    path(
         "organisations/<int:pk>/members/",
         manage.MembersView.as_view(),
         name="organisation-members",

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -261,4 +262,47 @@ class S3PrioritiesView(View):
             request,
             "partnerships/includes/_s3_priorities.html",
             {"field": form["s3_priorities"], "s3_region": region},
+        )
+
+
+class OrganisationAutosaveView(SignInKeepsTypingMixin, PermissionRequiredMixin, View):
+    """Saves the fields of the step being typed in (static/js/autosave.js); HTMX gets a small
+    status, anyone else the step's page. Files and the label wait for the step's own POST."""
+
+    permission_required = "partnerships.change_organisation"
+
+    @cached_property
+    def organisation(self):
+        return get_object_or_404(organisations_for_user(self.request.user), pk=self.kwargs["pk"])
+
+    def get_permission_object(self):
+        return self.organisation
+
+    def back_to(self):
+        return reverse("partnerships:organisation-edit", args=[self.kwargs["pk"]])
+
+    def post(self, request, pk):
+        step = STEP_BY_SLUG.get(request.POST.get("step", ""), FIRST)
+        saved_at, errors = None, []
+        if step.fields:
+            form = step_form(step.slug)(request.POST, instance=self.organisation)
+            # An untouched logo input sends an empty file part: "no change", never "clear".
+            form.fields.pop("logo", None)
+            if form.is_valid():
+                try:
+                    services.update_organisation(
+                        self.organisation, by=request.user, **form.profile_fields()
+                    )
+                    saved_at = timezone.localtime()
+                except ValidationError as error:
+                    errors = error.messages
+            else:
+                errors = [f"{form[name].label}: {' '.join(e)}" for name, e in form.errors.items()]
+        if not request.htmx:
+            return redirect(step_url(self.organisation, step))
+        return render(
+            request,
+            "partnerships/includes/_expression_autosave.html",
+            {"saved_at": saved_at, "errors": errors},
+            status=200 if saved_at or not step.fields else 422,
         )

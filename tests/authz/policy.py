@@ -146,6 +146,20 @@ POLICY = [
         (LOGIN, 404, 200, 404, 200, 200),
     ),
     Rule(
+        "partnerships:organisation-autosave",
+        "organisation",
+        UPDATE,
+        "POST",
+        (LOGIN, 403, 403, 302, 302, 302),
+    ),
+    Rule(
+        "partnerships:organisation-autosave",
+        "draft_organisation",
+        UPDATE,
+        "POST",
+        (LOGIN, 404, 302, 404, 302, 302),
+    ),
+    Rule(
         "partnerships:organisation-members",
         "organisation",
         READ,

@@ -76,6 +76,11 @@ def test_manager_registers_in_steps(page, live_server, width):
     assert page.input_value("#id_name") == "Mobility Valley Bavaria"
     assert page.is_checked("#s3-priorities label:has-text('Smart mobility') input")
     assert list(organisation.sectoral_industries.all()) == [automotive]
+    # Typing is saved as one types, before any button is pressed.
+    page.fill("#id_city", "Munich")
+    page.wait_for_selector("#autosave-status:has-text('Saved at')")
+    organisation.refresh_from_db()
+    assert organisation.city == "Munich"
 
     # The bar reaches any step; members, then the review submits.
     page.click(".steps button[value=members]")

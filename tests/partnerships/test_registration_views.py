@@ -114,7 +114,7 @@ def test_failed_precheck_keeps_the_draft_and_shows_each_message(manager_client, 
     body = response.content.decode()
     assert "Your draft is saved, but it cannot be submitted yet" in body
     assert 'name="go" value="members"' in body
-    assert f'action="/organisations/{draft.pk}/edit/"' in body
+    assert f'action="/organisations/{draft.pk}/edit/?step=review"' in body
 
 
 @pytest.mark.django_db
@@ -585,3 +585,42 @@ def test_links_written_outside_a_request_use_site_url(settings):
     settings.SITE_URL = "https://portal.example.eu"
 
     assert services.absolute("/calls/") == "https://portal.example.eu/calls/"
+
+
+@pytest.mark.django_db
+def test_autosave_keeps_the_step_typed_in_without_touching_the_others(
+    manager_client, draft, bavaria
+):
+    url = f"/organisations/{draft.pk}/autosave/"
+    logo_before = draft.logo.name
+
+    saved = manager_client.post(
+        url, profile(bavaria, step="organisation", city="Augsburg"), HTTP_HX_REQUEST="true"
+    )
+    refused = manager_client.post(
+        url, profile(bavaria, step="members", staff_fte="lots"), HTTP_HX_REQUEST="true"
+    )
+    plain = manager_client.post(url, profile(bavaria, step="members"))
+
+    assert (saved.status_code, "Saved at" in saved.content.decode()) == (200, True)
+    assert refused.status_code == 422
+    assert "Cluster management staff (FTE): Enter a number." in refused.content.decode()
+    assert plain["Location"] == edit(draft, "members")
+    draft.refresh_from_db()
+    assert (draft.city, draft.logo.name, draft.sectoral_industries.count()) == (
+        "Augsburg",
+        logo_before,
+        1,
+    )
+
+
+@pytest.mark.django_db
+def test_autosave_after_the_session_ended_says_signed_out(client, draft, bavaria):
+    response = client.post(
+        f"/organisations/{draft.pk}/autosave/",
+        profile(bavaria, step="organisation"),
+        HTTP_HX_REQUEST="true",
+    )
+
+    assert response.status_code == 401
+    assert response.json()["error"] == "signed_out"
