@@ -31,10 +31,16 @@ class Event(LocalisedTitle, models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     title_fr = models.CharField(
-        _("title in French"), max_length=200, blank=True, help_text=_("Empty shows the title.")
+        _("title in French"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to show the English title."),
     )
     title_de = models.CharField(
-        _("title in German"), max_length=200, blank=True, help_text=_("Empty shows the title.")
+        _("title in German"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to show the English title."),
     )
     type = models.CharField(_("type"), max_length=20, choices=EventType.choices)
     starts_on = models.DateField(_("first day"))
@@ -74,10 +80,14 @@ class Event(LocalisedTitle, models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     description_fr = models.TextField(
-        _("description in French"), blank=True, help_text=_("Empty shows the description.")
+        _("description in French"),
+        blank=True,
+        help_text=_("Leave empty to show the English description."),
     )
     description_de = models.TextField(
-        _("description in German"), blank=True, help_text=_("Empty shows the description.")
+        _("description in German"),
+        blank=True,
+        help_text=_("Leave empty to show the English description."),
     )
     sectoral_industries = models.ManyToManyField(
         SectoralIndustry, blank=True, related_name="events", verbose_name=_("sectors")

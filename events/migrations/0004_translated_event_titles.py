@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="description_de",
             field=models.TextField(
                 blank=True,
-                help_text="Empty shows the description.",
+                help_text="Leave empty to show the English description.",
                 verbose_name="description in German",
             ),
         ),
@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
             name="description_fr",
             field=models.TextField(
                 blank=True,
-                help_text="Empty shows the description.",
+                help_text="Leave empty to show the English description.",
                 verbose_name="description in French",
             ),
         ),
@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
             name="title_de",
             field=models.CharField(
                 blank=True,
-                help_text="Empty shows the title.",
+                help_text="Leave empty to show the English title.",
                 max_length=200,
                 verbose_name="title in German",
             ),
@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
             name="title_fr",
             field=models.CharField(
                 blank=True,
-                help_text="Empty shows the title.",
+                help_text="Leave empty to show the English title.",
                 max_length=200,
                 verbose_name="title in French",
             ),

@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
             name="description_de",
             field=models.TextField(
                 blank=True,
-                help_text="Empty shows the description.",
+                help_text="Leave empty to show the English description.",
                 verbose_name="description in German",
             ),
         ),
@@ -91,7 +91,7 @@ class Migration(migrations.Migration):
             name="description_fr",
             field=models.TextField(
                 blank=True,
-                help_text="Empty shows the description.",
+                help_text="Leave empty to show the English description.",
                 verbose_name="description in French",
             ),
         ),
@@ -100,7 +100,7 @@ class Migration(migrations.Migration):
             name="title_de",
             field=models.CharField(
                 blank=True,
-                help_text="Empty shows the title.",
+                help_text="Leave empty to show the English title.",
                 max_length=255,
                 verbose_name="title in German",
             ),
@@ -110,7 +110,7 @@ class Migration(migrations.Migration):
             name="title_fr",
             field=models.CharField(
                 blank=True,
-                help_text="Empty shows the title.",
+                help_text="Leave empty to show the English title.",
                 max_length=255,
                 verbose_name="title in French",
             ),

@@ -43,17 +43,27 @@ class Call(LocalisedTitle, RulesModel):
     )
     title = models.CharField(_("title"), max_length=255)
     title_fr = models.CharField(
-        _("title in French"), max_length=255, blank=True, help_text=_("Empty shows the title.")
+        _("title in French"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to show the English title."),
     )
     title_de = models.CharField(
-        _("title in German"), max_length=255, blank=True, help_text=_("Empty shows the title.")
+        _("title in German"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to show the English title."),
     )
     description = models.TextField(_("description"), blank=True)
     description_fr = models.TextField(
-        _("description in French"), blank=True, help_text=_("Empty shows the description.")
+        _("description in French"),
+        blank=True,
+        help_text=_("Leave empty to show the English description."),
     )
     description_de = models.TextField(
-        _("description in German"), blank=True, help_text=_("Empty shows the description.")
+        _("description in German"),
+        blank=True,
+        help_text=_("Leave empty to show the English description."),
     )
     state = models.CharField(
         _("state"), max_length=20, choices=CallState.choices, default=CallState.DRAFT
