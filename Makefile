@@ -46,6 +46,7 @@ setup: install
 	$(PY) manage.py create_demo_users --verbosity 0
 	$(PY) manage.py seed_calls
 	$(PY) manage.py seed_partnerships
+	$(PY) manage.py seed_partner_searches
 	$(PY) manage.py seed_review
 	$(PY) manage.py seed_events
 	$(PY) manage.py seed_outcomes

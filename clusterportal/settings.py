@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "partnerships.context_processors.notification_counts",
             ],
         },
     },
@@ -329,6 +331,29 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE["partnerships-prune-sign-in-records"] = {
     "task": "partnerships.prune_sign_in_records",
     "schedule": 24 * 60 * 60.0,
+}
+# The weekly digest goes out on Monday morning; a run that is repeated sends nothing twice.
+CELERY_BEAT_SCHEDULE["partnerships-weekly-digest"] = {
+    "task": "partnerships.send_weekly_digest",
+    "schedule": crontab(
+        day_of_week=os.environ.get("DIGEST_DAY_OF_WEEK", "mon"),
+        hour=int(os.environ.get("DIGEST_HOUR", "7")),
+        minute=0,
+    ),
+}
+# Calls closing within 7 days and labels ending within 60 are told once, found daily.
+CELERY_BEAT_SCHEDULE["partnerships-reminders"] = {
+    "task": "partnerships.send_reminders",
+    "schedule": 24 * 60 * 60.0,
+}
+# Messages one person may send in an hour, across all conversations.
+MESSAGES_PER_HOUR = int(os.environ.get("MESSAGES_PER_HOUR", "30"))
+
+
+# Hourly, so a search leaves the board within the hour after its last day, whatever the zone.
+CELERY_BEAT_SCHEDULE["partnerships-expire-partner-searches"] = {
+    "task": "partnerships.expire_partner_searches",
+    "schedule": 60 * 60.0,
 }
 # /healthz calls a heartbeat stale after three missed beats, and gives Redis this long to answer.
 HEARTBEAT_STALE_AFTER = int(

@@ -8,10 +8,11 @@ class EventsConfig(AppConfig):
     verbose_name = _("Matchmaking events")
 
     def ready(self):
-        from events import privacy, receivers
+        from events import digest, privacy, receivers
         from events.models import Event, MeetingWindow, Registration
         from matchmaking.signals import pair_outcomes
         from partnerships.signals import (
+            digest_sections,
             organisation_profile_changed,
             organisation_profile_sections,
             personal_data_erasure,
@@ -32,6 +33,9 @@ class EventsConfig(AppConfig):
         )
         organisation_profile_changed.connect(
             receivers.partners_profile_changed, dispatch_uid="events.partners_profile_changed"
+        )
+        digest_sections.connect(
+            digest.upcoming_event_sections, dispatch_uid="events.upcoming_event_sections"
         )
         post_save.connect(receivers.event_saved, sender=Event, dispatch_uid="events.event_saved")
         # Windows and registrations change the event page (its times, its participant count).

@@ -7,8 +7,9 @@ class MatchmakingConfig(AppConfig):
     verbose_name = _("Matchmaking")
 
     def ready(self):
-        from matchmaking import privacy, signals
+        from matchmaking import digest, privacy, signals
         from partnerships.signals import (
+            digest_sections,
             organisation_profile_changed,
             personal_data_erasure,
             personal_data_export,
@@ -22,4 +23,7 @@ class MatchmakingConfig(AppConfig):
         )
         personal_data_erasure.connect(
             privacy.erase_personal_data, dispatch_uid="matchmaking.erase_personal_data"
+        )
+        digest_sections.connect(
+            digest.recommendation_sections, dispatch_uid="matchmaking.recommendation_sections"
         )

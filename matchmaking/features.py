@@ -382,8 +382,13 @@ def seeking_block(profiles, taxonomy):
             for slug in getattr(profile, prefix + name)
         }
 
-    holds = one_hot([columns(p, "") for p in profiles], vocabulary)
-    seeks = scale_rows(one_hot([columns(p, "seeking_") for p in profiles], vocabulary), 1.0)
+    # |sought by i and held by j| / sqrt(|sought by i| |held by j|), a cosine: an organisation
+    # that seeks several partners (a sector from one, a position from another) is fully met
+    # by one that holds a part of the wish and little else. The plain share of the wish that
+    # was used before gave such a partner a third and any broad organisation holding one
+    # sought sector about as much, so the wish told the two apart hardly at all.
+    holds = scale_rows(one_hot([columns(p, "") for p in profiles], vocabulary), 0.5)
+    seeks = scale_rows(one_hot([columns(p, "seeking_") for p in profiles], vocabulary), 0.5)
     # Few organisations seek anything, and little: the sparse side is always the seeking one.
     half_seeks, dense_holds = sparse.csr_matrix(0.5 * seeks), holds.toarray()
     return (
@@ -410,9 +415,9 @@ def encode(profiles: Sequence[OrganisationProfile], taxonomy: Taxonomy, *, text_
                    complement each other in a value chain both work in, not across unrelated
                    industries (the block is gated by the shared-focus block).
     s3_objectives  cosine of the S3 policy objectives.
-    seeking        half the share of what i seeks that j holds, half the share of what j seeks
-                   that i holds (sectors, emerging industries, ecosystems and value-chain
-                   positions, declared ones).
+    seeking        half the cosine of what i seeks and what j holds, half that of what j seeks
+                   and what i holds (sectors, emerging industries, ecosystems and value-chain
+                   positions, declared ones; see `seeking_block`).
     text           cosine of the text vectors of description and keywords (matchmaking.text:
                    taxonomy concepts found in any language, and lemmas hashed into
                    `text_dims` buckets).

@@ -8,12 +8,21 @@ Each pair is described by its unweighted score components, one column per name o
 `features.encode`'s blocks), so the fit knows nothing of how the scorer combines components:
 a gated or multiplicative score still reads its weights from the same dict.
 
-The model is a logistic regression, P(positive | x) = sigmoid(b + w . x), with w >= 0 and an
-L2 penalty on w, fitted by L-BFGS-B with bounds. Why this one: its weights are on the
-components' own scale, so after scaling to the shipped profile's total they read as a weight
-profile staff can compare line by line; the bounds keep every component's meaning ("more of
-it never lowers a score"); and it has a unique optimum, so the same log always gives the same
-profile.
+The model has the engine's own form (see `scoring`): with r(x) = sum_t u_t x_t over the
+thematic components and m(x) = sum_m v_m x_m over the modulators,
+
+    P(positive | x) = sigmoid(b + a * log(RELEVANCE_EPS + r(x)) + a * log(1 + m(x)))
+
+so the log-odds rise with the log of the engine's score, relevance * (1 + modulation), with
+u, v, a >= 0 and an L2 penalty on u and v, fitted by L-BFGS-B with bounds from the current
+weights. Why this one: a linear fit (b + w . x) reads a modulator as a score added to the
+relevance, while the engine multiplies by it, so a weight fitted that way would mean
+something else once adopted; here the fitted thematic weights are shares of the relevance,
+as in a profile (only their ratios matter: their scale moves into b), and the modulator
+weights are on the engine's own scale, so staff compare them line by line with the profile's.
+The bounds keep every component's meaning ("more of it never lowers a score"). The slope a
+lets outcomes depend more or less steeply on the score than proportionally. RELEVANCE_EPS keeps
+the log finite for a pair that shares nothing (which the engine never lists anyway).
 
 Sampled negatives are partners drawn at random for the organisation of a positive outcome
 (case-control sampling): the slopes stay consistent, only the intercept moves, and the
@@ -22,7 +31,7 @@ intercept never enters a weight profile.
 Time-ordered split: the older share of outcomes trains, the newer tests, and a cut never
 splits one moment (everything at the cutoff time tests), so no fit has seen an outcome as new
 as any it is judged on. The held-out gain compares the fitted and the current weights on the
-newer outcomes: the AUC of the linear score here, recall of held-out positives in a top k
+newer outcomes: the AUC of the engine's score here, recall of held-out positives in a top k
 where the caller ranks with the real scorer (`recall_at_k`).
 """
 
@@ -31,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from matchmaking.scoring import COMPONENTS
+from matchmaking.scoring import COMPONENTS, MODULATORS, PENALTY, THEMATIC, total_score
 
 # Held-out share of the outcomes (the newest ones).
 TEST_SHARE = 0.3
@@ -39,6 +48,9 @@ TEST_SHARE = 0.3
 L2 = 1e-4
 # Random partners drawn per positive outcome as its negatives.
 NEGATIVES_PER_POSITIVE = 4
+# Added to the relevance inside the log: well below the relevance floor, so pairs the engine
+# lists are told apart as it does, and a pair sharing nothing stays finite.
+RELEVANCE_EPS = 1e-3
 
 
 @dataclass(frozen=True)
@@ -52,10 +64,12 @@ class Split:
 
 @dataclass(frozen=True)
 class Fit:
-    """Fitted non-negative weights by component, the intercept, and whether L-BFGS-B converged."""
+    """Fitted non-negative weights by component (thematic ones as shares summing to 1, see the
+    module docstring), the intercept and slope, and whether L-BFGS-B converged."""
 
     weights: dict
     intercept: float
+    slope: float
     converged: bool
     iterations: int
 
@@ -155,7 +169,7 @@ def pair_components(encoded, rows, columns, names=COMPONENTS):
 
 
 def fit_weights(components, labels, *, names=COMPONENTS, sample_weight=None, l2=L2):
-    """Regularised logistic regression with non-negative weights over the component columns."""
+    """The engine-form logistic model of the module docstring over the component columns."""
     x = np.asarray(components, dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
     if x.ndim != 2 or x.shape != (len(y), len(names)):
@@ -164,34 +178,55 @@ def fit_weights(components, labels, *, names=COMPONENTS, sample_weight=None, l2=
         raise ValueError("Labels must be 0 or 1.")
     if y.min() == y.max():
         raise ValueError("A fit needs both positive and negative outcomes.")
+    thematic = [k for k, name in enumerate(names) if name in THEMATIC]
+    modulators = [k for k, name in enumerate(names) if name in MODULATORS]
+    if not thematic:
+        raise ValueError("A fit needs at least one thematic component.")
+    xt, xm = x[:, thematic], x[:, modulators]
     s = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, np.float64)
     s = s / s.sum()
-    d = x.shape[1]
+    dt, dm = len(thematic), len(modulators)
 
     def loss(theta):
-        w, b = theta[:d], theta[d]
-        z = x @ w + b
+        u, v, a, b = theta[:dt], theta[dt : dt + dm], theta[dt + dm], theta[-1]
+        relevance = RELEVANCE_EPS + xt @ u
+        modulation = 1.0 + xm @ v
+        log_score = np.log(relevance) + np.log(modulation)
+        z = b + a * log_score
         # log(1 + e^z) - y z, in a form that never overflows.
-        value = s @ (np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * (w @ w)
+        value = s @ (np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * (u @ u + v @ v)
         residual = s * (_sigmoid(z) - y)
-        gradient = np.append(x.T @ residual + l2 * w, residual.sum())
+        gradient = np.concatenate(
+            [
+                a * (xt.T @ (residual / relevance)) + l2 * u,
+                a * (xm.T @ (residual / modulation)) + l2 * v,
+                [residual @ log_score, residual.sum()],
+            ]
+        )
         return value, gradient
 
-    start = np.zeros(d + 1)
+    # From equal shares, no geography and a proportional slope: the fit owes nothing to the
+    # weights it is compared with.
+    start = np.concatenate([np.full(dt, 1.0 / dt), np.zeros(dm), [1.0, 0.0]])
     result = optimize.minimize(
         loss,
         start,
         jac=True,
         method="L-BFGS-B",
-        bounds=[(0.0, None)] * d + [(None, None)],
-        options={"maxiter": 500},
+        bounds=[(0.0, None)] * (dt + dm + 1) + [(None, None)],
+        options={"maxiter": 1000},
     )
-    weights = {
-        name: float(max(value, 0.0)) for name, value in zip(names, result.x[:d], strict=True)
-    }
+    u = np.maximum(result.x[:dt], 0.0)
+    shares = u / u.sum() if u.sum() > 0 else np.full(dt, 1.0 / dt)
+    weights = dict.fromkeys(names, 0.0)
+    for k, value in zip(thematic, shares, strict=True):
+        weights[names[k]] = float(value)
+    for k, value in zip(modulators, result.x[dt : dt + dm], strict=True):
+        weights[names[k]] = float(max(value, 0.0))
     return Fit(
         weights=weights,
-        intercept=float(result.x[d]),
+        intercept=float(result.x[-1]),
+        slope=float(result.x[dt + dm]),
         converged=bool(result.success),
         iterations=int(result.nit),
     )
@@ -220,8 +255,15 @@ def scaled_to(weights, total):
     return {name: value * total / current for name, value in weights.items()}
 
 
-def linear_scores(components, weights, names=COMPONENTS):
-    return np.asarray(components) @ np.array([weights.get(name, 0.0) for name in names])
+def engine_scores(components, weights, names=COMPONENTS):
+    """The engine's score of each pair (see `scoring`) from its component columns, without the
+    near-duplicate penalty (the log holds no same-region information beyond the components)."""
+    components = np.asarray(components, dtype=np.float64)
+    columns = {name: components[:, k] for k, name in enumerate(names)}
+    zero = np.zeros(len(components))
+    full = {name: columns.get(name, zero) for name in COMPONENTS} | {PENALTY: zero}
+    known = {name: float(weights.get(name, 0.0)) for name in COMPONENTS}
+    return total_score(full, known | {PENALTY: 0.0})
 
 
 def learn(
@@ -238,7 +280,8 @@ def learn(
     """Fit on the older outcomes, score both weight sets on the newer ones.
 
     `current` is the weight dict the fit is compared with (extra keys, such as the penalty,
-    are ignored); the fitted weights come back scaled to its total over `names`.
+    are ignored); the fitted thematic weights come back scaled to its thematic total (only
+    their ratios count), the modulators as fitted.
     """
     components = np.asarray(components, dtype=np.float64)
     labels = np.asarray(labels, dtype=np.float64)
@@ -248,8 +291,11 @@ def learn(
     fit = fit_weights(
         components[train], labels[train], names=names, sample_weight=weight[train], l2=l2
     )
-    total = sum(current.get(name, 0.0) for name in names) or 1.0
-    fitted = scaled_to(fit.weights, total)
+    thematic = [name for name in names if name in THEMATIC]
+    total = sum(current.get(name, 0.0) for name in thematic) or 1.0
+    fitted = scaled_to({name: fit.weights[name] for name in thematic}, total) | {
+        name: fit.weights[name] for name in names if name not in THEMATIC
+    }
     return Learned(
         weights=fitted,
         current={name: float(current.get(name, 0.0)) for name in names},
@@ -259,8 +305,8 @@ def learn(
         train_positives=int(labels[train].sum()),
         test_outcomes=int(test.sum()),
         test_positives=int(labels[test].sum()),
-        auc_fitted=auc(linear_scores(components[test], fitted, names), labels[test]),
-        auc_current=auc(linear_scores(components[test], current, names), labels[test]),
+        auc_fitted=auc(engine_scores(components[test], fitted, names), labels[test]),
+        auc_current=auc(engine_scores(components[test], current, names), labels[test]),
     )
 
 

@@ -5,7 +5,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from matchmaking.enums import ChunkState, FeedbackVerdict, RunKind, RunState
+from matchmaking.enums import (
+    FIT_PENDING_STATES,
+    ChunkState,
+    FeedbackVerdict,
+    FitState,
+    RunKind,
+    RunState,
+)
 from matchmaking.scoring import COMPONENTS, PENALTY, THEMATIC
 from partnerships.models import Organisation
 
@@ -338,11 +345,19 @@ class WeightFit(models.Model):
         verbose_name=_("compared with"),
     )
     current_weights = models.JSONField(_("weights compared with"))
-    weights = models.JSONField(_("fitted weights"))
+    # Empty until the fit task is done (see services.request_weight_fit).
+    weights = models.JSONField(_("fitted weights"), default=dict)
     # Counts and held-out figures of the fit: outcomes and positives on each side of the
     # split, AUC and recall in the top k of both weight sets (see services.fit_weight_profile).
-    figures = models.JSONField(_("figures"))
-    cutoff = models.DateTimeField(_("trained on outcomes before"))
+    figures = models.JSONField(_("figures"), default=dict)
+    cutoff = models.DateTimeField(_("trained on outcomes before"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=16, choices=FitState.choices, default=FitState.DONE
+    )
+    # What the fit was asked for (test share, negatives per positive, seed, k): the task
+    # reads them, so a fit queued from the page and one run from the command agree.
+    parameters = models.JSONField(_("parameters"), default=dict)
+    error = models.TextField(_("why the fit failed"), blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -372,3 +387,7 @@ class WeightFit(models.Model):
 
     def get_absolute_url(self):
         return reverse("matchmaking:fit-detail", args=[self.pk])
+
+    @property
+    def pending(self):
+        return self.state in FIT_PENDING_STATES

@@ -24,3 +24,7 @@ rules.add_perm("matchmaking.give_feedback", can_give_feedback)
 rules.add_perm("matchmaking.manage_runs", can_manage_runs)
 rules.add_perm("matchmaking.learn_weights", can_learn_weights)
 rules.add_perm("matchmaking.suggest_partners", can_suggest_partners)
+# Ranked against the person's own organisations, so only a signed-in person has a list.
+rules.add_perm(
+    "matchmaking.view_partner_searches_for_you", rules.is_authenticated & rules.is_active
+)

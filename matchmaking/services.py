@@ -23,6 +23,7 @@ from matchmaking.enums import (
     VERDICT_OUTCOMES,
     ChunkState,
     FeedbackVerdict,
+    FitState,
     RunKind,
     RunState,
     WeightProfileName,
@@ -548,7 +549,96 @@ def fit_weight_profile(
     seed=0,
     k=DEFAULT_K,
 ):
-    """Fit weights on the portal's outcomes and record them beside `profile`'s (a `WeightFit`).
+    """Fit weights now and record them beside `profile`'s (a done `WeightFit`): the command's
+    way; the staff page queues the same fit with `request_weight_fit`."""
+    weights, figures, cutoff = _fitted(
+        profile, test_share=test_share, negatives=negatives, seed=seed, k=k
+    )
+    with transaction.atomic():
+        fit = WeightFit.objects.create(
+            profile=profile,
+            current_weights=profile.weights,
+            weights=weights,
+            figures=figures,
+            cutoff=cutoff,
+            parameters=_fit_parameters(test_share, negatives, seed, k),
+            by=signed_in(by),
+        )
+        log_action(fit, "weights fitted", actor=by, data=figures)
+    return fit
+
+
+def _fit_parameters(test_share, negatives, seed, k):
+    return {"test_share": test_share, "negatives": negatives, "seed": seed, "k": k}
+
+
+def request_weight_fit(
+    profile,
+    *,
+    by,
+    test_share=learning.TEST_SHARE,
+    negatives=learning.NEGATIVES_PER_POSITIVE,
+    seed=0,
+    k=DEFAULT_K,
+):
+    """Record a queued fit and hand it to a task after the commit (in process without a
+    broker). Too few positive outcomes is refused here, so the form can say so at once."""
+    positives = sum(record.positive for record in outcome_log())
+    if positives < MIN_POSITIVE_OUTCOMES:
+        raise _too_few(positives)
+    with transaction.atomic():
+        fit = WeightFit.objects.create(
+            profile=profile,
+            current_weights=profile.weights,
+            state=FitState.QUEUED,
+            parameters=_fit_parameters(test_share, negatives, seed, k),
+            by=signed_in(by),
+        )
+        log_action(fit, "weight fit queued", actor=by, data=fit.parameters)
+        transaction.on_commit(lambda: _queue_fit(fit.pk))
+    return fit
+
+
+def _queue_fit(fit_id):
+    from matchmaking.tasks import fit_weights
+
+    fit_weights.delay(fit_id)
+
+
+def run_weight_fit(fit):
+    """Fit a queued `WeightFit`; a fit already taken by another try is left alone, so running
+    the task twice fits once. A fit the outcomes cannot support ends failed, with the reason."""
+    with transaction.atomic():
+        fit = WeightFit.objects.select_for_update().get(pk=fit.pk)
+        if fit.state != FitState.QUEUED:
+            return fit
+        fit.state = FitState.FITTING
+        fit.save(update_fields=["state"])
+    profile = fit.profile or default_profile()
+    try:
+        weights, figures, cutoff = _fitted(profile, **fit.parameters)
+    except ValidationError as exc:
+        fit.state, fit.error = FitState.FAILED, " ".join(exc.messages)
+        with transaction.atomic():
+            fit.save(update_fields=["state", "error"])
+            log_action(fit, "weight fit failed", actor=fit.by, data={"error": fit.error})
+        return fit
+    fit.state, fit.weights, fit.figures, fit.cutoff = FitState.DONE, weights, figures, cutoff
+    with transaction.atomic():
+        fit.save(update_fields=["state", "weights", "figures", "cutoff"])
+        log_action(fit, "weights fitted", actor=fit.by, data=figures)
+    return fit
+
+
+def _too_few(positives):
+    return ValidationError(
+        _("%(count)s positive outcomes are recorded; a fit needs at least %(needed)s.")
+        % {"count": positives, "needed": MIN_POSITIVE_OUTCOMES}
+    )
+
+
+def _fitted(profile, *, test_share, negatives, seed, k):
+    """(fitted weights, figures, cutoff) of a fit on the portal's outcomes against `profile`.
 
     Changes no profile: adopting a fit is `adopt_weight_fit`. The older outcomes train, the
     newer test (see `learning`). Negatives are drawn from the list each organisation is shown
@@ -563,10 +653,7 @@ def fit_weight_profile(
     records = [r for r in records if r.organisation_id in row_of and r.partner_id in row_of]
     positives = sum(record.positive for record in records)
     if positives < MIN_POSITIVE_OUTCOMES:
-        raise ValidationError(
-            _("%(count)s positive outcomes are recorded; a fit needs at least %(needed)s.")
-            % {"count": positives, "needed": MIN_POSITIVE_OUTCOMES}
-        )
+        raise _too_few(positives)
     rows = np.array([row_of[r.organisation_id] for r in records], dtype=np.int64)
     columns = np.array([row_of[r.partner_id] for r in records], dtype=np.int64)
     times = np.array([r.at.timestamp() for r in records])
@@ -635,18 +722,9 @@ def fit_weight_profile(
         "recall_fitted": recall["fitted"],
         "recall_current": recall["current"],
         "converged": learned.fit.converged,
+        "slope": learned.fit.slope,
     }
-    with transaction.atomic():
-        fit = WeightFit.objects.create(
-            profile=profile,
-            current_weights=profile.weights,
-            weights=fitted,
-            figures=figures,
-            cutoff=datetime.fromtimestamp(learned.split.cutoff, tz=UTC),
-            by=signed_in(by),
-        )
-        log_action(fit, "weights fitted", actor=by, data=figures)
-    return fit
+    return fitted, figures, datetime.fromtimestamp(learned.split.cutoff, tz=UTC)
 
 
 def adopt_weight_fit(fit, *, by, into=None, name=""):
@@ -661,6 +739,8 @@ def adopt_weight_fit(fit, *, by, into=None, name=""):
         fit = WeightFit.objects.select_for_update().get(pk=fit.pk)
         if fit.adopted_at is not None:
             raise ValidationError(_("These weights were adopted already."))
+        if fit.state != FitState.DONE:
+            raise ValidationError(_("Only a finished fit can be adopted."))
         profile = into or WeightProfile(slug=_free_slug(name), name=name)
         for field, value in fit.weights.items():
             if field in WEIGHT_FIELDS:

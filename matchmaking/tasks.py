@@ -93,3 +93,19 @@ def sweep_needs_rescoring():
     if ids:
         services.rescore_organisations(ids)
     return len(ids)
+
+
+@shared_task(
+    name="matchmaking.fit_weights",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=0,
+)
+def fit_weights(fit_id):
+    """Fit a queued weight fit; a fit gone or already taken is left alone (one effect)."""
+    from matchmaking import services
+    from matchmaking.models import WeightFit
+
+    fit = WeightFit.objects.filter(pk=fit_id).first()
+    if fit is not None:
+        services.run_weight_fit(fit)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from matchmaking import views
+from matchmaking import partner_search_views, views
 
 app_name = "matchmaking"
 
@@ -30,4 +30,19 @@ urlpatterns = [
     path("matching/runs/start/", views.StartRunView.as_view(), name="run-start"),
     path("matching/learning/", views.WeightFitListView.as_view(), name="fit-list"),
     path("matching/learning/<int:pk>/", views.WeightFitDetailView.as_view(), name="fit-detail"),
+    path(
+        "matching/learning/<int:pk>/result/",
+        views.WeightFitResultView.as_view(),
+        name="fit-result",
+    ),
+    path(
+        "partner-searches/for-you/",
+        partner_search_views.PartnerSearchesForYouView.as_view(),
+        name="partner-searches-for-you",
+    ),
+    path(
+        "partner-searches/<int:pk>/interest-reasons/",
+        partner_search_views.InterestReasonsView.as_view(),
+        name="partner-search-interest-reasons",
+    ),
 ]

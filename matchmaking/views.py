@@ -176,7 +176,7 @@ class WeightFitListView(PermissionRequiredMixin, View):
         form = FitWeightsForm(request.POST)
         if form.is_valid():
             try:
-                fit = services.fit_weight_profile(
+                fit = services.request_weight_fit(
                     form.cleaned_data["profile"],
                     by=request.user,
                     test_share=form.cleaned_data["test_share"],
@@ -186,7 +186,8 @@ class WeightFitListView(PermissionRequiredMixin, View):
                 form.add_error(None, exc)
             else:
                 messages.success(
-                    request, _("Weights fitted: nothing changes until you adopt them.")
+                    request,
+                    _("Weights are being fitted: nothing changes until you adopt them."),
                 )
                 return redirect(fit)
         return self.render_list(request, form)
@@ -203,10 +204,10 @@ class WeightFitDetailView(PermissionRequiredMixin, View):
         )
         return super().dispatch(request, *args, **kwargs)
 
-    def render_fit(self, request, form):
+    def render_fit(self, request, form, template="matchmaking/weight_fit_detail.html"):
         context = {"fit": self.fit, "rows": fit_comparison(self.fit), "form": form}
         status = 400 if form.errors else 200
-        return render(request, "matchmaking/weight_fit_detail.html", context, status=status)
+        return render(request, template, context, status=status)
 
     def get(self, request, pk):
         return self.render_fit(request, AdoptFitForm(initial={"into": self.fit.profile}))
@@ -231,6 +232,22 @@ class WeightFitDetailView(PermissionRequiredMixin, View):
                 )
                 return redirect(self.fit)
         return self.render_fit(request, form)
+
+
+class WeightFitResultView(WeightFitDetailView):
+    """The fit's result partial, polled while the fit task runs ("fitting...")."""
+
+    def get(self, request, pk):
+        if not request.htmx:
+            return redirect(self.fit)
+        return self.render_fit(
+            request,
+            AdoptFitForm(initial={"into": self.fit.profile}),
+            template="matchmaking/includes/_weight_fit_result.html",
+        )
+
+    def post(self, request, pk):
+        return redirect(self.fit)
 
 
 class ExpressionSuggestionsView(LoginRequiredMixin, PermissionRequiredMixin, View):

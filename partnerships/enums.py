@@ -273,3 +273,77 @@ ORGANISATION_HISTORY = {
     "organisation.programme_confirmed": _("Cluster programme confirmed"),
     "label.recorded": _("Label recorded"),
 }
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about; each person chooses how every kind reaches them."""
+
+    MESSAGE = "message", _("New message")
+    CONSORTIUM_INVITATION = "consortium_invitation", _("Invitation to a consortium")
+    MEETING_REQUEST = "meeting_request", _("Meeting request at an event")
+    CALL_CLOSING = "call_closing", _("Call closing in 7 days")
+    LABEL_EXPIRING = "label_expiring", _("Label expiring in 60 days")
+    VALIDATION_DECISION = "validation_decision", _("Validation decision on a profile")
+    SEARCH_INTEREST = "search_interest", _("Interest in a partner search")
+    SEARCH_COMMENT = "search_comment", _("Comment on a partner search")
+
+
+class NotificationDelivery(models.TextChoices):
+    PORTAL = "portal", _("In the portal only")
+    EMAIL = "email", _("By e-mail at once")
+    DIGEST = "digest", _("In the weekly digest")
+
+
+# Kinds whose event already sends an e-mail of its own that the person needs (the invitation,
+# the meeting notice, the verdict): "at once" does not send them a second one.
+ESSENTIAL_EMAIL_KINDS = frozenset(
+    {
+        NotificationKind.CONSORTIUM_INVITATION,
+        NotificationKind.MEETING_REQUEST,
+        NotificationKind.VALIDATION_DECISION,
+    }
+)
+
+# How a kind reaches a person who has not chosen: what needs an answer comes by e-mail.
+DEFAULT_DELIVERY = {
+    NotificationKind.MESSAGE: NotificationDelivery.EMAIL,
+    NotificationKind.CONSORTIUM_INVITATION: NotificationDelivery.EMAIL,
+    NotificationKind.MEETING_REQUEST: NotificationDelivery.EMAIL,
+    NotificationKind.CALL_CLOSING: NotificationDelivery.DIGEST,
+    NotificationKind.LABEL_EXPIRING: NotificationDelivery.EMAIL,
+    NotificationKind.VALIDATION_DECISION: NotificationDelivery.EMAIL,
+    NotificationKind.SEARCH_INTEREST: NotificationDelivery.EMAIL,
+    NotificationKind.SEARCH_COMMENT: NotificationDelivery.DIGEST,
+}
+
+
+class PartnerSearchState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    FOUND = "found", _("Closed: partners found")
+    ABANDONED = "abandoned", _("Closed: abandoned")
+    EXPIRED = "expired", _("Expired")
+
+
+# A search expires at its deadline; its author may still close it as found or abandoned, or
+# give it a later deadline and publish it again. A draft may be discarded (abandoned).
+PARTNER_SEARCH_TRANSITIONS = {
+    PartnerSearchState.DRAFT: {PartnerSearchState.PUBLISHED, PartnerSearchState.ABANDONED},
+    PartnerSearchState.PUBLISHED: {
+        PartnerSearchState.FOUND,
+        PartnerSearchState.ABANDONED,
+        PartnerSearchState.EXPIRED,
+    },
+    PartnerSearchState.EXPIRED: {
+        PartnerSearchState.PUBLISHED,
+        PartnerSearchState.FOUND,
+        PartnerSearchState.ABANDONED,
+    },
+    PartnerSearchState.FOUND: set(),
+    PartnerSearchState.ABANDONED: set(),
+}
+# The author may change the text while the search is a draft or on the board.
+PARTNER_SEARCH_EDITABLE_STATES = frozenset(
+    {PartnerSearchState.DRAFT, PartnerSearchState.PUBLISHED, PartnerSearchState.EXPIRED}
+)
+PARTNER_SEARCH_CLOSING_STATES = (PartnerSearchState.FOUND, PartnerSearchState.ABANDONED)

@@ -7,18 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from partnerships import directory
-from partnerships.enums import LabelLevel, OrganisationType, PartnershipPhase, SizeBand
+from partnerships import board, directory
+from partnerships.enums import CallState, LabelLevel, OrganisationType, PartnershipPhase, SizeBand
 from partnerships.models import (
     Call,
     Country,
     Ecosystem,
     EmergingIndustry,
     Organisation,
+    PartnerSearch,
     PartnershipMember,
     Region,
     SectoralIndustry,
     StrategicPartnership,
+    ValueChainPosition,
 )
 
 SORT_CHOICES = [
@@ -269,3 +271,113 @@ class PartnershipFilter(django_filters.FilterSet):
                 "partnership_id"
             )
         )
+
+
+class PartnerSearchFilter(django_filters.FilterSet):
+    """The partner-search board's facets and search box, shared by the page and the API.
+
+    As in the directory, facets combine with AND between groups and OR inside a group, and a
+    value that names nothing is an error, never an empty list.
+    """
+
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
+    country = django_filters.ModelMultipleChoiceFilter(
+        label=_("Partner country sought"),
+        queryset=Country.objects.all(),
+        to_field_name="code",
+        field_name="countries",
+        distinct=True,
+    )
+    sector = django_filters.ModelMultipleChoiceFilter(
+        label=_("Sectoral industry sought"),
+        queryset=SectoralIndustry.objects.all(),
+        to_field_name="slug",
+        field_name="seeking_sectors",
+        distinct=True,
+    )
+    emerging_industry = django_filters.ModelMultipleChoiceFilter(
+        label=_("Emerging industry sought"),
+        queryset=EmergingIndustry.objects.all(),
+        to_field_name="slug",
+        field_name="seeking_emerging",
+        distinct=True,
+    )
+    ecosystem = django_filters.ModelMultipleChoiceFilter(
+        label=_("Industrial ecosystem sought"),
+        queryset=Ecosystem.objects.all(),
+        to_field_name="slug",
+        field_name="seeking_ecosystems",
+        distinct=True,
+    )
+    value_chain = django_filters.ModelMultipleChoiceFilter(
+        label=_("Value-chain role sought"),
+        queryset=ValueChainPosition.objects.all(),
+        to_field_name="slug",
+        field_name="seeking_value_chain",
+        distinct=True,
+    )
+    call = django_filters.ModelChoiceFilter(
+        label=_("For the call"),
+        queryset=Call.objects.exclude(state=CallState.DRAFT),
+        empty_label=_("Any call or none"),
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"),
+        choices=[
+            (board.BoardSort.NEWEST, _("Newest first")),
+            (board.BoardSort.DEADLINE, _("Closest deadline first")),
+            (board.BoardSort.RELEVANCE, _("Best match for the search words")),
+        ],
+        empty_label=None,
+        method="keep",
+    )
+
+    FACETS = tuple(board.FACETS)
+
+    class Meta:
+        model = PartnerSearch
+        fields = []
+
+    def __init__(self, data=None, queryset=None, **kwargs):
+        super().__init__(
+            data, board.open_partner_searches() if queryset is None else queryset, **kwargs
+        )
+
+    def filter_q(self, searches, name, value):
+        return board.search(searches, value)
+
+    def keep(self, searches, name, value):
+        return searches
+
+    def cleaned(self, name, default=None):
+        """A field's valid value; an invalid one is left out, as the filtering leaves it out."""
+        if not self.is_bound:
+            return default
+        self.form.is_valid()
+        return self.form.cleaned_data.get(name) or default
+
+    @property
+    def sort_order(self):
+        searching = bool(self.cleaned("q", "").strip())
+        default = board.BoardSort.RELEVANCE if searching else board.BoardSort.NEWEST
+        return self.cleaned("sort") or default
+
+    def without(self, facet):
+        """The filtered set without `facet`'s own filter, for that facet's counts."""
+        searches = self.queryset.all()
+        if not self.is_bound:
+            return searches
+        self.form.is_valid()
+        for name, value in self.form.cleaned_data.items():
+            if name != facet and name in self.filters:
+                searches = self.filters[name].filter(searches, value)
+        return searches
+
+    def selected(self):
+        """The values chosen in each facet, as the strings the page puts in its URLs."""
+        chosen = {}
+        for facet in self.FACETS:
+            value = self.cleaned(facet)
+            if value:
+                chosen[facet] = [getattr(item, "code", None) or item.slug for item in value]
+        return chosen

@@ -226,3 +226,71 @@ rules.add_perm(
 
 # A person's own account: their data, their consent, their deletion.
 rules.add_perm("partnerships.manage_own_account", is_signed_in)
+
+
+# Messages between organisations. A conversation belongs to both sides: any member of either
+# organisation reads and answers it.
+@rules.predicate
+def is_conversation_participant(user, conversation):
+    if conversation is None or not user.is_authenticated:
+        return False
+    return user.memberships.filter(
+        organisation_id__in=(conversation.starter_id, conversation.recipient_id)
+    ).exists()
+
+
+@rules.predicate
+def may_write_to(user, organisation):
+    """A member of some organisation other than `organisation`, which must be public."""
+    if organisation is None or not user.is_authenticated:
+        return False
+    if organisation.validation_state != ValidationState.VERIFIED:
+        return False
+    return user.memberships.exclude(organisation_id=organisation.pk).exists()
+
+
+rules.add_perm("partnerships.view_conversation", is_signed_in & is_conversation_participant)
+rules.add_perm("partnerships.start_conversation", is_signed_in & may_write_to)
+rules.add_perm("partnerships.use_messages", is_signed_in)
+# Staff read reported messages in the back office, and only those.
+rules.add_perm("partnerships.view_messagereport", is_commission_staff)
+
+
+# Partner searches. Predicates take (user, partner_search).
+
+
+@rules.predicate
+def is_partner_search_author(user, search):
+    return search is not None and _member_of(user, search.author_id)
+
+
+@rules.predicate
+def is_partner_search_public(user, search):
+    """On the board, or closed or expired after it was: a link to it keeps working."""
+    return search is not None and search.published_at is not None
+
+
+@rules.predicate
+def is_partner_search_open(user, search):
+    return search is not None and search.is_open
+
+
+@rules.predicate
+def is_partner_search_editable(user, search):
+    return search is not None and search.is_editable
+
+
+can_view_partner_search = is_partner_search_public | is_partner_search_author | is_commission_staff
+can_change_partner_search = is_partner_search_author & is_partner_search_editable
+# Others join in; the author's people answer through the interest list instead.
+can_join_partner_search = is_signed_in & is_partner_search_open & ~is_partner_search_author
+can_comment_partner_search = is_signed_in & is_partner_search_open
+
+rules.add_perm("partnerships.close_partnersearch", can_change_partner_search)
+rules.add_perm("partnerships.express_interest", can_join_partner_search)
+rules.add_perm("partnerships.follow_partnersearch", is_signed_in & is_partner_search_public)
+rules.add_perm("partnerships.comment_partnersearch", can_comment_partner_search)
+rules.add_perm(
+    "partnerships.view_partnersearch_interests", is_partner_search_author | is_commission_staff
+)
+rules.add_perm("partnerships.form_consortium", is_partner_search_author)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from partnerships.feeds import partner_search_atom, partner_search_rss
 from partnerships.views import (
     account,
     call_manage,
@@ -8,7 +9,11 @@ from partnerships.views import (
     directory,
     expressions,
     manage,
+    messages,
+    notifications,
     organisation,
+    partner_search,
+    partner_search_actions,
     partnerships,
     registration,
     review,
@@ -65,6 +70,49 @@ urlpatterns = [
     path("my-account/data/export/", account.MyDataExportView.as_view(), name="my-data-export"),
     path("my-account/consent/", account.EmailConsentView.as_view(), name="email-consent"),
     path("my-account/delete/", account.AccountDeleteView.as_view(), name="account-delete"),
+    path(
+        "my-account/notifications/",
+        notifications.NotificationPreferencesView.as_view(),
+        name="notification-preferences",
+    ),
+    path("messages/", messages.ConversationListView.as_view(), name="conversation-list"),
+    path(
+        "messages/<int:pk>/",
+        messages.ConversationDetailView.as_view(),
+        name="conversation-detail",
+    ),
+    path("messages/<int:pk>/block/", messages.BlockView.as_view(), name="conversation-block"),
+    path(
+        "messages/<int:pk>/messages/<int:message_pk>/report/",
+        messages.ReportView.as_view(),
+        name="message-report",
+    ),
+    path(
+        "messages/<int:pk>/messages/<int:message_pk>/attachment/",
+        messages.MessageAttachmentView.as_view(),
+        name="message-attachment",
+    ),
+    path(
+        "organisations/<int:pk>/message/",
+        messages.ConversationStartView.as_view(),
+        name="conversation-start",
+    ),
+    path("notifications/", notifications.NotificationListView.as_view(), name="notification-list"),
+    path(
+        "notifications/<int:pk>/",
+        notifications.NotificationOpenView.as_view(),
+        name="notification-open",
+    ),
+    path(
+        "notifications/read/",
+        notifications.NotificationReadAllView.as_view(),
+        name="notification-read-all",
+    ),
+    path(
+        "digest/unsubscribe/<str:token>/",
+        notifications.DigestUnsubscribeView.as_view(),
+        name="digest-unsubscribe",
+    ),
     path(
         "invitations/<uuid:token>/",
         manage.InvitationAcceptView.as_view(),
@@ -207,4 +255,66 @@ urlpatterns = [
         name="review-export",
     ),
     path("calls/<int:pk>/review/outbox/", review.OutboxView.as_view(), name="review-outbox"),
+    path(
+        "partner-searches/",
+        partner_search.PartnerSearchBoardView.as_view(),
+        name="partner-search-list",
+    ),
+    path(
+        "partner-searches/new/",
+        partner_search.PartnerSearchCreateView.as_view(),
+        name="partner-search-create",
+    ),
+    path(
+        "partner-searches/mine/",
+        partner_search.MyPartnerSearchesView.as_view(),
+        name="partner-search-mine",
+    ),
+    path("partner-searches/feed/rss/", partner_search_rss, name="partner-search-feed-rss"),
+    path("partner-searches/feed/atom/", partner_search_atom, name="partner-search-feed-atom"),
+    path(
+        "partner-searches/<int:pk>/",
+        partner_search.PartnerSearchDetailView.as_view(),
+        name="partner-search-detail",
+    ),
+    path(
+        "partner-searches/<int:pk>/edit/",
+        partner_search.PartnerSearchEditView.as_view(),
+        name="partner-search-edit",
+    ),
+    path(
+        "partner-searches/<int:pk>/publish/",
+        partner_search.PartnerSearchPublishView.as_view(),
+        name="partner-search-publish",
+    ),
+    path(
+        "partner-searches/<int:pk>/close/",
+        partner_search.PartnerSearchCloseView.as_view(),
+        name="partner-search-close",
+    ),
+    path(
+        "partner-searches/<int:pk>/interest/",
+        partner_search_actions.InterestView.as_view(),
+        name="partner-search-interest",
+    ),
+    path(
+        "partner-searches/<int:pk>/follow/",
+        partner_search_actions.FollowView.as_view(),
+        name="partner-search-follow",
+    ),
+    path(
+        "partner-searches/<int:pk>/comments/",
+        partner_search_actions.CommentView.as_view(),
+        name="partner-search-comment",
+    ),
+    path(
+        "partner-searches/<int:pk>/interests/",
+        partner_search_actions.InterestsView.as_view(),
+        name="partner-search-interests",
+    ),
+    path(
+        "partner-searches/<int:pk>/consortium/",
+        partner_search_actions.ConsortiumView.as_view(),
+        name="partner-search-consortium",
+    ),
 ]

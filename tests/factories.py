@@ -15,6 +15,7 @@ from partnerships.enums import (
     LabelLevel,
     MembershipRole,
     OutcomeKind,
+    PartnerSearchState,
     PartnershipPhase,
     PartnerState,
     ValidationState,
@@ -31,6 +32,8 @@ from partnerships.models import (
     Label,
     Organisation,
     OrganisationMembership,
+    PartnerSearch,
+    PartnerSearchInterest,
     PartnershipMember,
     PartnershipMilestone,
     PartnershipOutcome,
@@ -42,6 +45,7 @@ from partnerships.models import (
     User,
     ValueChainPosition,
 )
+from partnerships.services.partner_search import index_partner_search
 
 # Every person a factory makes signs in with this password.
 PASSWORD = "correct horse battery staple"
@@ -449,3 +453,43 @@ def managed_organisation(name, country_code):
     region = RegionFactory(country=CountryFactory(code=country_code))
     organisation = OrganisationFactory(name=name, region=region)
     return organisation, MembershipFactory(organisation=organisation, user=UserFactory()).user
+
+
+class PartnerSearchFactory(DjangoModelFactory):
+    """A published search of a verified organisation, taking answers for three weeks."""
+
+    class Meta:
+        model = PartnerSearch
+        skip_postgeneration_save = True
+
+    author = factory.SubFactory(OrganisationFactory)
+    title = factory.Sequence(lambda n: f"Partners wanted {n}")
+    description = "We look for clusters in battery recycling for a joint pilot."
+    deadline = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=21))
+    state = PartnerSearchState.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def seeking_emerging(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.seeking_emerging.set(extracted)
+
+    @factory.post_generation
+    def countries(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.countries.set(extracted)
+
+    @factory.post_generation
+    def indexed(self, create, extracted, **kwargs):
+        # The services keep the search vector; a factory row is indexed the same way.
+        if create:
+            index_partner_search(self)
+
+
+class PartnerSearchInterestFactory(DjangoModelFactory):
+    class Meta:
+        model = PartnerSearchInterest
+
+    search = factory.SubFactory(PartnerSearchFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    brings = "Testing facilities and forty SMEs."

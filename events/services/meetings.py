@@ -11,6 +11,8 @@ from events.enums import MEETING_OPEN_STATES, MEETING_TRANSITIONS, MeetingState,
 from events.models import Meeting, Registration
 from events.services.booking import locked_meeting
 from events.services.notices import notify
+from partnerships import services
+from partnerships.enums import NotificationKind
 from partnerships.integrity import unique_rule
 from partnerships.services import log_action
 from partnerships.statemachine import ensure_transition
@@ -101,6 +103,12 @@ def request_meeting(event, *, by, recipient, message):
             },
             url=reverse("events:agenda", args=[event.pk]),
             recipients=[recipient.user.email],
+        )
+        services.notify(
+            recipients=[recipient.user_id],
+            kind=NotificationKind.MEETING_REQUEST,
+            data={"organisation": requester.organisation.name, "event": event.title},
+            url=reverse("events:agenda", args=[event.pk]),
         )
     return meeting
 

@@ -41,7 +41,7 @@ from matchmaking.evaluation.records import (
     load_data,
     regions_by_country,
 )
-from matchmaking.evaluation.scorers import Population, baselines, engine
+from matchmaking.evaluation.scorers import Population, ablations, baselines, engine
 from matchmaking.scoring import COMPONENTS
 from matchmaking.synthetic import load_taxonomy
 
@@ -71,8 +71,10 @@ class Evaluation:
     consortia: dict
     consortia_count: int
     consortia_members: int
-    # (short name, members, membership inferred, engine recall, themes-only recall).
+    # (short name, members, membership inferred, engine recall, theme-Jaccard recall).
     consortia_detail: list
+    # ablation name -> {"recall", "weak_geography", "held_out"}: the engine without one part.
+    ablations: dict
     coverage: float
     gini: float
     largest_country_share: float
@@ -145,27 +147,30 @@ def evaluate(weights, *, organisations=10_000, seed=2016, k=20, quick=False):
     groups = max(MIN_GROUPS, int(organisations * GROUPS_PER_ORGANISATION))
     notes = []
     scorers = {"engine": engine(weights), **baselines(weights, seed)}
+    variants = ablations(weights)
     base = base_population(organisations, seed=seed, taxonomy=taxonomy)
 
     planted = plant(base, taxonomy, groups=groups, seed=seed)
     population = Population.build(planted.profiles, taxonomy)
     unseen = sorted(set(COMPONENTS) - {block.name for block in population.encoded.blocks})
     if unseen:
-        # The geography-only and themes-only baselines sum the encoded blocks by name.
+        # The geography-only baseline sums the encoded blocks by name.
         notes.append(f"no encoded block for {', '.join(unseen)}: the baselines leave it out")
     fellows = planted.fellows()
     recall = recall_of(scorers, population, fellows, k)
 
-    weakened = {}
+    weakened, ablated_weak = {}, dict.fromkeys(variants)
     for signal in SIGNALS:
         if signal == "seeking" and not supports_seeking():
             weakened[signal] = None
             notes.append("seeking: organisation profiles have no seeking fields yet")
             continue
         variant = plant(base, taxonomy, groups=groups, seed=seed, presence={signal: 0.0})
-        weakened[signal] = recall_of(
-            scorers, Population.build(variant.profiles, taxonomy), variant.fellows(), k
-        )
+        variant_population = Population.build(variant.profiles, taxonomy)
+        weakened[signal] = recall_of(scorers, variant_population, variant.fellows(), k)
+        if signal == "target_countries":
+            ablated_weak = recall_of(variants, variant_population, variant.fellows(), k)
+    ablated = recall_of(variants, population, fellows, k)
 
     cases = load_data(HELD_OUT_FILE)["cases"]
     consortia = load_data(CONSORTIA_FILE)["consortia"]
@@ -174,7 +179,7 @@ def evaluate(weights, *, organisations=10_000, seed=2016, k=20, quick=False):
     held_population = Population.build(with_records, taxonomy)
     sources = np.array([case.source for case in inserted], dtype=np.int64)
     held_out, failed = {}, []
-    for name, score in scorers.items():
+    for name, score in (scorers | variants).items():
         lists = score(held_population, sources, k)
         passed = [
             metrics.case_passes(listed, case.must_include, case.must_rank_below)
@@ -208,7 +213,7 @@ def evaluate(weights, *, organisations=10_000, seed=2016, k=20, quick=False):
                 consortium["inferred"],
                 *(
                     metrics.recall(scorers[name](held_population, rows, k), relevant)
-                    for name in ("engine", "themes")
+                    for name in ("engine", "jaccard")
                 ),
             )
         )
@@ -257,6 +262,14 @@ def evaluate(weights, *, organisations=10_000, seed=2016, k=20, quick=False):
         consortia_count=len(members),
         consortia_members=len(consortium_fellows),
         consortia_detail=by_consortium,
+        ablations={
+            name: {
+                "recall": ablated[name],
+                "weak_geography": ablated_weak[name],
+                "held_out": held_out.pop(name),
+            }
+            for name in variants
+        },
         coverage=metrics.coverage(lists, population.size),
         gini=metrics.gini(before),
         largest_country_share=float(shares.mean()) if len(shares) else 0.0,

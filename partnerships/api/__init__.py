@@ -22,6 +22,7 @@ from partnerships.api.organisations import (
     OrganisationSerializer,
     OrganisationViewSet,
 )
+from partnerships.api.partner_search import PartnerSearchSerializer, PartnerSearchViewSet
 from partnerships.api.partnerships import (
     PartnershipMemberSerializer,
     PartnershipMilestoneSerializer,
@@ -53,6 +54,8 @@ from partnerships.api.reviews import (
 from partnerships.api.router import register
 
 __all__ = [
+    "PartnerSearchSerializer",
+    "PartnerSearchViewSet",
     "CallFilter",
     "CallSerializer",
     "CallStageSerializer",

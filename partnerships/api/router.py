@@ -3,6 +3,7 @@
 from partnerships.api.calls import CallViewSet
 from partnerships.api.expressions import ExpressionViewSet
 from partnerships.api.organisations import OrganisationViewSet
+from partnerships.api.partner_search import PartnerSearchViewSet
 from partnerships.api.partnerships import StrategicPartnershipViewSet
 from partnerships.api.reference import (
     CountryViewSet,
@@ -25,3 +26,4 @@ def register(router):
     router.register("expressions", ExpressionViewSet, basename="expression")
     router.register("partnerships", StrategicPartnershipViewSet, basename="partnership")
     router.register("reviews", ReviewViewSet, basename="review")
+    router.register("partner-searches", PartnerSearchViewSet, basename="partner-search")

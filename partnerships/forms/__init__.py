@@ -22,6 +22,8 @@ from partnerships.forms.expressions import (
     PartnerInviteForm,
 )
 from partnerships.forms.hotspots import HotspotFilterForm
+from partnerships.forms.messaging import ConversationStartForm, ReplyForm, ReportForm
+from partnerships.forms.notifications import NotificationPreferencesForm
 from partnerships.forms.organisation import (
     InvitationForm,
     LabelForm,
@@ -29,6 +31,13 @@ from partnerships.forms.organisation import (
     OwnershipForm,
     SignupForm,
     ValidationDecisionForm,
+)
+from partnerships.forms.partner_search import (
+    CloseForm,
+    CommentForm,
+    ConsortiumForm,
+    InterestForm,
+    PartnerSearchForm,
 )
 from partnerships.forms.review import (
     AutoAssignForm,
@@ -43,6 +52,11 @@ from partnerships.forms.review import (
 )
 
 __all__ = [
+    "CloseForm",
+    "CommentForm",
+    "ConsortiumForm",
+    "InterestForm",
+    "PartnerSearchForm",
     "AccountDeleteForm",
     "AttachmentForm",
     "AutoAssignForm",
@@ -53,6 +67,7 @@ __all__ = [
     "CallStageFormSet",
     "ConflictDeclarationForm",
     "ConsensusForm",
+    "ConversationStartForm",
     "CriterionForm",
     "CriterionFormSet",
     "DecisionForm",
@@ -63,9 +78,12 @@ __all__ = [
     "InvitationForm",
     "LabelForm",
     "ManualAssignForm",
+    "NotificationPreferencesForm",
     "OrganisationForm",
     "OwnershipForm",
     "PartnerInviteForm",
+    "ReplyForm",
+    "ReportForm",
     "ReviewForm",
     "ReviewerAddForm",
     "SameCountryRuleForm",

@@ -9,7 +9,21 @@ from .call import (
     ExpressionPartner,
 )
 from .demo import PlantedPartnership
+from .messaging import (
+    Conversation,
+    ConversationRead,
+    Message,
+    MessageReport,
+    OrganisationBlock,
+)
+from .notification import DigestDelivery, Notification, NotificationPreference
 from .organisation import Invitation, Label, Organisation, OrganisationMembership
+from .partner_search import (
+    PartnerSearch,
+    PartnerSearchComment,
+    PartnerSearchFollow,
+    PartnerSearchInterest,
+)
 from .partnership import (
     PartnershipMember,
     PartnershipMilestone,
@@ -46,8 +60,11 @@ __all__ = [
     "ConflictDeclaration",
     "ConflictLogEntry",
     "ConsensusScore",
+    "Conversation",
+    "ConversationRead",
     "Country",
     "Decision",
+    "DigestDelivery",
     "Ecosystem",
     "EmergingIndustry",
     "EvaluationCriterion",
@@ -55,10 +72,19 @@ __all__ = [
     "ExpressionOfInterest",
     "ExpressionPartner",
     "Invitation",
+    "Message",
+    "MessageReport",
+    "Notification",
+    "NotificationPreference",
     "Label",
     "Organisation",
+    "OrganisationBlock",
     "OrganisationMembership",
     "OutboxMessage",
+    "PartnerSearch",
+    "PartnerSearchComment",
+    "PartnerSearchFollow",
+    "PartnerSearchInterest",
     "PartnershipMember",
     "PartnershipMilestone",
     "PartnershipOutcome",

@@ -14,6 +14,12 @@ from partnerships.queries.expressions import (
     partner_invitations_for_user,
     with_expression_relations,
 )
+from partnerships.queries.messaging import (
+    blocks,
+    conversation_messages,
+    conversations_for_user,
+)
+from partnerships.queries.notifications import notifications_for_user, unread_counts
 from partnerships.queries.organisations import (
     DECLARED_RELATIONS,
     NAME_NOISE,
@@ -31,6 +37,15 @@ from partnerships.queries.organisations import (
     with_api_relations,
     with_listing_relations,
     with_profile_relations,
+)
+from partnerships.queries.partner_search import (
+    interested_organisations_of,
+    interests_of,
+    is_following,
+    partner_searches_for_user,
+    partner_searches_of_member,
+    possible_answerers,
+    with_detail_relations,
 )
 from partnerships.queries.partnerships import (
     confirmed_consortium_pairs,
@@ -52,13 +67,23 @@ from partnerships.queries.review import (
 )
 
 __all__ = [
+    "interested_organisations_of",
+    "interests_of",
+    "is_following",
+    "partner_searches_for_user",
+    "partner_searches_of_member",
+    "possible_answerers",
+    "with_detail_relations",
     "CALL_LISTING_ORDER",
     "DECLARED_RELATIONS",
     "NAME_NOISE",
     "assignments_for_reviewer",
+    "blocks",
     "calls_for_user",
     "confirmed_consortium_pairs",
     "conflict_log",
+    "conversation_messages",
+    "conversations_for_user",
     "current_label",
     "dashboard_organisations",
     "expressions_for_user",
@@ -67,6 +92,7 @@ __all__ = [
     "invitable_organisations",
     "latest_label",
     "likely_duplicates",
+    "notifications_for_user",
     "nuts2_regions",
     "organisations_for_user",
     "organisations_of_member",
@@ -82,6 +108,7 @@ __all__ = [
     "stage_criteria",
     "stage_expressions",
     "stage_ranking",
+    "unread_counts",
     "with_api_relations",
     "with_call_relations",
     "with_expression_relations",

@@ -25,6 +25,20 @@ from partnerships.services.expression import (
     update_expression,
     withdraw_expression,
 )
+from partnerships.services.messaging import (
+    block_organisation,
+    mark_conversation_read,
+    reply,
+    report_message,
+    start_conversation,
+    unblock_organisation,
+)
+from partnerships.services.notification_centre import (
+    mark_all_read,
+    mark_read,
+    notify,
+    set_notification_preferences,
+)
 from partnerships.services.notifications import absolute, queue_email
 from partnerships.services.organisation import (
     PROFILE_M2M_FIELDS,
@@ -41,6 +55,18 @@ from partnerships.services.organisation import (
     transfer_ownership,
     update_organisation,
 )
+from partnerships.services.partner_search import (
+    close_partner_search,
+    comment_on_partner_search,
+    create_partner_search,
+    expire_partner_searches,
+    express_interest,
+    follow_partner_search,
+    publish_partner_search,
+    unfollow_partner_search,
+    update_partner_search,
+)
+from partnerships.services.partner_search_consortium import form_consortium
 from partnerships.services.partnership import (
     add_milestone,
     add_outcome,
@@ -70,6 +96,16 @@ from partnerships.services.review import (
 )
 
 __all__ = [
+    "close_partner_search",
+    "comment_on_partner_search",
+    "create_partner_search",
+    "expire_partner_searches",
+    "express_interest",
+    "follow_partner_search",
+    "form_consortium",
+    "publish_partner_search",
+    "unfollow_partner_search",
+    "update_partner_search",
     "AlreadyStarted",
     "EXPRESSION_FIELDS",
     "PROFILE_M2M_FIELDS",
@@ -85,6 +121,7 @@ __all__ = [
     "advance_phase",
     "assign_reviewer",
     "auto_assign",
+    "block_organisation",
     "change_call_state",
     "change_validation_state",
     "confirm_programme",
@@ -99,7 +136,11 @@ __all__ = [
     "invite_member",
     "invite_partner",
     "log_action",
+    "mark_all_read",
+    "mark_conversation_read",
     "mark_for_rescoring",
+    "mark_read",
+    "notify",
     "outcomes_for",
     "propose_decisions",
     "queue_email",
@@ -108,14 +149,18 @@ __all__ = [
     "record_label",
     "release_decisions",
     "remove_reviewer",
+    "reply",
+    "report_message",
     "respond_to_partnership",
     "save_review",
     "send_outbox",
     "set_consensus",
     "set_email_consent",
+    "set_notification_preferences",
     "set_same_country_rule",
     "set_stage",
     "stage_deadline",
+    "start_conversation",
     "start_expression",
     "start_partnership",
     "submission_findings",
@@ -124,6 +169,7 @@ __all__ = [
     "submit_review",
     "transfer_ownership",
     "unassign",
+    "unblock_organisation",
     "update_call",
     "update_expression",
     "update_organisation",

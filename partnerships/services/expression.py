@@ -12,6 +12,7 @@ from partnerships.enums import (
     PARTNER_TRANSITIONS,
     CallState,
     ExpressionState,
+    NotificationKind,
     PartnerState,
     ValidationState,
 )
@@ -24,6 +25,7 @@ from partnerships.models import (
     OrganisationMembership,
 )
 from partnerships.services.audit import log_action
+from partnerships.services.notification_centre import notify
 from partnerships.services.notifications import absolute, queue_email
 from partnerships.statemachine import ensure_transition
 
@@ -225,6 +227,18 @@ def invite_partner(expression, *, organisation, by):
             "url": absolute(expression.get_absolute_url()),
         },
         recipients=_manager_emails(organisation.pk),
+    )
+    notify(
+        recipients=OrganisationMembership.objects.filter(
+            organisation_id=organisation.pk
+        ).values_list("user_id", flat=True),
+        kind=NotificationKind.CONSORTIUM_INVITATION,
+        data={
+            "lead": expression.lead.name,
+            "organisation": organisation.name,
+            "title": expression.title,
+        },
+        url=expression.get_absolute_url(),
     )
     return partner
 

@@ -32,21 +32,28 @@ def queue_email(*, subject, template, context, recipients, essential=True):
         recipients = consenting(recipients)
     if not recipients:
         return
-    body = render_to_string(template, context)
+    queue_rendered_email(
+        subject=subject, body=render_to_string(template, context), recipients=recipients
+    )
+
+
+def queue_rendered_email(*, subject, body, recipients, html=None, headers=None):
+    """Send an e-mail already rendered (and its recipients already checked) after commit."""
     recipients = sorted(recipients)
     # Titles and names saved before line breaks were refused may still hold one.
     subject = single_line(subject)
-    transaction.on_commit(lambda: _send_after_commit(subject, body, recipients))
+    extra = {"html": html, "headers": headers} if html or headers else {}
+    transaction.on_commit(lambda: _send_after_commit(subject, body, recipients, extra))
 
 
-def _send_after_commit(subject, body, recipients):
+def _send_after_commit(subject, body, recipients, extra):
     try:
-        send_email.delay(subject, body, recipients)
+        send_email.delay(subject, body, recipients, **extra)
     except OperationalError:
         # The broker is unreachable: the change is committed, so the e-mail goes out now, from
         # this process, rather than being lost with the task.
         logger.warning("Broker unreachable; sending the e-mail to %s in process", recipients)
-        send_email.apply(args=(subject, body, recipients), throw=False)
+        send_email.apply(args=(subject, body, recipients), kwargs=extra, throw=False)
 
 
 def consenting(emails):

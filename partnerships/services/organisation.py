@@ -9,6 +9,7 @@ from partnerships import page_cache
 from partnerships.enums import (
     VALIDATION_TRANSITIONS,
     MembershipRole,
+    NotificationKind,
     ValidationState,
 )
 from partnerships.facet_loader import bump_directory_version_on_commit
@@ -22,6 +23,7 @@ from partnerships.models import (
 )
 from partnerships.prechecks import blocking_findings, waived_findings, website_domain
 from partnerships.services.audit import log_action, signed_in
+from partnerships.services.notification_centre import notify
 from partnerships.services.notifications import absolute, queue_email
 from partnerships.signals import organisation_profile_changed
 from partnerships.statemachine import ensure_transition
@@ -244,6 +246,12 @@ def decide_validation(organisation, *, verified, by, reason=""):
         template="partnerships/email/validation_decision.txt",
         context={"organisation": organisation, "url": absolute(organisation.get_absolute_url())},
         recipients=_manager_emails(organisation),
+    )
+    notify(
+        recipients=organisation.memberships.values_list("user_id", flat=True),
+        kind=NotificationKind.VALIDATION_DECISION,
+        data={"organisation": organisation.name, "outcome": ValidationState(target).label},
+        url=organisation.get_absolute_url(),
     )
     return organisation
 

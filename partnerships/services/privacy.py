@@ -43,6 +43,8 @@ from partnerships.models import (
     User,
 )
 from partnerships.services.audit import log_action
+from partnerships.services.messaging import erase_messages, export_messages
+from partnerships.services.notification_centre import erase_notifications, export_notifications
 from partnerships.services.notifications import ERASED_EMAIL_DOMAIN
 from partnerships.services.organisation import mark_for_rescoring
 from partnerships.signals import personal_data_erasure, personal_data_export
@@ -251,6 +253,8 @@ def export_personal_data(*, user):
         ],
     }
     data.update(_review_sections(user, emails))
+    data.update(export_notifications(user))
+    data.update(export_messages(user))
     for _receiver, sections in personal_data_export.send(sender=User, user=user):
         data.update(sections or {})
     return data
@@ -352,6 +356,8 @@ def erase_person(*, user, by):
     counts.update(_erase_invitations(user, emails))
     counts.update(_erase_review_traces(user, emails, redact))
     counts.update(_redact_shared_texts(redact))
+    counts.update(erase_notifications(user, redact))
+    counts.update(erase_messages(user, redact))
     counts.update(_erase_sign_in_records(user, emails))
     _anonymise(user)
     counts.update(_redact_logs(user, redact))

@@ -20,6 +20,7 @@ from partnerships.uploads.storage import (
     attachment_path,
     certificate_path,
     logo_path,
+    message_attachment_path,
     private_storage,
 )
 
@@ -36,5 +37,6 @@ __all__ = [
     "certificate_path",
     "inspect_upload",
     "logo_path",
+    "message_attachment_path",
     "private_storage",
 ]

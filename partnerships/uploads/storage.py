@@ -57,3 +57,7 @@ def certificate_path(instance, filename):
 
 def attachment_path(instance, filename):
     return _generated("expressions", filename)
+
+
+def message_attachment_path(instance, filename):
+    return _generated("messages", filename)

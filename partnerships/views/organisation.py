@@ -79,6 +79,9 @@ class OrganisationDetailView(DetailView):
                 for member_type in MemberType
             ],
             "keywords": [k.strip() for k in organisation.keywords.split(",") if k.strip()],
+            "may_write": self.request.user.has_perm(
+                "partnerships.start_conversation", organisation
+            ),
             "extra_sections": [
                 section
                 for _receiver, section in organisation_profile_sections.send(

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from partnerships.services.digest import unsubscribe_token
 from tests.authz.policy import (
     LOGIN,
     POLICY,
@@ -28,6 +29,8 @@ def target_kwargs(world, target):
         None: {},
         "organisation": {"pk": world.organisation.pk},
         "weight_fit": {"pk": world.weight_fit.pk},
+        "partner_search": {"pk": world.partner_search.pk},
+        "draft_partner_search": {"pk": world.draft_partner_search.pk},
         "draft_organisation": {"pk": world.draft_organisation.pk},
         "label": {"pk": world.label.pk},
         "logo": {"name": PurePath(world.organisation.logo.name).name},
@@ -63,6 +66,13 @@ def target_kwargs(world, target):
             "stage": 1,
             "expression_pk": world.review_expression.pk,
         },
+        "conversation": {"pk": world.conversation.pk},
+        "conversation_message": {
+            "pk": world.conversation.pk,
+            "message_pk": world.conversation_message.pk,
+        },
+        "notification": {"pk": world.notification.pk},
+        "digest_token": {"token": unsubscribe_token(world.users["manager"].pk)},
         "review_export": {
             "pk": world.review_call.pk,
             "stage": 1,

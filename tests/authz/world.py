@@ -6,8 +6,15 @@ from django.core.files.base import ContentFile
 
 from events.enums import MeetingState, RegistrationState
 from matchmaking.models import WeightFit
-from partnerships.enums import CallState, ExpressionState, MembershipRole, ValidationState
-from partnerships.models import ExpressionAttachment, Invitation, ReviewScore
+from partnerships import services
+from partnerships.enums import (
+    CallState,
+    ExpressionState,
+    MembershipRole,
+    NotificationKind,
+    ValidationState,
+)
+from partnerships.models import ExpressionAttachment, Invitation, Notification, ReviewScore
 from tests.factories import (
     CallFactory,
     CallReviewerFactory,
@@ -19,6 +26,8 @@ from tests.factories import (
     LabelFactory,
     MeetingFactory,
     OrganisationFactory,
+    PartnerSearchFactory,
+    PartnerSearchInterestFactory,
     RegistrationFactory,
     ReviewAssignmentFactory,
     SectoralIndustryFactory,
@@ -34,6 +43,8 @@ EXPRESSION_TITLE = "Zanzibar Confidential Consortium"
 DRAFT_CALL_TITLE = "Unannounced Yttrium Call"
 MEETING_MESSAGE = "Our confidential Xylophone battery plan"
 REVIEW_COMMENT = "Reviewer's private Wolfram remark"
+CONVERSATION_TEXT = "Private Quokka pricing between two clusters"
+DRAFT_SEARCH_TITLE = "Unposted Vanadium Partner Search"
 
 
 @dataclass
@@ -64,6 +75,11 @@ class World:
     emerging_industry: object
     ecosystem: object
     weight_fit: object = None
+    conversation: object = None
+    conversation_message: object = None
+    notification: object = None
+    partner_search: object = None
+    draft_partner_search: object = None
 
 
 def owner_of(organisation, user):
@@ -154,7 +170,28 @@ def build_world():
     weight_fit = WeightFit.objects.create(
         current_weights={}, weights={}, figures={}, cutoff=call.created_at
     )
+    # A conversation between the manager's organisation and the ally, with a document.
+    conversation = services.start_conversation(
+        sender=ally,
+        recipient=organisation,
+        subject="Authz pricing",
+        body=CONVERSATION_TEXT,
+        by=ally_manager,
+    )
+    conversation_message = conversation.messages.get()
+    conversation_message.attachment.save("offer.pdf", ContentFile(pdf()))
+    notification = Notification.objects.get(recipient=manager, kind=NotificationKind.MESSAGE)
+    partner_search = PartnerSearchFactory(
+        author=organisation, call=call, title="Authz Published Partner Search"
+    )
+    PartnerSearchInterestFactory(search=partner_search, organisation=ally)
+    draft_partner_search = PartnerSearchFactory(
+        author=organisation, title=DRAFT_SEARCH_TITLE, state="draft", published_at=None
+    )
     return World(
+        conversation=conversation,
+        conversation_message=conversation_message,
+        notification=notification,
         users=users,
         organisation=organisation,
         draft_organisation=draft_organisation,
@@ -181,4 +218,6 @@ def build_world():
         emerging_industry=emerging_industry,
         ecosystem=ecosystem,
         weight_fit=weight_fit,
+        partner_search=partner_search,
+        draft_partner_search=draft_partner_search,
     )

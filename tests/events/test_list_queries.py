@@ -36,7 +36,7 @@ def test_participant_list_query_count_does_not_grow(
     client.force_login(own.user)
     url = reverse("events:participant-list", args=[event.pk])
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = client.get(url)
 
     assert len(response.context["participants"]) == count + 1
@@ -51,7 +51,7 @@ def test_agenda_query_count_does_not_grow(client, event, django_assert_num_queri
     client.force_login(own.user)
     url = reverse("events:agenda", args=[event.pk])
 
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(url)
 
     assert len(response.context["meetings"]) == count + 1

@@ -269,7 +269,7 @@ def test_suggestions_query_count_does_not_grow(client, world, django_assert_max_
     client.force_login(world["alice"].user)
 
     # The profiles' declared objectives and the four seeking vocabularies are one prefetch each.
-    with django_assert_max_num_queries(43):
+    with django_assert_max_num_queries(44):
         response = client.get(reverse("events:suggestions", args=[world["event"].pk]))
 
     assert len(response.context["suggestions"]) == 2 + count

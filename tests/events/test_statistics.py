@@ -104,5 +104,5 @@ def test_statistics_take_a_fixed_number_of_queries(client, django_assert_num_que
     url = reverse("events:statistics", args=[event.pk])
     client.get(url)
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(url)

@@ -43,6 +43,48 @@ def test_eval_matching_quick_run_ends_with_the_figures_as_json():
     assert 0.0 <= summary["recall_at_20"] <= 1.0
 
 
+def test_eval_matching_quick_run_shows_baselines_and_ablations_apart():
+    WeightProfile.objects.all().delete()
+    out = StringIO()
+
+    call_command("eval_matching", "--quick", stdout=out)
+
+    text = out.getvalue()
+    summary = json.loads(text.strip().splitlines()[-1])
+    header = next(line for line in text.splitlines() if line.startswith("set "))
+    assert header.split()[:7] == [
+        "set",
+        "engine",
+        "random",
+        "popularity",
+        "geography",
+        "jaccard",
+        "tfidf",
+    ]
+    assert set(summary["baselines"]) == {"random", "popularity", "geography", "jaccard", "tfidf"}
+    assert summary["best_baseline"] in summary["baselines"]
+    assert "Ablations (the engine without one of its own parts; not baselines):" in text
+    assert set(summary["ablations"]) >= {"no geography", "no cross_sector", "no seeking"}
+
+
+def test_eval_matching_diagnosis_reads_the_tuning_seed_and_says_why_partners_are_missed():
+    WeightProfile.objects.all().delete()
+    out = StringIO()
+
+    call_command("eval_matching", "--diagnose", "--quick", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("Planted partners, weak geography, 1500 organisations, seed 7: ")
+    reasons = lines.index("Why missed pairs lost:")
+    counted = {
+        line.rsplit(maxsplit=1)[0].strip(): int(line.rsplit(maxsplit=1)[1])
+        for line in lines[reasons + 3 : reasons + 6]
+    }
+    assert set(counted) == {"below the relevance floor", "outscored", "country cap"}
+    found, pairs = (int(part) for part in lines[0].split(": ")[1].split(" pairs")[0].split(" of "))
+    assert sum(counted.values()) == pairs - found
+
+
 def test_eval_matching_reads_the_weight_profile_from_the_database():
     WeightProfile.objects.update_or_create(
         slug="themes-only", defaults={"name": "Themes only", "cross_sector": 1.0}

@@ -14,13 +14,18 @@ from matchmaking.evaluation.records import (
 from matchmaking.evaluation.run import choose_gamers, why_failed
 from matchmaking.evaluation.scorers import (
     Population,
+    ablations,
+    baselines,
     components_only,
     engine,
     geography_components,
     popularity,
     random_lists,
+    text_tfidf,
     thematic_components,
+    theme_jaccard,
 )
+from matchmaking.features import OrganisationProfile
 from matchmaking.synthetic import load_taxonomy
 
 DEFAULT = dict(DEFAULT_WEIGHT_PROFILES[WeightProfileName.DEFAULT])
@@ -195,11 +200,63 @@ def test_baseline_lists_never_hold_the_organisation_itself(held_out):
     population, _ = held_out
     rows = np.array([0, 5, 17])
 
-    for scorer in (random_lists(1), popularity, components_only(DEFAULT, thematic_components())):
+    for scorer in (random_lists(1), popularity, theme_jaccard(), text_tfidf()):
         lists = scorer(population, rows, 20)
         assert lists.shape == (3, 20)
         assert not (lists == rows[:, None]).any()
         assert all(len(set(row.tolist())) == 20 for row in lists)
+
+
+def _tiny(taxonomy, specs):
+    return Population.build(
+        [
+            OrganisationProfile(id=n + 1, country="DE", region="DE11", **spec)
+            for n, spec in enumerate(specs)
+        ],
+        taxonomy,
+    )
+
+
+def test_theme_jaccard_ranks_the_same_sector_copy_first_and_lists_no_stranger(taxonomy):
+    sectors, emerging = taxonomy.sectors, taxonomy.emerging
+    population = _tiny(
+        taxonomy,
+        [
+            {"sectors": frozenset(sectors[:2]), "emerging": frozenset(emerging[:1])},
+            {"sectors": frozenset(sectors[:2]), "emerging": frozenset(emerging[:1])},
+            {"sectors": frozenset(sectors[1:2])},
+            {"sectors": frozenset(sectors[5:6])},
+        ],
+    )
+
+    lists = theme_jaccard()(population, np.array([0]), 3)
+
+    # The copy shares 3 of 3 items, the next 1 of 3; the stranger shares nothing.
+    assert lists.tolist() == [[1, 2, -1]]
+
+
+def test_text_tfidf_ranks_by_shared_words_only(taxonomy):
+    population = _tiny(
+        taxonomy,
+        [
+            {"text": "hydrogen electrolyser storage"},
+            {"text": "tourism heritage"},
+            {"text": "hydrogen electrolyser storage pipelines"},
+            {"text": "storage of grain"},
+        ],
+    )
+
+    lists = text_tfidf()(population, np.array([0]), 3)
+
+    assert lists.tolist() == [[2, 3, -1]]
+
+
+def test_the_engine_own_parts_are_ablations_not_baselines():
+    assert list(baselines(DEFAULT, 1)) == ["random", "popularity", "geography", "jaccard", "tfidf"]
+    assert list(ablations(DEFAULT)) == [
+        "no geography",
+        *(f"no {name}" for name in thematic_components() if DEFAULT[name] > 0),
+    ]
 
 
 def test_gamers_are_ordinary_unplanted_organisations_one_per_country(taxonomy):

@@ -3,20 +3,22 @@ import pytest
 
 from matchmaking import learning, synthetic
 from matchmaking.features import encode
-from matchmaking.scoring import COMPONENTS
+from matchmaking.scoring import COMPONENTS, THEMATIC
 
+# Thematic weights are shares of the relevance, modulators multiply it (as in the engine).
 PLANTED = {
-    "cross_sector": 3.0,
-    "shared_focus": 2.0,
-    "value_chain": 1.0,
-    "s3_objectives": 1.5,
-    "text": 4.0,
-    "seeking": 0.7,
-    "international": 0.4,
+    "cross_sector": 0.30,
+    "shared_focus": 0.0,
+    "value_chain": 0.15,
+    "s3_objectives": 0.20,
+    "text": 0.25,
+    "seeking": 0.10,
+    "international": 0.6,
     "partner_interest": 0.0,
     "shared_markets": 0.0,
-    "strength": 0.0,
+    "strength": 0.3,
 }
+SLOPE = 2.0
 
 
 def _population(n=1500, seed=3):
@@ -25,48 +27,60 @@ def _population(n=1500, seed=3):
 
 
 def _planted_log(encoded, weights, *, pairs, intercept, seed):
-    """Random pairs with outcomes drawn from a logistic model over their components."""
+    """Random pairs with outcomes drawn from a logistic model of the log of the engine's score
+    over their components."""
     rng = np.random.default_rng(seed)
     rows = rng.integers(encoded.size, size=pairs)
     columns = rng.integers(encoded.size, size=pairs)
     keep = rows != columns
     components = learning.pair_components(encoded, rows[keep], columns[keep])
-    z = learning.linear_scores(components, weights) + intercept
+    score = learning.engine_scores(components, weights)
+    z = intercept + SLOPE * np.log(learning.RELEVANCE_EPS + score)
     labels = (rng.random(len(z)) < 1 / (1 + np.exp(-z))).astype(float)
     return components, labels, rng.random(len(z))
 
 
 def _shares(weights):
-    total = sum(weights[name] for name in COMPONENTS)
-    return {name: weights[name] / total for name in COMPONENTS}
+    total = sum(weights[name] for name in THEMATIC)
+    return {name: weights[name] / total for name in THEMATIC}
 
 
 def test_learn_recovers_planted_weights_in_rank_order_and_relative_size():
     components, labels, times = _planted_log(
-        _population(), PLANTED, pairs=40_000, intercept=-4.0, seed=5
+        _population(), PLANTED, pairs=40_000, intercept=3.0, seed=5
     )
+    current = dict.fromkeys(COMPONENTS, 0.0) | {"cross_sector": 2.0, "international": 0.1}
 
-    learned = learning.learn(components, labels, times, current=PLANTED)
+    learned = learning.learn(components, labels, times, current=current)
 
     planted, fitted = _shares(PLANTED), _shares(learned.weights)
-    weighted = [name for name in COMPONENTS if PLANTED[name] > 0]
+    weighted = [name for name in THEMATIC if PLANTED[name] > 0]
     assert sorted(weighted, key=planted.get) == sorted(weighted, key=fitted.get)
-    assert max(abs(fitted[name] - planted[name]) for name in COMPONENTS) < 0.06
-    assert all(fitted[name] < 0.03 for name in COMPONENTS if PLANTED[name] == 0)
+    assert max(abs(fitted[name] - planted[name]) for name in THEMATIC) < 0.06
+    # Modulators are on the engine's own scale, not shares.
+    assert learned.weights["international"] == pytest.approx(0.6, abs=0.2)
+    assert learned.weights["strength"] == pytest.approx(0.3, abs=0.2)
+    assert learned.weights["shared_markets"] < 0.1
+    assert learned.fit.slope == pytest.approx(SLOPE, abs=0.4)
     assert learned.fit.converged
-    assert sum(learned.weights.values()) == pytest.approx(sum(PLANTED.values()))
+    # The thematic weights come back on the compared profile's scale.
+    assert sum(learned.weights[name] for name in THEMATIC) == pytest.approx(2.0)
+    assert learned.auc_fitted > learned.auc_current
 
 
-def test_learn_beats_geography_weights_on_held_out_planted_outcomes():
+def test_learn_beats_geography_led_weights_on_held_out_planted_outcomes():
     components, labels, times = _planted_log(
-        _population(), PLANTED, pairs=20_000, intercept=-4.0, seed=8
+        _population(), PLANTED, pairs=20_000, intercept=1.0, seed=8
     )
-    geography = dict.fromkeys(COMPONENTS, 0.0) | {"international": 0.5, "shared_markets": 0.5}
+    geography = dict.fromkeys(COMPONENTS, 0.0) | {
+        "shared_focus": 0.1,
+        "international": 1.0,
+        "shared_markets": 1.0,
+    }
 
     learned = learning.learn(components, labels, times, current=geography)
 
-    assert learned.auc_current < 0.6
-    assert learned.auc_fitted > 0.75
+    assert learned.auc_fitted > learned.auc_current + 0.05
     assert learned.auc_gain == learned.auc_fitted - learned.auc_current
 
 
@@ -84,10 +98,10 @@ def test_time_split_never_trains_on_newer_outcomes():
 
 def test_learn_fits_only_the_older_outcomes_when_newer_ones_follow_other_weights():
     encoded = _population(n=800, seed=11)
-    text_only = dict.fromkeys(COMPONENTS, 0.0) | {"text": 6.0}
-    markets_only = dict.fromkeys(COMPONENTS, 0.0) | {"shared_markets": 6.0}
-    old = _planted_log(encoded, text_only, pairs=12_000, intercept=-3.0, seed=1)
-    new = _planted_log(encoded, markets_only, pairs=6_000, intercept=-3.0, seed=2)
+    text_only = dict.fromkeys(COMPONENTS, 0.0) | {"text": 1.0}
+    cross_only = dict.fromkeys(COMPONENTS, 0.0) | {"cross_sector": 1.0}
+    old = _planted_log(encoded, text_only, pairs=12_000, intercept=1.0, seed=1)
+    new = _planted_log(encoded, cross_only, pairs=6_000, intercept=1.0, seed=2)
     components = np.vstack([old[0], new[0]])
     labels = np.concatenate([old[1], new[1]])
     # Old outcomes in [0, 1), new ones in [10, 11).
@@ -101,7 +115,7 @@ def test_learn_fits_only_the_older_outcomes_when_newer_ones_follow_other_weights
     assert learned.train_outcomes == len(old[1])
     assert learned.test_outcomes == len(new[1])
     assert _shares(learned.weights)["text"] > 0.8
-    assert _shares(learned.weights)["shared_markets"] < 0.1
+    assert _shares(learned.weights)["cross_sector"] < 0.1
 
 
 def test_time_split_refuses_outcomes_all_at_one_time():

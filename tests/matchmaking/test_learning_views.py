@@ -5,9 +5,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from matchmaking import tasks
+from matchmaking.enums import FitState
 from matchmaking.models import WeightFit, WeightProfile
-from matchmaking.services import fit_weight_profile
+from matchmaking.services import fit_weight_profile, request_weight_fit
 from partnerships.enums import PartnerState
+from partnerships.models import AuditEntry
 from tests.factories import (
     EmergingIndustryFactory,
     ExpressionPartnerFactory,
@@ -43,15 +46,21 @@ def shipped():
     )
 
 
-def test_staff_fit_weights_and_land_on_the_comparison(client, staff, shipped):
+def test_staff_fit_weights_and_land_on_the_comparison(
+    client, staff, shipped, django_capture_on_commit_callbacks
+):
     client.force_login(staff)
 
-    response = client.post(
-        LIST_URL, {"profile": shipped.pk, "test_share": "0.3", "negatives": "4"}, follow=True
-    )
+    # No broker in tests: the queued task runs in process once the request commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        posted = client.post(
+            LIST_URL, {"profile": shipped.pk, "test_share": "0.3", "negatives": "4"}
+        )
+    response = client.get(posted.url)
 
     fit = WeightFit.objects.get()
-    assert response.redirect_chain == [(fit.get_absolute_url(), 302)]
+    assert fit.state == FitState.DONE
+    assert (posted.status_code, posted.url) == (302, fit.get_absolute_url())
     assert (fit.profile, fit.by) == (shipped, staff)
     rows = response.context["rows"]
     assert [str(label) for label, _current, _fitted in rows][:2] == [
@@ -62,10 +71,89 @@ def test_staff_fit_weights_and_land_on_the_comparison(client, staff, shipped):
     assert by_label["international reach"] == (0.6, fit.weights["international"])
     assert rows[-1][1:] == (0.5, 0.5)
     html = response.content.decode()
-    assert "Weights fitted: nothing changes until you adopt them." in html
+    assert "Weights are being fitted: nothing changes until you adopt them." in html
+    assert "hx-trigger" not in html
     assert "Adopt the fitted weights" in html
     shipped.refresh_from_db()
     assert shipped.international == 0.6
+
+
+def test_a_queued_fit_shows_fitting_and_polls_its_result_until_done(
+    client, staff, shipped, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        fit = request_weight_fit(shipped, by=staff, k=5)
+    client.force_login(staff)
+    result_url = reverse("matchmaking:fit-result", args=[fit.pk])
+
+    page = client.get(fit.get_absolute_url()).content.decode()
+    polled = client.get(result_url, headers={"HX-Request": "true"})
+    plain = client.get(result_url)
+    adopt = client.post(fit.get_absolute_url(), {"into": shipped.pk, "name": ""})
+
+    assert len(queued) == 1
+    assert "Queued: the fit starts as soon as a worker is free." in page
+    assert f'hx-get="{result_url}" hx-trigger="every 2s"' in page
+    assert "Adopt the fitted weights" not in page
+    assert polled.templates[0].name == "matchmaking/includes/_weight_fit_result.html"
+    assert 'hx-trigger="every 2s"' in polled.content.decode()
+    assert (plain.status_code, plain.url) == (302, fit.get_absolute_url())
+    assert adopt.status_code == 400
+    assert adopt.context["form"].non_field_errors() == ["Only a finished fit can be adopted."]
+
+    queued[0]()
+    done = client.get(result_url, headers={"HX-Request": "true"}).content.decode()
+
+    fit.refresh_from_db()
+    assert fit.state == FitState.DONE
+    assert set(fit.weights) >= {"cross_sector", "international"}
+    assert "hx-trigger" not in done
+    assert "Adopt the fitted weights" in done
+
+
+def test_the_fit_task_run_twice_fits_once(staff, shipped):
+    fit = WeightFit.objects.create(
+        profile=shipped,
+        current_weights=shipped.weights,
+        state=FitState.QUEUED,
+        parameters={"test_share": 0.3, "negatives": 4, "seed": 0, "k": 5},
+        by=staff,
+    )
+
+    tasks.fit_weights(fit.pk)
+    first = WeightFit.objects.get(pk=fit.pk)
+    tasks.fit_weights(fit.pk)
+    tasks.fit_weights(fit.pk + 1000)
+
+    again = WeightFit.objects.get(pk=fit.pk)
+    assert first.state == FitState.DONE
+    assert (again.weights, again.figures, again.cutoff) == (
+        first.weights,
+        first.figures,
+        first.cutoff,
+    )
+    assert AuditEntry.objects.filter(action="weights fitted", object_id=str(fit.pk)).count() == 1
+
+
+def test_a_fit_the_outcomes_cannot_support_ends_failed_with_the_reason(client, staff):
+    profile = WeightProfile.objects.create(slug="bare", name="Bare", international=1.0)
+    fit = WeightFit.objects.create(
+        profile=profile,
+        current_weights=profile.weights,
+        state=FitState.QUEUED,
+        parameters={"test_share": 0.3, "negatives": 4, "seed": 0, "k": 5},
+    )
+    client.force_login(staff)
+
+    tasks.fit_weights(fit.pk)
+
+    fit.refresh_from_db()
+    assert (fit.state, fit.error) == (
+        FitState.FAILED,
+        "0 positive outcomes are recorded; a fit needs at least 10.",
+    )
+    page = client.get(fit.get_absolute_url()).content.decode()
+    assert "The fit failed: 0 positive outcomes are recorded" in page
 
 
 def test_fit_without_enough_outcomes_shows_the_reason_and_records_nothing(client, staff):
@@ -169,7 +257,7 @@ def test_fit_list_queries_do_not_grow_with_the_fits(client, staff, count):
         response = client.get(LIST_URL)
 
     assert len(response.context["fits"]) == count
-    assert len(queries) == 5
+    assert len(queries) == 6
 
 
 def test_admin_lists_fits_and_refuses_to_add_or_change_them(client):

@@ -13,7 +13,7 @@ from matchmaking.enums import FeedbackVerdict, PairOutcome
 from matchmaking.models import RecommendationFeedback, WeightFit, WeightProfile
 from matchmaking.outcomes import Outcome, fold_outcomes, outcome_log
 from matchmaking.queries import current_recommendations
-from matchmaking.scoring import COMPONENTS
+from matchmaking.scoring import COMPONENTS, THEMATIC
 from matchmaking.services import (
     adopt_weight_fit,
     fit_weight_profile,
@@ -216,7 +216,10 @@ def test_fit_weight_profile_records_the_fit_and_changes_no_profile(outcomes_worl
     assert (fit.profile, fit.by, fit.current_weights) == (profile, staff, before)
     assert set(fit.weights) == {*COMPONENTS, "duplicate"}
     assert fit.weights["duplicate"] == 0.5
-    assert sum(fit.weights[name] for name in COMPONENTS) == pytest.approx(1.0)
+    # The profile weighs no theme: the fitted thematic shares keep a total of 1; geography
+    # and standing are on the scorer's own scale.
+    assert sum(fit.weights[name] for name in THEMATIC) == pytest.approx(1.0)
+    assert all(fit.weights[name] >= 0 for name in COMPONENTS)
     # 16 outcomes: the older 11 train, the newest 5 (30 %, cut at one moment) test.
     figures = fit.figures
     assert (figures["train_positives"], figures["test_positives"]) == (11, 5)

@@ -36,9 +36,11 @@ def organisations():
     sectors = [SectoralIndustryFactory() for _ in range(3)]
     bridge.sectoral_industries.set(sectors)
     return [
+        # Different sectors in an industry each declares: related enough to be listed.
         OrganisationFactory(
             region=regions[n % 3],
             sectoral_industries=[sectors[n % 3]],
+            emerging_industries=[bridge],
             members_smes=10 + 7 * n,
         )
         for n in range(7)

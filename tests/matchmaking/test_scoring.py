@@ -238,8 +238,8 @@ def reference_components(source, partner, taxonomy, source_text, partner_text, m
         )
 
     def found(seeker, holder):
-        sought = seeks(seeker)
-        return len(sought & holds(holder)) / len(sought) if sought else 0.0
+        sought, held = seeks(seeker), holds(holder)
+        return len(sought & held) / math.sqrt(len(sought) * len(held)) if sought and held else 0.0
 
     abroad = source.country != partner.country
     in_targets = partner.country in source.target_countries and abroad
@@ -447,10 +447,12 @@ def test_top_k_never_recommends_self_and_lists_only_partners_above_the_floor():
 
     result = top_k(encoded, PROFILES[0], k=5)
 
+    # The two IT clusters share the industry and nothing else (same sector, same position):
+    # a copy of each other, below the floor, like the stranger.
     assert result.partners.tolist() == [
         [1, 2, -1, -1, -1],
-        [0, 2, -1, -1, -1],
-        [0, 1, -1, -1, -1],
+        [0, -1, -1, -1, -1],
+        [0, -1, -1, -1, -1],
         [-1, -1, -1, -1, -1],
     ]
     assert np.isnan(result.scores[:, 2:]).all()

@@ -12,6 +12,7 @@ from tests.factories import (
     CountryFactory,
     LabelFactory,
     OrganisationFactory,
+    PolicyObjectiveFactory,
     RegionFactory,
     S3PriorityFactory,
     SectoralIndustryFactory,
@@ -73,8 +74,13 @@ def test_run_recommendations_stores_best_verified_partners_with_contributions(re
 
 def test_recommendation_contributions_sum_to_the_stored_score(regions):
     sector = SectoralIndustryFactory()
+    # A shared S3 objective as well as the same words: the same text alone stays below the
+    # relevance floor.
+    objective = PolicyObjectiveFactory()
     for region in (regions["DE"], regions["DE"], regions["FR"]):
-        OrganisationFactory(region=region, sectoral_industries=[sector])
+        OrganisationFactory(region=region, sectoral_industries=[sector]).policy_objectives.set(
+            [objective]
+        )
     profile = WeightProfile.objects.get(slug="default")
 
     run = run_recommendations(profile, k=2)
@@ -90,7 +96,10 @@ def test_recommendation_contributions_sum_to_the_stored_score(regions):
 
 
 def test_recommendations_for_lists_one_organisation_best_first(regions):
+    objective = PolicyObjectiveFactory()
     first, second, third = (OrganisationFactory(region=regions["FR"]) for _ in range(3))
+    for organisation in (first, second, third):
+        organisation.policy_objectives.set([objective])
     run = run_recommendations(WeightProfile.objects.get(slug="default"), k=2)
 
     listed = list(recommendations_for(second, run))

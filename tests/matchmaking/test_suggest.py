@@ -601,7 +601,7 @@ def test_page_queries_do_not_grow_with_the_suggestions(
     client.get(page_url(expression))  # builds this process's pool
 
     # The profiles' declared objectives and the four kinds sought are five of them.
-    with django_assert_num_queries(39):
+    with django_assert_num_queries(40):
         response = client.get(page_url(expression))
 
     assert len(response.context["suggested"].rows) == suggestions

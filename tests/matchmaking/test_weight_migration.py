@@ -1,17 +1,44 @@
 import importlib
 
 import pytest
+from django.apps import apps as django_apps
 
 from matchmaking.enums import DEFAULT_WEIGHT_PROFILES
-from matchmaking.models import WEIGHT_FIELDS
+from matchmaking.models import WEIGHT_FIELDS, WeightProfile
 
 themes_lead = importlib.import_module("matchmaking.migrations.0007_themes_lead")
+seeking_s3 = importlib.import_module("matchmaking.migrations.0009_default_weights_seeking_s3")
 
 
-def test_shipped_profiles_after_the_migration_are_the_enum_defaults():
-    assert {slug: after for slug, (_before, after) in themes_lead.SHIPPED.items()} == {
-        slug: dict(weights) for slug, weights in DEFAULT_WEIGHT_PROFILES.items()
-    }
+def test_shipped_profiles_after_the_migrations_are_the_enum_defaults():
+    shipped = {slug: after for slug, (_before, after) in themes_lead.SHIPPED.items()}
+    assert shipped["default"] == seeking_s3.BEFORE
+    shipped["default"] = seeking_s3.AFTER
+    assert shipped == {slug: dict(weights) for slug, weights in DEFAULT_WEIGHT_PROFILES.items()}
+
+
+@pytest.mark.django_db
+def test_new_default_weights_reach_an_unedited_default_profile_only():
+    WeightProfile.objects.filter(slug="default").delete()
+    unedited = WeightProfile.objects.create(slug="default", name="Default", **seeking_s3.BEFORE)
+    edited_weights = seeking_s3.BEFORE | {"text": 0.4}
+    edited = WeightProfile.objects.create(slug="edited", name="Edited", **edited_weights)
+
+    seeking_s3.forwards(django_apps, None)
+    unedited.refresh_from_db()
+    assert unedited.weights == seeking_s3.AFTER
+
+    WeightProfile.objects.filter(pk=unedited.pk).update(text=0.3)
+    seeking_s3.forwards(django_apps, None)
+    unedited.refresh_from_db()
+    edited.refresh_from_db()
+    assert unedited.weights == seeking_s3.AFTER | {"text": 0.3}
+    assert edited.weights == edited_weights
+
+    WeightProfile.objects.filter(pk=unedited.pk).update(text=0.10)
+    seeking_s3.backwards(django_apps, None)
+    unedited.refresh_from_db()
+    assert unedited.weights == seeking_s3.BEFORE
 
 
 def test_an_edited_profile_keeps_its_thematic_ratios_and_its_geography_is_bounded():
@@ -51,7 +78,7 @@ def test_a_geography_only_profile_gets_the_shipped_themes():
 
     mapped = themes_lead.mapped(edited)
 
-    default = DEFAULT_WEIGHT_PROFILES["default"]
+    default = themes_lead.SHIPPED["default"][1]
     assert {name: mapped[name] for name in (*themes_lead.THEMATIC, "seeking")} == {
         name: default[name] for name in (*themes_lead.THEMATIC, "seeking")
     }

@@ -19,7 +19,11 @@ from matchmaking.models import (
     RunChunk,
     WeightProfile,
 )
-from tests.factories import OrganisationFactory
+from tests.factories import (
+    EmergingIndustryFactory,
+    OrganisationFactory,
+    SectoralIndustryFactory,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -108,8 +112,20 @@ def assert_one_complete_set_each(run, organisations):
     assert Recommendation.objects.exclude(run=run).count() == 0
 
 
+def related_organisations(count):
+    """Organisations in two sectors of one industry each declares: each relevant to the others
+    (the same description alone is below the relevance floor)."""
+    industry = EmergingIndustryFactory()
+    sectors = [SectoralIndustryFactory(), SectoralIndustryFactory()]
+    industry.sectoral_industries.set(sectors)
+    return [
+        OrganisationFactory(sectoral_industries=[sectors[n % 2]], emerging_industries=[industry])
+        for n in range(count)
+    ]
+
+
 def test_worker_process_scores_a_full_run(worker_env):
-    organisations = [OrganisationFactory() for _ in range(60)]
+    organisations = related_organisations(60)
     worker = start_worker(worker_env)
     try:
         run = start_run(worker_env, chunk_size=20)
@@ -128,7 +144,7 @@ def test_worker_process_scores_a_full_run(worker_env):
 
 
 def test_run_completes_after_the_worker_is_killed_mid_run(worker_env):
-    organisations = [OrganisationFactory() for _ in range(300)]
+    organisations = related_organisations(300)
     first = start_worker(worker_env)
     try:
         run = start_run(worker_env, chunk_size=3)

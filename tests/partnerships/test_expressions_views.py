@@ -293,7 +293,7 @@ def test_calls_page_with_own_expressions_query_count(count, client, django_asser
         ExpressionPartnerFactory(organisation=membership.organisation)
     client.force_login(membership.user)
 
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         response = client.get(reverse("partnerships:call-list"))
 
     assert len(response.context["my_expressions"]) == 2 * count

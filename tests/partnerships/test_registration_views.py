@@ -503,7 +503,7 @@ def test_staff_queue_query_count_does_not_grow(client, staff, count, django_asse
     # Warm the session and the permission cache first.
     client.get("/staff/validation/")
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         response = client.get("/staff/validation/")
 
     assert len(response.context["organisations"]) == count
@@ -556,7 +556,7 @@ def test_dashboard_query_count_does_not_grow_with_the_list(
             sectoral_industries=[SectoralIndustryFactory()],
         )
 
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         response = manager_client.get("/dashboard/")
 
     assert len(response.context["rows"]) == count

@@ -24,7 +24,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 # Queries of the staff lists, the same for one expression as for three.
-QUERIES = {"review-ranking": 10, "review-decisions": 8, "review-outbox": 5}
+QUERIES = {"review-ranking": 11, "review-decisions": 9, "review-outbox": 6}
 
 
 def eligible_expression(call, **fields):
@@ -339,7 +339,7 @@ def test_review_overview_query_count_does_not_grow(client, staff, count, django_
         assigned(expression)
     client.force_login(staff)
     url = reverse("partnerships:review-overview", args=[call.pk])
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(16):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -351,7 +351,7 @@ def test_my_reviews_query_count_does_not_grow(client, count, django_assert_num_q
         assignment = ReviewAssignmentFactory(reviewer=reviewer)
         CallReviewerFactory(call=assignment.expression.call, user=reviewer)
     client.force_login(reviewer)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(reverse("partnerships:my-reviews"))
     assert response.status_code == 200
 

@@ -1,5 +1,6 @@
 """The matchmaking yardstick: planted partnerships, hand-graded cases, real consortia and
-exposure, each against four baselines (see matchmaking.evaluation.run)."""
+exposure, each against five baselines, with the engine's own parts as ablations (see
+matchmaking.evaluation.scorers)."""
 
 import json
 
@@ -8,12 +9,15 @@ from django.utils.translation import gettext as _
 
 from matchmaking.enums import DEFAULT_WEIGHT_PROFILES, WeightProfileName
 from matchmaking.evaluation import metrics
-from matchmaking.evaluation.populations import DEFAULT_PRESENCE, SIGNALS
+from matchmaking.evaluation.diagnosis import SIGNAL, diagnose
+from matchmaking.evaluation.populations import DEFAULT_PRESENCE, SIGNALS, TUNING_SEED
 from matchmaking.evaluation.run import evaluate
 from matchmaking.models import WeightProfile
 
 QUICK_ORGANISATIONS = 1500
-SCORERS = ("engine", "random", "popularity", "geography", "themes")
+# The seed the figures are reported on; weights are checked on TUNING_SEED only.
+EVALUATION_SEED = 2016
+SCORERS = ("engine", "random", "popularity", "geography", "jaccard", "tfidf")
 BASELINES = SCORERS[1:]
 
 
@@ -43,15 +47,24 @@ class Command(BaseCommand):
     help = _(
         "Measure recommendation quality on data no weight was tuned on: recall of planted "
         "partnerships (and as each signal is removed), hand-graded cases, real European cluster "
-        "partnerships, and exposure, each against random, popularity, geography-only and "
-        "themes-only baselines. The last line is one JSON object."
+        "partnerships, and exposure, each against random, popularity, geography-only, "
+        "theme-Jaccard and text TF-IDF baselines, with an ablation table of the engine's own "
+        "parts. The last line is one JSON object."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--organisations", type=int, default=None)
-        parser.add_argument("--seed", type=int, default=2016)
+        parser.add_argument("--seed", type=int, default=None)
         parser.add_argument("--profile", default=WeightProfileName.DEFAULT)
         parser.add_argument("--k", type=int, default=20)
+        parser.add_argument(
+            "--diagnose",
+            action="store_true",
+            help=_(
+                "Only say why planted partners are missed (weak geography), on the tuning "
+                "seed unless --seed is given; no figures."
+            ),
+        )
         parser.add_argument(
             "--quick",
             action="store_true",
@@ -68,6 +81,11 @@ class Command(BaseCommand):
         if organisations < 100:
             raise CommandError(_("At least 100 organisations are needed."))
         weights, origin = self.weights(options["profile"])
+        if options["diagnose"]:
+            seed = TUNING_SEED if options["seed"] is None else options["seed"]
+            self.diagnosis(weights, organisations=organisations, seed=seed, k=k)
+            return
+        options["seed"] = EVALUATION_SEED if options["seed"] is None else options["seed"]
         result = evaluate(
             weights, organisations=organisations, seed=options["seed"], k=k, quick=options["quick"]
         )
@@ -93,6 +111,42 @@ class Command(BaseCommand):
             "seconds": round(result.seconds, 1),
         }
         self.stdout.write(json.dumps(summary))
+
+    def diagnosis(self, weights, *, organisations, seed, k):
+        found = diagnose(weights, organisations=organisations, seed=seed, k=k)
+        self.stdout.write(
+            _(
+                "Planted partners, weak geography, %(n)s organisations, seed %(seed)s: "
+                "%(found)s of %(pairs)s pairs in the top %(k)s."
+            )
+            % {"n": organisations, "seed": seed, "found": found.found, "pairs": found.pairs, "k": k}
+        )
+        rows = [
+            [name, *(shown(value) for value in values[:3]), *(shown(v, 2) for v in values[3:])]
+            for name, values in found.components.items()
+        ]
+        headers = [
+            _("component"),
+            _("found"),
+            _("missed"),
+            _("listed instead"),
+            _("> %(s)s found") % {"s": SIGNAL},
+            _("missed"),
+            _("listed instead"),
+        ]
+        self.stdout.write(
+            _("Mean unweighted component, and share of pairs above %(s)s:") % {"s": SIGNAL}
+        )
+        self.stdout.write(table(headers, rows) + "\n")
+        self.stdout.write(_("Why missed pairs lost:"))
+        rows = [[reason, count] for reason, count in found.reasons.items()]
+        self.stdout.write(table([_("reason"), _("pairs")], rows) + "\n")
+        self.stdout.write(_("Found, by the number of thematic components a pair has:"))
+        rows = [
+            [signals, total, shown(hit / total if total else None)]
+            for signals, (total, hit) in found.by_signals.items()
+        ]
+        self.stdout.write(table([_("components"), _("pairs"), _("found")], rows) + "\n")
 
     def weights(self, slug):
         """The profile's weights from the database, else the shipped ones of that slug."""
@@ -154,7 +208,25 @@ class Command(BaseCommand):
             [name, size, _("inferred") if inferred else _("stated"), shown(ours), shown(themes)]
             for name, size, inferred, ours, themes in result.consortia_detail
         ]
-        headers = [_("consortium"), _("members"), _("membership"), _("engine"), _("themes")]
+        headers = [_("consortium"), _("members"), _("membership"), _("engine"), _("jaccard")]
+        self.stdout.write(table(headers, rows) + "\n")
+        self.stdout.write(_("Ablations (the engine without one of its own parts; not baselines):"))
+        engine_row = [
+            _("engine"),
+            shown(result.recall["engine"]),
+            shown(result.weak_geography["engine"]),
+            shown(result.held_out["engine"]),
+        ]
+        rows = [engine_row] + [
+            [
+                name,
+                shown(figures["recall"]),
+                shown(figures["weak_geography"]),
+                shown(figures["held_out"]),
+            ]
+            for name, figures in result.ablations.items()
+        ]
+        headers = [_("variant"), _("recall"), _("weak geography"), _("held-out pass rate")]
         self.stdout.write(table(headers, rows) + "\n")
         weak = result.weakened["target_countries"]
         return {
@@ -172,6 +244,10 @@ class Command(BaseCommand):
                 for signal, figures in result.weakened.items()
             },
             "held_out_failed": result.held_out_failed,
+            "ablations": {
+                name: {key: rounded(value) for key, value in figures.items()}
+                for name, figures in result.ablations.items()
+            },
         }
 
     def exposure(self, result):
