@@ -39,7 +39,7 @@ from tests.partnerships.test_call_manage import call_data
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module(
-    "partnerships.migrations.0011_translated_taxonomy_and_call_titles"
+    "partnerships.migrations.0014_translated_taxonomy_and_call_titles"
 )
 DIRECTORY = reverse("partnerships:organisation-list")
 

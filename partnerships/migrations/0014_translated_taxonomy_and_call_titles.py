@@ -73,7 +73,7 @@ def fill_translations(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("partnerships", "0010_taxonomy"),
+        ("partnerships", "0013_partner_searches"),
     ]
 
     operations = [
