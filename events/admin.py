@@ -28,7 +28,7 @@ class MeetingWindowInline(admin.TabularInline):
 class EventAdmin(admin.ModelAdmin):
     list_display = ["title", "type", "starts_on", "ends_on", "city", "country"]
     list_filter = ["type", "country", "requires_approval"]
-    search_fields = ["title", "city", "description"]
+    search_fields = ["title", "title_fr", "title_de", "city", "description"]
     date_hierarchy = "starts_on"
     autocomplete_fields = ["organiser", "organising_organisation"]
     filter_horizontal = ["sectoral_industries", "emerging_industries"]

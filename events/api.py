@@ -15,6 +15,9 @@ class EventSerializer(serializers.ModelSerializer):
     sectoral_industries = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     emerging_industries = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     participant_count = serializers.IntegerField(read_only=True)
+    # In the request's language (Accept-Language), the English text where none was given.
+    title = serializers.CharField(source="localised_title", read_only=True)
+    description = serializers.CharField(source="localised_description", read_only=True)
 
     class Meta:
         model = Event
@@ -113,7 +116,7 @@ class EventViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = EventSerializer
     filterset_class = EventFilter
-    search_fields = ["title", "city", "description"]
+    search_fields = ["title", "title_fr", "title_de", "city", "description"]
     ordering_fields = ["starts_on", "title"]
     ordering = ["starts_on", "id"]
     rules_permissions = {"participants": "events.view_participants"}

@@ -43,6 +43,7 @@ from partnerships.models import (
     SectoralIndustry,
     ValueChainPosition,
 )
+from partnerships.models.localised import localised, localised_columns
 from partnerships.queries import organisations_of_member
 
 
@@ -290,7 +291,8 @@ def explained_recommendations(organisation):
 
 
 def vocabulary_names():
-    """slug or code -> display name of every vocabulary reasons refer to."""
+    """slug or code -> display name, in the active language, of every vocabulary reasons
+    refer to."""
     names = {}
     for model, key in (
         (SectoralIndustry, "slug"),
@@ -300,7 +302,10 @@ def vocabulary_names():
         (PolicyObjective, "slug"),
         (Country, "code"),
     ):
-        names[model._meta.model_name] = dict(model.objects.values_list(key, "name"))
+        names[model._meta.model_name] = {
+            row[key]: localised(row, "name")
+            for row in model.objects.values(key, *localised_columns("name"))
+        }
     names["region"] = dict(Region.objects.filter(level=2).values_list("code", "name"))
     return names
 

@@ -14,6 +14,7 @@ equality test hold the two to each other.
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import connection
 from django.db.models import F, Func, Prefetch, Q, Value
@@ -29,6 +30,7 @@ from partnerships.enums import (
     ValidationState,
 )
 from partnerships.models import Label, Organisation
+from partnerships.models.localised import active_language
 from partnerships.queries import current_label
 from partnerships.textfold import fold_text
 
@@ -264,15 +266,20 @@ def facet_options(index, names, counts, selected):
         return {str(value) for value in selected.get(name) or ()}
 
     facets = {}
+    # The vocabularies are in the order of the English names; translated ones are sorted again.
+    resort = active_language() != settings.LANGUAGE_CODE
     for group in ("country", "region", "sector", "emerging_industry", "ecosystem"):
         values = index.vocab[group]
-        facets[group] = _options(
+        options = _options(
             [
                 (values[code], names[group][values[code]], int(counts[group][code]))
                 for code in np.flatnonzero(counts[group])
             ],
             chosen(group),
         )
+        if resort and group != "region":
+            options.sort(key=lambda option: fold_text(option.label))
+        facets[group] = options
     for group, choices in (
         ("label_level", LabelLevel),
         ("type", OrganisationType),

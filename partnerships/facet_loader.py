@@ -30,6 +30,12 @@ from partnerships.models import (
     Region,
     SectoralIndustry,
 )
+from partnerships.models.localised import (
+    TRANSLATED_LANGUAGES,
+    active_language,
+    localised,
+    localised_columns,
+)
 
 VERSION_KEY = "directory-version"
 # The many-to-many facets: group name, relation on Organisation, its reference model.
@@ -38,6 +44,8 @@ LINKED = (
     ("emerging_industry", "emerging_industries", EmergingIndustry),
     ("ecosystem", "ecosystems", Ecosystem),
 )
+
+NAME_COLUMNS = localised_columns("name")
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 MICROSECOND = dt.timedelta(microseconds=1)
@@ -65,6 +73,27 @@ def bump_directory_version_on_commit():
     transaction.on_commit(bump_directory_version)
 
 
+class LocalisedNames:
+    """The index's display names by group, in the language active when a group is read.
+
+    Built once per index for every portal language, so a French and an English request served
+    by the same process each read their own names without a query.
+    """
+
+    def __init__(self, fixed):
+        languages = ("en", *TRANSLATED_LANGUAGES)
+        self._by_language = {language: dict(fixed) for language in languages}
+
+    def add(self, group, rows):
+        """`rows` maps a value to its name columns (a `.values()` row)."""
+        for language, names in self._by_language.items():
+            names[group] = {value: localised(row, "name", language) for value, row in rows.items()}
+
+    def __getitem__(self, group):
+        language = active_language()
+        return self._by_language.get(language, self._by_language["en"])[group]
+
+
 def _codes(values, vocab):
     positions = {value: code for code, value in enumerate(vocab)}
     return np.fromiter((positions[value] for value in values), dtype=np.int32, count=len(values))
@@ -88,22 +117,24 @@ def build_index():
     # Row k (in id order) was fetched at position order[k] of the name order.
     name_rank = order.astype(np.int64)
 
-    countries = list(Country.objects.order_by("name", "code").values_list("code", "name"))
+    countries = list(Country.objects.order_by("name", "code").values("code", *NAME_COLUMNS))
     regions = list(Region.objects.order_by("name", "code").values_list("code", "name"))
     vocab = {
-        "country": [code for code, _name in countries],
+        "country": [row["code"] for row in countries],
         "region": [code for code, _name in regions],
         "type": list(OrganisationType.values),
         "size": list(SizeBand.values),
         "label_level": list(LabelLevel.values),
     }
-    names = {"country": dict(countries), "region": dict(regions)}
+    # NUTS names regions in their own languages, which need no translation.
+    names = LocalisedNames({"region": dict(regions)})
+    names.add("country", {row["code"]: row for row in countries})
 
     links = {}
     for group, relation, model in LINKED:
-        items = list(model.objects.order_by("name", "pk").values_list("pk", "slug", "name"))
-        vocab[group] = [slug for _pk, slug, _name in items]
-        names[group] = {slug: name for _pk, slug, name in items}
+        items = list(model.objects.order_by("name", "pk").values("pk", "slug", *NAME_COLUMNS))
+        vocab[group] = [item["slug"] for item in items]
+        names.add(group, {item["slug"]: item for item in items})
         field = Organisation._meta.get_field(relation)
         through = field.remote_field.through
         target = f"{field.m2m_reverse_field_name()}_id"
@@ -115,7 +146,7 @@ def build_index():
             ),
             dtype=np.int64,
         ).reshape(-1, 2)
-        item_code = {pk: code for code, (pk, _slug, _name) in enumerate(items)}
+        item_code = {item["pk"]: code for code, item in enumerate(items)}
         links[group] = Links.from_pairs(
             np.searchsorted(ids, pairs[:, 0]),
             np.fromiter((item_code[pk] for pk in pairs[:, 1]), dtype=np.int32, count=len(pairs)),

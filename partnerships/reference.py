@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from partnerships.country_names import translated_country_name
 from partnerships.models import (
     Country,
     Ecosystem,
@@ -16,6 +17,7 @@ from partnerships.models import (
     SectoralIndustry,
     ValueChainPosition,
 )
+from partnerships.models.localised import TRANSLATED_LANGUAGES, localised_columns
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 # In load order: regions need countries, the links of emerging industries and ecosystems
@@ -30,6 +32,13 @@ DATA_FILES = (
     "ecosystems",
     "s3_priorities",
 )
+TAXONOMY_FILES = (
+    "sectoral_industries",
+    "value_chain_positions",
+    "policy_objectives",
+    "emerging_industries",
+    "ecosystems",
+)
 MODELS = {
     "countries": Country,
     "regions": Region,
@@ -40,8 +49,15 @@ MODELS = {
     "ecosystems": Ecosystem,
     "s3_priorities": S3Priority,
 }
-TAXONOMY_FIELDS = ["name", "description"]
-PRIORITY_FIELDS = ["description", "economic_domain", "scientific_domain", "policy_objective_id"]
+TAXONOMY_FIELDS = [*localised_columns("name"), "description"]
+COUNTRY_FIELDS = ["iso_code", *localised_columns("name"), "eu_member", "population"]
+PRIORITY_FIELDS = [
+    *localised_columns("title")[1:],
+    "description",
+    "economic_domain",
+    "scientific_domain",
+    "policy_objective_id",
+]
 BATCH_SIZE = 500
 
 # NUTS keeps an "Extra-Regio" pseudo-region (ZZ codes) for territory outside any region, such as
@@ -113,13 +129,12 @@ def load_reference_data(*, data_dir=DATA_DIR):
     taxonomies (emerging industry or ecosystem to sectoral industry) follow the file exactly.
     """
     data = {name: read_data_file(name, data_dir=data_dir) for name in DATA_FILES}
+    for name in TAXONOMY_FILES:
+        data[name] = [row | _translations(row, "name") for row in data[name]]
     results = {}
     with transaction.atomic():
         results["countries"] = _sync(
-            Country,
-            data["countries"],
-            key="code",
-            fields=["iso_code", "name", "eu_member", "population"],
+            Country, with_country_names(data["countries"]), key="code", fields=COUNTRY_FIELDS
         )
         results["regions"] = _sync_regions(data["regions"])
         for name in ("sectoral_industries", "value_chain_positions", "policy_objectives"):
@@ -140,6 +155,26 @@ def load_reference_data(*, data_dir=DATA_DIR):
             results[name] = result
         results["s3_priorities"] = _sync_priorities(data["s3_priorities"]["priorities"])
     return results
+
+
+def with_country_names(rows):
+    """The file's countries with their names in our other languages, from ISO 3166."""
+    return [
+        row
+        | {
+            f"name_{language}": translated_country_name(row["iso_code"], language)
+            for language in TRANSLATED_LANGUAGES
+        }
+        for row in rows
+    ]
+
+
+def _translations(row, field):
+    # A file row without a translation leaves the column empty: the page shows English.
+    return {
+        f"{field}_{language}": row.get(f"{field}_{language}", "")
+        for language in TRANSLATED_LANGUAGES
+    }
 
 
 def _sync_priorities(rows):
@@ -165,6 +200,7 @@ def _sync_priorities(rows):
             "key": (row["region"], row["title"]),
             "region_id": row["region"],
             "title": row["title"],
+            **_translations(row, "title"),
             "description": row["description"],
             "economic_domain": row["economic_domain"],
             "scientific_domain": row["scientific_domain"],

@@ -15,6 +15,7 @@ from partnerships.views import (
     partner_search,
     partner_search_actions,
     partnerships,
+    registration,
     review,
     review_exports,
     validation,
@@ -35,11 +36,20 @@ urlpatterns = [
         organisation.OrganisationDetailView.as_view(),
         name="organisation-detail",
     ),
-    path("organisations/new/", manage.OrganisationCreateView.as_view(), name="organisation-create"),
+    path(
+        "organisations/new/",
+        registration.OrganisationCreateView.as_view(),
+        name="organisation-create",
+    ),
     path(
         "organisations/<int:pk>/edit/",
-        manage.OrganisationUpdateView.as_view(),
+        registration.OrganisationUpdateView.as_view(),
         name="organisation-edit",
+    ),
+    path(
+        "organisations/<int:pk>/autosave/",
+        registration.OrganisationAutosaveView.as_view(),
+        name="organisation-autosave",
     ),
     path(
         "organisations/<int:pk>/members/",
@@ -48,6 +58,11 @@ urlpatterns = [
     ),
     path(
         "organisations/region-options/", manage.RegionOptionsView.as_view(), name="region-options"
+    ),
+    path(
+        "organisations/s3-priorities/",
+        registration.S3PrioritiesView.as_view(),
+        name="s3-priority-options",
     ),
     path("dashboard/", manage.DashboardView.as_view(), name="dashboard"),
     path("privacy/", account.PrivacyView.as_view(), name="privacy"),

@@ -26,6 +26,7 @@ from events.enums import (
 from events.models.meeting_records import MeetingPreference, MeetingRating, MeetingSeat
 from events.models.organising import EventMailing, EventOrganiser
 from partnerships.models import Country, EmergingIndustry, Organisation, SectoralIndustry
+from partnerships.models.localised import LocalisedTitle, localised
 
 __all__ = [
     "CooperationItem",
@@ -60,10 +61,22 @@ def new_room_key():
 TIME_ZONE_CHOICES = sorted((name, name) for name in zoneinfo.available_timezones() if "/" in name)
 
 
-class Event(models.Model):
+class Event(LocalisedTitle, models.Model):
     """A matchmaking event: where it happens, who may register and how meetings run."""
 
     title = models.CharField(_("title"), max_length=200)
+    title_fr = models.CharField(
+        _("title in French"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to show the English title."),
+    )
+    title_de = models.CharField(
+        _("title in German"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to show the English title."),
+    )
     type = models.CharField(_("type"), max_length=20, choices=EventType.choices)
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
@@ -107,6 +120,16 @@ class Event(models.Model):
         _("capacity"), null=True, blank=True, help_text=_("Leave empty for no limit.")
     )
     description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(
+        _("description in French"),
+        blank=True,
+        help_text=_("Leave empty to show the English description."),
+    )
+    description_de = models.TextField(
+        _("description in German"),
+        blank=True,
+        help_text=_("Leave empty to show the English description."),
+    )
     sectoral_industries = models.ManyToManyField(
         SectoralIndustry, blank=True, related_name="events", verbose_name=_("sectors")
     )
@@ -156,10 +179,14 @@ class Event(models.Model):
         ]
 
     def __str__(self):
-        return self.title
+        return self.localised_title
 
     def get_absolute_url(self):
         return reverse("events:event-detail", args=[self.pk])
+
+    @property
+    def localised_description(self):
+        return localised(self, "description")
 
     @property
     def zone(self):

@@ -43,6 +43,9 @@ class CallSerializer(serializers.ModelSerializer):
     emerging_industries = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     policy_objectives = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
     url = serializers.SerializerMethodField(help_text="The call's public page.")
+    # In the request's language (Accept-Language), the English text where none was given.
+    title = serializers.CharField(source="localised_title", read_only=True)
+    description = serializers.CharField(source="localised_description", read_only=True)
 
     class Meta:
         model = Call
@@ -87,7 +90,7 @@ class CallViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CallSerializer
     filterset_class = CallFilter
-    search_fields = ["title", "reference", "description"]
+    search_fields = ["title", "title_fr", "title_de", "reference", "description"]
     ordering_fields = ["created_at", "title"]
     ordering = ["-created_at", "-id"]
     rules_permissions = {"retrieve": "partnerships.view_call"}

@@ -13,6 +13,9 @@ from partnerships.models import (
 
 
 class CountrySerializer(serializers.ModelSerializer):
+    # Names follow Accept-Language (English where no translation exists); codes do not.
+    name = serializers.CharField(source="localised_name", read_only=True)
+
     class Meta:
         model = Country
         fields = ["code", "iso_code", "name", "eu_member"]
@@ -25,6 +28,8 @@ class RegionSerializer(serializers.ModelSerializer):
 
 
 class TaxonomySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="localised_name", read_only=True)
+
     class Meta:
         fields = ["slug", "name", "description"]
 

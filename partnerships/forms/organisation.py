@@ -134,40 +134,52 @@ class OrganisationForm(SingleLineFieldsMixin, HoldsUploads, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        country = self._bound_value("country")
-        region = self._bound_value("region")
-        # Choosing a country reloads the region list (HTMX); without JavaScript the server
-        # narrows it on the next round trip and rejects a mismatch.
-        self.fields["country"].widget.attrs.update(
-            {
-                "hx-get": reverse("partnerships:region-options"),
-                "hx-target": "#id_region",
-                "hx-include": "#id_region",
-                "hx-trigger": "change",
-            }
-        )
-        regions = Region.objects.filter(level=2).select_related("country")
-        self.fields["region"].queryset = regions.filter(country_id=country) if country else regions
-        priorities = S3Priority.objects.select_related("policy_objective")
-        self.fields["s3_priorities"].queryset = (
-            priorities.filter(region_id=region) if region else priorities.none()
-        )
-        self.fields["s3_priorities"].help_text = _(
+    HELP_TEXTS = {
+        "s3_priorities": _(
             "The smart-specialisation priorities of your region that your cluster works on."
-        )
-        self.fields["policy_objectives"].help_text = _(
+        ),
+        "policy_objectives": _(
             "The S3 policy objectives your cluster pursues, whether or not your region's "
             "priorities are listed here."
-        )
-        self.fields["seeking_emerging"].help_text = _(
+        ),
+        "seeking_emerging": _(
             "Emerging industries in which you look for partners, also outside your own."
-        )
-        self.fields["seeking_value_chain"].help_text = _(
+        ),
+        "seeking_value_chain": _(
             "The roles partners should play in your value chain, for example research or "
             "digital services."
-        )
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A registration step holds only some of the fields (see registration.py).
+        if "country" in self.fields:
+            # Choosing a country reloads the region list (HTMX); without JavaScript the
+            # server narrows it on the next round trip and rejects a mismatch.
+            self.fields["country"].widget.attrs.update(
+                {
+                    "hx-get": reverse("partnerships:region-options"),
+                    "hx-target": "#id_region",
+                    "hx-include": "#id_region",
+                    "hx-trigger": "change",
+                }
+            )
+        if "region" in self.fields:
+            country = self._bound_value("country")
+            regions = Region.objects.filter(level=2).select_related("country")
+            self.fields["region"].queryset = (
+                regions.filter(country_id=country) if country else regions
+            )
+        if "s3_priorities" in self.fields:
+            region = self._bound_value("region")
+            priorities = S3Priority.objects.select_related("policy_objective")
+            self.fields["s3_priorities"].queryset = (
+                priorities.filter(region_id=region) if region else priorities.none()
+            )
+        for name, text in self.HELP_TEXTS.items():
+            if name in self.fields:
+                self.fields[name].help_text = text
 
     def _bound_value(self, name):
         if self.is_bound:
@@ -185,7 +197,12 @@ class OrganisationForm(SingleLineFieldsMixin, HoldsUploads, forms.ModelForm):
         return cleaned
 
     def sections(self):
-        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+        """(title, bound fields) of each section that has fields on this form."""
+        rows = [
+            (title, [self[name] for name in names if name in self.fields])
+            for title, names in self.SECTIONS
+        ]
+        return [(title, fields) for title, fields in rows if fields]
 
     def profile_fields(self):
         """Cleaned values in the shape the services take; a cleared logo becomes empty."""

@@ -27,13 +27,14 @@ from partnerships.rules import (
 from partnerships.uploads import attachment_path, private_storage
 from partnerships.uploads.fields import InspectedFileField
 
+from .localised import LocalisedTitle, localised
 from .organisation import Organisation
 from .reference import EmergingIndustry, PolicyObjective, SectoralIndustry
 
 SCORE_MAX = Decimal(5)
 
 
-class Call(RulesModel):
+class Call(LocalisedTitle, RulesModel):
     """A call for partnerships published by Commission staff, with its eligibility rules."""
 
     type = models.CharField(_("type"), max_length=20, choices=CallType.choices)
@@ -41,7 +42,29 @@ class Call(RulesModel):
         _("reference"), max_length=60, unique=True, help_text=_("For example innosup-1-2015.")
     )
     title = models.CharField(_("title"), max_length=255)
+    title_fr = models.CharField(
+        _("title in French"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to show the English title."),
+    )
+    title_de = models.CharField(
+        _("title in German"),
+        max_length=255,
+        blank=True,
+        help_text=_("Leave empty to show the English title."),
+    )
     description = models.TextField(_("description"), blank=True)
+    description_fr = models.TextField(
+        _("description in French"),
+        blank=True,
+        help_text=_("Leave empty to show the English description."),
+    )
+    description_de = models.TextField(
+        _("description in German"),
+        blank=True,
+        help_text=_("Leave empty to show the English description."),
+    )
     state = models.CharField(
         _("state"), max_length=20, choices=CallState.choices, default=CallState.DRAFT
     )
@@ -114,10 +137,14 @@ class Call(RulesModel):
         ]
 
     def __str__(self):
-        return self.title
+        return self.localised_title
 
     def get_absolute_url(self):
         return reverse("partnerships:call-detail", kwargs={"pk": self.pk})
+
+    @property
+    def localised_description(self):
+        return localised(self, "description")
 
     @property
     def eligible_type_labels(self):

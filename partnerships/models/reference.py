@@ -3,13 +3,18 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .localised import LocalisedName, LocalisedTitle
 
-class Country(models.Model):
+
+class Country(LocalisedName, models.Model):
     """A country as NUTS names it (Greece is EL, the United Kingdom UK)."""
 
     code = models.CharField(_("NUTS code"), max_length=2, primary_key=True)
     iso_code = models.CharField(_("ISO 3166 code"), max_length=2, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    # From the ISO 3166 catalogues of pycountry when the reference data is loaded.
+    name_fr = models.CharField(_("name in French"), max_length=100, blank=True)
+    name_de = models.CharField(_("name in German"), max_length=100, blank=True)
     eu_member = models.BooleanField(_("EU member state"), default=False)
     population = models.PositiveIntegerField(_("population"), default=0)
 
@@ -19,7 +24,7 @@ class Country(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.localised_name
 
 
 class Region(models.Model):
@@ -47,9 +52,11 @@ class Region(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Taxonomy(models.Model):
+class Taxonomy(LocalisedName, models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_fr = models.CharField(_("name in French"), max_length=200, blank=True)
+    name_de = models.CharField(_("name in German"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -57,7 +64,7 @@ class Taxonomy(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.localised_name
 
 
 class SectoralIndustry(Taxonomy):
@@ -110,11 +117,13 @@ class PolicyObjective(Taxonomy):
         verbose_name_plural = _("S3 policy objectives")
 
 
-class S3Priority(models.Model):
+class S3Priority(LocalisedTitle, models.Model):
     """A smart-specialisation priority of one region (Eye@RIS3 dimensions)."""
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="s3_priorities")
     title = models.CharField(_("title"), max_length=300)
+    title_fr = models.CharField(_("title in French"), max_length=300, blank=True)
+    title_de = models.CharField(_("title in German"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     economic_domain = models.CharField(_("economic domain (NACE)"), max_length=200, blank=True)
     scientific_domain = models.CharField(_("scientific domain"), max_length=200, blank=True)
@@ -131,4 +140,4 @@ class S3Priority(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.title} ({self.region_id})"
+        return f"{self.localised_title} ({self.region_id})"

@@ -89,7 +89,9 @@ def directory_item(organisation, label):
         format_html(
             '<ul class="tag-list" aria-label="{}">{}</ul>',
             gettext("Sectoral industries"),
-            format_html_join("", '<li class="tag">{}</li>', ((sector.name,) for sector in sectors)),
+            format_html_join(
+                "", '<li class="tag">{}</li>', ((sector.localised_name,) for sector in sectors)
+            ),
         )
         if sectors
         else ""
@@ -103,7 +105,7 @@ def directory_item(organisation, label):
         organisation.get_type_display(),
         f"{organisation.city}, " if organisation.city else "",
         organisation.region.name,
-        organisation.country.name,
+        organisation.country.localised_name,
         ngettext("%(total)s member", "%(total)s members", members)
         % {"total": number_format(members, force_grouping=True)},
         badge,

@@ -5,7 +5,7 @@ import csv
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -111,11 +111,16 @@ class Echo:
         return value
 
 
-def export_rows(ids, header):
+def export_rows(ids, header, *, language):
     yield header
     for start in range(0, len(ids), EXPORT_CHUNK):
-        for organisation in directory.page_rows(ids[start : start + EXPORT_CHUNK]):
-            yield export_row(organisation)
+        # Rows are written while streaming, after the request's language may have gone.
+        with translation.override(language):
+            rows = [
+                export_row(organisation)
+                for organisation in directory.page_rows(ids[start : start + EXPORT_CHUNK])
+            ]
+        yield from rows
 
 
 def export_row(organisation):
@@ -126,15 +131,17 @@ def export_row(organisation):
             organisation.name,
             organisation.acronym,
             organisation.get_type_display(),
-            organisation.country.name,
+            organisation.country.localised_name,
             organisation.region.name,
             organisation.city,
             organisation.website,
             organisation.members_total,
             organisation.member_employees,
             label.get_level_display() if label else "",
-            "; ".join(sector.name for sector in organisation.sectoral_industries.all()),
-            "; ".join(industry.name for industry in organisation.emerging_industries.all()),
+            "; ".join(sector.localised_name for sector in organisation.sectoral_industries.all()),
+            "; ".join(
+                industry.localised_name for industry in organisation.emerging_industries.all()
+            ),
         )
     ]
 
@@ -154,7 +161,10 @@ class OrganisationExportView(View):
         # The header is translated now, in the request's language, not while streaming.
         header = [str(column) for column in EXPORT_COLUMNS]
         response = StreamingHttpResponse(
-            (writer.writerow(row) for row in export_rows(ids, header)),
+            (
+                writer.writerow(row)
+                for row in export_rows(ids, header, language=translation.get_language())
+            ),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="organisations.csv"'

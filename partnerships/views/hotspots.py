@@ -92,7 +92,7 @@ class HotspotsView(TemplateView):
             values,
             classes,
         )
-        country_names = {row["country"]: row["country_name"] for row in regions.values()}
+        country_names = names["country"]
         params = form.directory_params()
         query = self.request.GET.copy()
         query.pop("order", None)

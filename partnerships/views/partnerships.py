@@ -72,6 +72,6 @@ class PartnershipDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         members = list(self.object.members.all())
         context["members"] = members
-        context["countries"] = sorted({m.organisation.country.name for m in members})
+        context["countries"] = sorted({m.organisation.country.localised_name for m in members})
         context["timeline"] = phase_timeline(self.object)
         return context

@@ -151,6 +151,20 @@ POLICY = [
         (LOGIN, 404, 200, 404, 200, 200),
     ),
     Rule(
+        "partnerships:organisation-autosave",
+        "organisation",
+        UPDATE,
+        "POST",
+        (LOGIN, 403, 403, 302, 302, 302),
+    ),
+    Rule(
+        "partnerships:organisation-autosave",
+        "draft_organisation",
+        UPDATE,
+        "POST",
+        (LOGIN, 404, 302, 404, 302, 302),
+    ),
+    Rule(
         "partnerships:organisation-members",
         "organisation",
         READ,
@@ -165,6 +179,7 @@ POLICY = [
         (LOGIN, 403, 403, 200, 200, 200),
     ),
     Rule("partnerships:region-options", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
+    Rule("partnerships:s3-priority-options", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
     Rule("partnerships:dashboard", None, LIST, "GET", (LOGIN, 200, 200, 200, 200, 200)),
     Rule(
         "partnerships:invitation-accept",

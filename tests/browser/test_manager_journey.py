@@ -57,24 +57,36 @@ def test_manager_registers_staff_verify_and_the_profile_is_found(page, browser, 
     assert page.locator("#id_region option[value=DE21]").count() == 1
     page.select_option("#id_region", "DE21")
     page.fill("#id_website", "https://mobility-valley.example")
+    page.click("button[value=next]")
+    page.wait_for_url("**step=sectors")
     page.check(f"input[name=sectoral_industries][value='{automotive.pk}']")
     page.check(f"input[name=emerging_industries][value='{mobility.pk}']")
+    page.click("button[value=members]")
+    page.wait_for_url("**step=members")
     fill_profile(page, smes=9, research=0, staff_fte=0.2)
     page.select_option("#id_label-level", "gold")
     page.select_option("#id_label-awarding_body", "eucles")
     today = dt.date.today()
     page.fill("#id_label-assessed_on", (today - dt.timedelta(days=100)).isoformat())
     page.fill("#id_label-valid_until", (today + dt.timedelta(days=600)).isoformat())
-    page.click("button[name=submit]")
+    page.click("button[value=next]")
+    page.wait_for_url("**step=review")
+    page.click("button[value=submit]")
 
-    # A pre-check fails: the manager sees why, and the draft is kept.
-    errors = page.locator(".errorlist").all_inner_texts()
-    assert "A cluster needs at least 15 committed members; this profile counts 9." in errors
+    # A pre-check fails: the manager sees why and where to fix it, and the draft is kept.
+    errors = page.locator("#refused-title + .checklist li").all_inner_texts()
+    assert errors[0].startswith(
+        "A cluster needs at least 15 committed members; this profile counts 9."
+    )
     assert Organisation.objects.get(name="Mobility Valley Bavaria").validation_state == "draft"
-    assert page.input_value("#id_name") == "Mobility Valley Bavaria"
+    page.click("#refused-title + .checklist button >> nth=0")
+    page.wait_for_url("**step=members")
+    assert page.input_value("#id_members_smes") == "9"
 
     fill_profile(page, smes=60, research=8, staff_fte=2.5)
-    page.click("button[name=submit]")
+    page.click("button[value=next]")
+    page.wait_for_url("**step=review")
+    page.click("button[value=submit]")
     page.wait_for_url("**/dashboard/")
     assert "Waiting for Commission staff to verify it." in page.inner_text("main")
 

@@ -69,19 +69,30 @@ def slugs(relation):
     return sorted(relation.values_list("slug", flat=True))
 
 
+def register(client, region, vocabulary, **overrides):
+    """The first step creates the draft; the later steps are posted to its edit page."""
+    client.force_login(UserFactory())
+    client.post(NEW, registration(region, vocabulary))
+    organisation = Organisation.objects.get()
+    edit = f"/organisations/{organisation.pk}/edit/"
+    responses = [
+        client.post(edit, registration(region, vocabulary, step=step, **overrides))
+        for step in ("sectors", "value-chain")
+    ]
+    return organisation, responses
+
+
 @pytest.mark.django_db
 def test_registration_saves_declared_objectives_and_what_is_sought(client, bavaria, vocabulary):
-    client.force_login(UserFactory())
+    organisation, responses = register(client, bavaria, vocabulary)
 
-    response = client.post(NEW, registration(bavaria, vocabulary))
-
-    organisation = Organisation.objects.get()
-    assert response.status_code == 302
+    assert [response.status_code for response in responses] == [302, 302]
     assert slugs(organisation.policy_objectives) == ["energy"]
     assert slugs(organisation.seeking_sectors) == ["plastics"]
     assert slugs(organisation.seeking_emerging) == ["mobility-technologies"]
     assert slugs(organisation.seeking_ecosystems) == ["digital"]
     assert slugs(organisation.seeking_value_chain) == ["digital-services"]
+    organisation.refresh_from_db()
     assert organisation.needs_rescoring is True
 
 
@@ -89,34 +100,38 @@ def test_registration_saves_declared_objectives_and_what_is_sought(client, bavar
 def test_an_unknown_objective_or_sought_role_is_a_form_error_and_saves_nothing(
     client, bavaria, vocabulary
 ):
-    client.force_login(UserFactory())
-
-    response = client.post(
-        NEW,
-        registration(bavaria, vocabulary, policy_objectives=["999999"], seeking_value_chain=["x"]),
+    organisation, (_sectors, value_chain) = register(
+        client, bavaria, vocabulary, policy_objectives=["999999"], seeking_value_chain=["x"]
     )
 
-    assert response.status_code == 200
-    assert set(response.context["form"].errors) == {"policy_objectives", "seeking_value_chain"}
-    assert Organisation.objects.count() == 0
+    assert value_chain.status_code == 200
+    assert set(value_chain.context["form"].errors) == {"policy_objectives", "seeking_value_chain"}
+    assert (slugs(organisation.policy_objectives), slugs(organisation.seeking_value_chain)) == (
+        [],
+        [],
+    )
 
 
 @pytest.mark.django_db
-def test_form_groups_objectives_and_seeking_in_their_own_sections(client, vocabulary):
-    client.force_login(UserFactory())
+def test_steps_group_objectives_and_seeking_in_their_own_sections(client, bavaria, vocabulary):
+    organisation, _responses = register(client, bavaria, vocabulary)
+    edit = f"/organisations/{organisation.pk}/edit/"
 
-    sections = {
-        str(title): [field.name for field in fields]
-        for title, fields in client.get(NEW).context["form"].sections()
-    }
+    def sections(step):
+        form = client.get(edit, {"step": step}).context["form"]
+        return {str(title): [field.name for field in fields] for title, fields in form.sections()}
 
-    assert sections["Smart specialisation"] == ["policy_objectives", "s3_priorities"]
-    assert sections["What you seek in partners"] == [
+    assert sections("sectors")["What you seek in partners"] == [
         "seeking_emerging",
         "seeking_ecosystems",
         "seeking_sectors",
-        "seeking_value_chain",
     ]
+    assert sections("value-chain") == {
+        "Sectors and value chain": ["value_chain_positions"],
+        "Smart specialisation": ["policy_objectives"],
+        "What you seek in partners": ["seeking_value_chain"],
+    }
+    assert sections("organisation")["Smart specialisation"] == ["s3_priorities"]
 
 
 @pytest.mark.django_db

@@ -216,6 +216,35 @@ EVENTS = (
 )
 
 
+# French and German titles of the events still to come, as their organisers would give them.
+TRANSLATED_TITLES = {
+    "Hannover Messe 2027: cluster delegation": (
+        "Hannover Messe 2027 : délégation de clusters",
+        "Hannover Messe 2027: Cluster-Delegation",
+    ),
+    "European Cluster Conference 2026: matchmaking": (
+        "Conférence européenne des clusters 2026 : rencontres d'affaires",
+        "Europäische Clusterkonferenz 2026: Matchmaking",
+    ),
+    "Online matchmaking: blue growth clusters": (
+        "Rencontres en ligne : clusters de la croissance bleue",
+        "Online-Matchmaking: Cluster des blauen Wachstums",
+    ),
+    "Pollutec Lyon 2026: clusters for the circular economy": (
+        "Pollutec Lyon 2026 : clusters pour l'économie circulaire",
+        "Pollutec Lyon 2026: Cluster für die Kreislaufwirtschaft",
+    ),
+    "Mobility clusters matchmaking Turin 2027": (
+        "Rencontres des clusters de la mobilité, Turin 2027",
+        "Matchmaking der Mobilitätscluster, Turin 2027",
+    ),
+    "Cluster matchmaking days: smart specialisation partners": (
+        "Journées de rencontres des clusters : partenaires de la spécialisation intelligente",
+        "Cluster-Matchmaking-Tage: Partner für intelligente Spezialisierung",
+    ),
+}
+
+
 def _organiser():
     organiser = User.objects.filter(is_staff=True, is_active=True).order_by("id").first()
     if organiser is None:
@@ -284,6 +313,13 @@ def _event(spec, organiser):
             "country": Country.objects.filter(code=spec.country).first() if spec.country else None,
             "time_zone": spec.time_zone,
             "description": spec.description,
+            **dict(
+                zip(
+                    ("title_fr", "title_de"),
+                    TRANSLATED_TITLES.get(spec.title, ("", "")),
+                    strict=True,
+                )
+            ),
             "organiser": organiser,
             "requires_approval": spec.requires_approval,
             "online_url": spec.online_url,

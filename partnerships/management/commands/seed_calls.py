@@ -30,6 +30,14 @@ CALLS = [
         "title": (
             "Towards European Strategic Cluster Partnerships for smart specialisation investments"
         ),
+        "title_fr": (
+            "Vers des partenariats stratégiques européens de clusters pour les investissements "
+            "de spécialisation intelligente"
+        ),
+        "title_de": (
+            "Auf dem Weg zu Europäischen Strategischen Clusterpartnerschaften für Investitionen "
+            "in intelligente Spezialisierung"
+        ),
         "description": (
             "Open call for expression of interest addressed to cluster organisations, other "
             "business network organisations, technology centres and science parks. Partnerships "
@@ -62,6 +70,8 @@ CALLS = [
         "reference": "escp-4i",
         "type": CallType.ESCP_4I,
         "title": "European Strategic Cluster Partnerships - Going International",
+        "title_fr": "Partenariats stratégiques européens de clusters - Going International",
+        "title_de": "Europäische Strategische Clusterpartnerschaften - Going International",
         "description": (
             "Partnerships of cluster organisations that develop a joint internationalisation "
             "strategy towards markets beyond Europe. Selected partnerships are funded or "
@@ -87,6 +97,14 @@ CALLS = [
         "reference": "innosup-1-2015",
         "type": CallType.TWO_STAGE,
         "title": "INNOSUP-1-2015: Cluster facilitated projects for new industrial value chains",
+        "title_fr": (
+            "INNOSUP-1-2015 : projets portés par des clusters pour de nouvelles chaînes de valeur "
+            "industrielles"
+        ),
+        "title_de": (
+            "INNOSUP-1-2015: Von Clustern getragene Projekte für neue industrielle "
+            "Wertschöpfungsketten"
+        ),
         "description": (
             "Two-stage innovation action: a short proposal first, then a full proposal from the "
             "consortia invited after stage 1. Experts score each criterion from 0 to 5."
@@ -132,6 +150,8 @@ class Command(BaseCommand):
                 reference=spec["reference"],
                 type=spec["type"],
                 title=spec["title"],
+                title_fr=spec["title_fr"],
+                title_de=spec["title_de"],
                 description=spec["description"],
                 eligible_types=[str(value) for value in spec["eligible_types"]],
                 min_partners=spec["min_partners"],
