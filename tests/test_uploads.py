@@ -68,7 +68,9 @@ def edit_data(organisation, **extra):
     return data | extra
 
 
+# The label and its certificate are given in the profile's "Members and label" step.
 LABEL = {
+    "step": "members",
     "label-level": "gold",
     "label-awarding_body": "eucles",
     "label-assessed_on": "2025-05-01",
@@ -411,7 +413,7 @@ def test_held_files_past_their_lifetime_are_deleted_when_another_is_held(client,
     assert remaining != [old]
 
 
-def test_refused_logo_leaves_the_untouched_label_section_without_errors(client, world):
+def test_refused_logo_shows_no_label_section_and_no_other_errors(client, world):
     organisation = world["organisation"]
     client.force_login(world["member"])
     bad = SimpleUploadedFile("chain.html", CASES["webp+html"][1])
@@ -421,7 +423,8 @@ def test_refused_logo_leaves_the_untouched_label_section_without_errors(client, 
     )
 
     assert response.context["form"].errors == {"logo": [NOT_IMAGE]}
-    assert response.context["label_form"].errors == {}
+    # The label has a step of its own ("Members and label"): the logo's step leaves it alone.
+    assert response.context["label_form"] is None
     assert response.content.decode().count("This field is required.") == 0
 
 
@@ -459,7 +462,7 @@ def test_certificate_is_kept_when_the_profile_itself_has_errors(client, world):
     organisation = world["organisation"]
     client.force_login(world["member"])
     certificate = SimpleUploadedFile("gold.pdf", pdf())
-    data = edit_data(organisation, name="", **LABEL, **{"label-certificate": certificate})
+    data = edit_data(organisation, staff_fte="lots", **LABEL, **{"label-certificate": certificate})
 
     response = client.post(f"/organisations/{organisation.pk}/edit/", data)
 

@@ -56,6 +56,8 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
     search_fields = ["name"]
     ordering = ["name"]
+    # Named: the shown name follows the reader's language, the order its English original.
+    ordering_fields = ["slug", "name", "description"]
 
 
 class SectoralIndustryViewSet(ReferenceViewSet):
@@ -96,4 +98,6 @@ class CountryViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CountrySerializer
     search_fields = ["name"]
     ordering = ["name"]
+    # Named: the shown name follows the reader's language, the order its English original.
+    ordering_fields = ["code", "iso_code", "name", "eu_member"]
     lookup_value_regex = "[A-Z]{2}"
