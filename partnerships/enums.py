@@ -47,7 +47,27 @@ LABEL_RANK = {LabelLevel.BRONZE: 1, LabelLevel.SILVER: 2, LabelLevel.GOLD: 3}
 
 class AwardingBody(models.TextChoices):
     ESCA = "esca", _("ESCA (European Secretariat for Cluster Analysis)")
-    EUCLES = "eucles", _("EUCLES (European Cluster Excellence Scheme)")
+    EUCLES = "eucles", _("EUCLES (European Clusters Labelling Excellence Structure)")
+
+
+class LabelState(models.TextChoices):
+    """Whether staff have checked a label the managers declared."""
+
+    DECLARED = "declared", _("Declared")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Staff verify or reject a declared label once they have seen the certificate; a verified
+# label found to be wrong later can still be withdrawn (to rejected).
+LABEL_TRANSITIONS = {
+    LabelState.DECLARED: {LabelState.VERIFIED, LabelState.REJECTED},
+    LabelState.VERIFIED: {LabelState.REJECTED},
+    LabelState.REJECTED: set(),
+}
+
+# Days before a label runs out on which its managers are reminded to renew it, latest last.
+LABEL_RENEWAL_REMINDER_DAYS = (90, 30)
 
 
 class MemberType(models.TextChoices):
@@ -272,4 +292,7 @@ ORGANISATION_HISTORY = {
     "organisation.ownership_transferred": _("Ownership handed over"),
     "organisation.programme_confirmed": _("Cluster programme confirmed"),
     "label.recorded": _("Label recorded"),
+    "label.verified": _("Label verified by staff"),
+    "label.rejected": _("Label rejected by staff"),
+    "label.renewal_reminded": _("Label renewal reminder sent"),
 }

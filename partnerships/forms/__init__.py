@@ -22,6 +22,7 @@ from partnerships.forms.expressions import (
     PartnerInviteForm,
 )
 from partnerships.forms.hotspots import HotspotFilterForm
+from partnerships.forms.labels import LabelCheckForm
 from partnerships.forms.organisation import (
     InvitationForm,
     LabelForm,
@@ -61,6 +62,7 @@ __all__ = [
     "ExpressionStartForm",
     "HotspotFilterForm",
     "InvitationForm",
+    "LabelCheckForm",
     "LabelForm",
     "ManualAssignForm",
     "OrganisationForm",

@@ -25,6 +25,7 @@ from partnerships.services.expression import (
     update_expression,
     withdraw_expression,
 )
+from partnerships.services.label import check_label, send_label_renewal_reminders
 from partnerships.services.notifications import absolute, queue_email
 from partnerships.services.organisation import (
     PROFILE_M2M_FIELDS,
@@ -106,6 +107,8 @@ __all__ = [
     "reach_milestone",
     "record_decision",
     "record_label",
+    "check_label",
+    "send_label_renewal_reminders",
     "release_decisions",
     "remove_reviewer",
     "respond_to_partnership",

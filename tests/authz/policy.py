@@ -190,6 +190,8 @@ POLICY = [
         "POST",
         (LOGIN, 403, 403, 403, 400, 400),
     ),
+    # Only staff check a label; sent empty, the check comes back with its field errors.
+    Rule("partnerships:label-check", "label", UPDATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
     Rule("partnerships:hotspots", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
     Rule("partnerships:call-list", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
     Rule("partnerships:call-detail", "call", READ, "GET", (200, 200, 200, 200, 200, 200)),
