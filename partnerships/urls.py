@@ -130,6 +130,12 @@ urlpatterns = [
         name="expression-attachment",
     ),
     path("reviews/", review.MyReviewsView.as_view(), name="my-reviews"),
+    path("decisions/<int:pk>/summary/", review.SummaryReportView.as_view(), name="summary-report"),
+    path(
+        "decisions/<int:pk>/summary.pdf",
+        review.SummaryReportPdfView.as_view(),
+        name="summary-report-pdf",
+    ),
     path("reviews/<int:pk>/", review.ReviewDetailView.as_view(), name="review-detail"),
     path("reviews/<int:pk>/autosave/", review.ReviewAutosaveView.as_view(), name="review-autosave"),
     path("calls/<int:pk>/review/", review.ReviewOverviewView.as_view(), name="review-overview"),

@@ -51,8 +51,14 @@ from partnerships.queries.review import (
     with_review_detail,
     with_review_relations,
 )
+from partnerships.queries.summary_reports import (
+    released_decisions_for_user,
+    summary_report,
+)
 
 __all__ = [
+    "released_decisions_for_user",
+    "summary_report",
     "CALL_LISTING_ORDER",
     "DECLARED_RELATIONS",
     "NAME_NOISE",

@@ -6,8 +6,20 @@ from django.core.files.base import ContentFile
 
 from events.enums import MeetingState, RegistrationState
 from matchmaking.models import WeightFit
-from partnerships.enums import CallState, ExpressionState, MembershipRole, ValidationState
-from partnerships.models import ExpressionAttachment, Invitation, ReviewScore
+from partnerships.enums import (
+    CallState,
+    DecisionState,
+    ExpressionState,
+    MembershipRole,
+    ValidationState,
+)
+from partnerships.models import (
+    ConsensusScore,
+    Decision,
+    ExpressionAttachment,
+    Invitation,
+    ReviewScore,
+)
 from tests.factories import (
     CallFactory,
     CallReviewerFactory,
@@ -64,6 +76,7 @@ class World:
     emerging_industry: object
     ecosystem: object
     weight_fit: object = None
+    decision: object = None
 
 
 def owner_of(organisation, user):
@@ -150,6 +163,23 @@ def build_world():
         score=4,
         comment=REVIEW_COMMENT,
     )
+    # A released decision on the reviewed expression: its summary report is the manager's.
+    ConsensusScore.objects.create(
+        expression=review_expression,
+        criterion=review_call.criteria.get(),
+        score=4,
+        comment="The panel finds the plan sound.",
+        by=users["staff"],
+    )
+    decision = Decision.objects.create(
+        expression=review_expression,
+        stage=1,
+        outcome=ExpressionState.REJECTED,
+        state=DecisionState.RELEASED,
+        recorded_by=users["staff"],
+        released_by=users["staff"],
+        released_at=review_call.created_at,
+    )
     partnership = StrategicPartnershipFactory(name="Authz Partnership", coordinator=organisation)
     weight_fit = WeightFit.objects.create(
         current_weights={}, weights={}, figures={}, cutoff=call.created_at
@@ -181,4 +211,5 @@ def build_world():
         emerging_industry=emerging_industry,
         ecosystem=ecosystem,
         weight_fit=weight_fit,
+        decision=decision,
     )

@@ -27,8 +27,11 @@ from partnerships.views.review.sheets import (
     ReviewAutosaveView,
     ReviewDetailView,
 )
+from partnerships.views.review.summary import SummaryReportPdfView, SummaryReportView
 
 __all__ = [
+    "SummaryReportPdfView",
+    "SummaryReportView",
     "AutoAssignView",
     "CallReviewMixin",
     "ConsensusView",
