@@ -296,3 +296,25 @@ ORGANISATION_HISTORY = {
     "label.rejected": _("Label rejected by staff"),
     "label.renewal_reminded": _("Label renewal reminder sent"),
 }
+
+
+class ComplaintState(models.TextChoices):
+    """A lead's complaint about the evaluation procedure, as staff handle it."""
+
+    LODGED = "lodged", _("Lodged")
+    UNDER_REVIEW = "under_review", _("Under review")
+    UPHELD = "upheld", _("Upheld")
+    REJECTED = "rejected", _("Rejected")
+
+
+COMPLAINT_TRANSITIONS = {
+    ComplaintState.LODGED: {
+        ComplaintState.UNDER_REVIEW,
+        ComplaintState.UPHELD,
+        ComplaintState.REJECTED,
+    },
+    ComplaintState.UNDER_REVIEW: {ComplaintState.UPHELD, ComplaintState.REJECTED},
+    ComplaintState.UPHELD: set(),
+    ComplaintState.REJECTED: set(),
+}
+COMPLAINT_CLOSED_STATES = (ComplaintState.UPHELD, ComplaintState.REJECTED)

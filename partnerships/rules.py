@@ -140,7 +140,10 @@ def is_released_decision_of_my_lead(user, decision):
     )
 
 
-# The Evaluation Summary Report goes to the lead's managers once the decision is released.
+# The Evaluation Summary Report goes to the lead's managers once the decision is released;
+# they alone may complain about the procedure. Staff handle the complaints.
+rules.add_perm("partnerships.lodge_complaint", is_released_decision_of_my_lead)
+rules.add_perm("partnerships.handle_complaint", is_commission_staff)
 rules.add_perm(
     "partnerships.view_summary_report", is_released_decision_of_my_lead | is_commission_staff
 )

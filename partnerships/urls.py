@@ -132,6 +132,17 @@ urlpatterns = [
     path("reviews/", review.MyReviewsView.as_view(), name="my-reviews"),
     path("decisions/<int:pk>/summary/", review.SummaryReportView.as_view(), name="summary-report"),
     path(
+        "decisions/<int:pk>/complaint/",
+        review.ComplaintLodgeView.as_view(),
+        name="complaint-lodge",
+    ),
+    path("staff/complaints/", review.ComplaintListView.as_view(), name="complaint-list"),
+    path(
+        "staff/complaints/<int:pk>/",
+        review.ComplaintHandleView.as_view(),
+        name="complaint-handle",
+    ),
+    path(
         "decisions/<int:pk>/summary.pdf",
         review.SummaryReportPdfView.as_view(),
         name="summary-report-pdf",

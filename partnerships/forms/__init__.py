@@ -31,6 +31,7 @@ from partnerships.forms.organisation import (
     SignupForm,
     ValidationDecisionForm,
 )
+from partnerships.forms.redress import ComplaintForm, ComplaintHandleForm
 from partnerships.forms.review import (
     AutoAssignForm,
     ConflictDeclarationForm,
@@ -44,6 +45,8 @@ from partnerships.forms.review import (
 )
 
 __all__ = [
+    "ComplaintForm",
+    "ComplaintHandleForm",
     "AccountDeleteForm",
     "AttachmentForm",
     "AutoAssignForm",

@@ -16,6 +16,7 @@ from .partnership import (
     PartnershipOutcome,
     StrategicPartnership,
 )
+from .redress import Complaint
 from .reference import (
     Country,
     Ecosystem,
@@ -39,6 +40,7 @@ from .review import (
 )
 
 __all__ = [
+    "Complaint",
     "AuditEntry",
     "Call",
     "CallReviewer",

@@ -57,9 +57,12 @@ from partnerships.services.review import (
     auto_assign,
     conflicts_for,
     declare_conflict,
+    handle_complaint,
+    lodge_complaint,
     outcomes_for,
     propose_decisions,
     record_decision,
+    redress_deadline,
     release_decisions,
     remove_reviewer,
     save_review,
@@ -71,6 +74,9 @@ from partnerships.services.review import (
 )
 
 __all__ = [
+    "handle_complaint",
+    "lodge_complaint",
+    "redress_deadline",
     "AlreadyStarted",
     "EXPRESSION_FIELDS",
     "PROFILE_M2M_FIELDS",

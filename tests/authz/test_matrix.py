@@ -29,6 +29,7 @@ def target_kwargs(world, target):
         "organisation": {"pk": world.organisation.pk},
         "weight_fit": {"pk": world.weight_fit.pk},
         "decision": {"pk": world.decision.pk},
+        "complaint": {"pk": world.complaint.pk},
         "draft_organisation": {"pk": world.draft_organisation.pk},
         "label": {"pk": world.label.pk},
         "logo": {"name": PurePath(world.organisation.logo.name).name},

@@ -14,6 +14,7 @@ from partnerships.enums import (
     ValidationState,
 )
 from partnerships.models import (
+    Complaint,
     ConsensusScore,
     Decision,
     ExpressionAttachment,
@@ -77,6 +78,7 @@ class World:
     ecosystem: object
     weight_fit: object = None
     decision: object = None
+    complaint: object = None
 
 
 def owner_of(organisation, user):
@@ -180,6 +182,21 @@ def build_world():
         released_by=users["staff"],
         released_at=review_call.created_at,
     )
+    # A complaint on another released decision, so the lead may still lodge one on the first.
+    other_decision = Decision.objects.create(
+        expression=ExpressionFactory(
+            call=CallFactory(title="Authz Decided Call"), lead=organisation, title="Authz Appeal"
+        ),
+        stage=1,
+        outcome=ExpressionState.REJECTED,
+        state=DecisionState.RELEASED,
+        recorded_by=users["staff"],
+        released_by=users["staff"],
+        released_at=review_call.created_at,
+    )
+    complaint = Complaint.objects.create(
+        decision=other_decision, lodged_by=manager, text="The procedure was not followed."
+    )
     partnership = StrategicPartnershipFactory(name="Authz Partnership", coordinator=organisation)
     weight_fit = WeightFit.objects.create(
         current_weights={}, weights={}, figures={}, cutoff=call.created_at
@@ -212,4 +229,5 @@ def build_world():
         ecosystem=ecosystem,
         weight_fit=weight_fit,
         decision=decision,
+        complaint=complaint,
     )

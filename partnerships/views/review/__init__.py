@@ -22,6 +22,11 @@ from partnerships.views.review.pool import (
     SameCountryRuleView,
     UnassignView,
 )
+from partnerships.views.review.redress import (
+    ComplaintHandleView,
+    ComplaintListView,
+    ComplaintLodgeView,
+)
 from partnerships.views.review.sheets import (
     MyReviewsView,
     ReviewAutosaveView,
@@ -30,6 +35,9 @@ from partnerships.views.review.sheets import (
 from partnerships.views.review.summary import SummaryReportPdfView, SummaryReportView
 
 __all__ = [
+    "ComplaintHandleView",
+    "ComplaintListView",
+    "ComplaintLodgeView",
     "SummaryReportPdfView",
     "SummaryReportView",
     "AutoAssignView",

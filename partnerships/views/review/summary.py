@@ -2,10 +2,14 @@
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.generic import TemplateView
 from rules.contrib.views import PermissionRequiredMixin
 
+from partnerships import services
+from partnerships.forms import ComplaintForm
+from partnerships.models import Complaint
 from partnerships.queries import released_decisions_for_user, summary_report
 from partnerships.summary_pdf import render_summary_pdf
 
@@ -28,10 +32,23 @@ class SummaryReportMixin(PermissionRequiredMixin):
 class SummaryReportView(SummaryReportMixin, TemplateView):
     template_name = "partnerships/review/summary_report.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, complaint_form=None, **kwargs):
         decision = self.get_decision()
+        complaint = Complaint.objects.filter(decision=decision).first()
+        deadline = services.redress_deadline(decision)
+        can_lodge = (
+            complaint is None
+            and deadline is not None
+            and timezone.now() <= deadline
+            and self.request.user.has_perm("partnerships.lodge_complaint", decision)
+        )
         return super().get_context_data(
-            report=summary_report(decision), expression=decision.expression, **kwargs
+            report=summary_report(decision),
+            expression=decision.expression,
+            complaint=complaint,
+            redress_deadline=deadline,
+            complaint_form=(complaint_form or ComplaintForm()) if can_lodge else None,
+            **kwargs,
         )
 
 
