@@ -171,3 +171,17 @@ def test_complaint_list_query_count_does_not_grow(count, client, django_assert_n
         response = client.get(reverse("partnerships:complaint-list"))
 
     assert len(response.context["rows"]) == count
+
+
+def test_complaint_list_can_show_one_call(client):
+    first, first_lead = decision_with_lead()
+    second, second_lead = decision_with_lead()
+    services.lodge_complaint(first, text="First call.", by=first_lead, now=RELEASED)
+    services.lodge_complaint(second, text="Second call.", by=second_lead, now=RELEASED)
+    client.force_login(StaffFactory())
+
+    one = client.get(reverse("partnerships:complaint-list"), {"call": first.expression.call_id})
+    bad = client.get(reverse("partnerships:complaint-list"), {"call": "x"})
+
+    assert [c.text for c, _form in one.context["rows"]] == ["First call."]
+    assert len(bad.context["rows"]) == 2

@@ -50,7 +50,12 @@ class ComplaintListView(PermissionRequiredMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return _complaints()
+        complaints = _complaints()
+        call = self.request.GET.get("call", "")
+        # From a call's review pages: that call's complaints; a malformed id filters nothing.
+        if call.isdigit():
+            complaints = complaints.filter(decision__expression__call_id=int(call))
+        return complaints
 
     def get_context_data(self, bound=None, **kwargs):
         context = super().get_context_data(**kwargs)
