@@ -363,6 +363,11 @@ CELERY_BEAT_SCHEDULE["events-sweep-meeting-requests"] = {
     "task": "events.sweep_meeting_requests",
     "schedule": float(os.environ.get("MEETING_REQUEST_SWEEP_INTERVAL", "900")),
 }
+# Managers are reminded daily of labels that run out within 90 and 30 days (each one once).
+CELERY_BEAT_SCHEDULE["partnerships-remind-label-renewals"] = {
+    "task": "partnerships.remind_label_renewals",
+    "schedule": 24 * 60 * 60.0,
+}
 # /healthz calls a heartbeat stale after three missed beats, and gives Redis this long to answer.
 HEARTBEAT_STALE_AFTER = int(
     os.environ.get("HEARTBEAT_STALE_AFTER")

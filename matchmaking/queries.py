@@ -116,7 +116,7 @@ def scoring_profiles(*, organisations=None, on=None):
     seeking_ecosystems = _related("seeking_ecosystems", "ecosystem__slug", organisations)
     seeking_chain = _related("seeking_value_chain", "valuechainposition__slug", organisations)
     organisations = Organisation.objects.all() if organisations is None else organisations
-    current_labels = Label.objects.current(on).filter(organisation__in=organisations.values("pk"))
+    current_labels = Label.objects.counting(on).filter(organisation__in=organisations.values("pk"))
     labels = defaultdict(int)
     for organisation_id, level in current_labels.values_list("organisation_id", "level").order_by():
         labels[organisation_id] = max(labels[organisation_id], LABEL_RANK[level])

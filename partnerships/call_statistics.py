@@ -11,8 +11,14 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from partnerships.enums import ExpressionState, PartnerState
-from partnerships.models import AuditEntry, Country, ExpressionOfInterest, ExpressionPartner
+from partnerships.enums import ComplaintState, ExpressionState, PartnerState
+from partnerships.models import (
+    AuditEntry,
+    Complaint,
+    Country,
+    ExpressionOfInterest,
+    ExpressionPartner,
+)
 
 # States that can only follow an eligibility check, and those that follow a stage-1 pass.
 AFTER_ELIGIBLE = (
@@ -161,3 +167,14 @@ def sectors(call):
         Coverage(row["sectoralindustry__name"], row["submitted"], row["selected"]) for row in rows
     ]
     return sorted(coverage, key=lambda row: (-row.submitted, row.label))
+
+
+def complaints(call):
+    """Complaints about the procedure lodged after the call's decisions, by state (all shown)."""
+    counts = dict(
+        Complaint.objects.filter(decision__expression__call=call)
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [Step(str(state), state.label, counts.get(state, 0)) for state in ComplaintState]

@@ -32,7 +32,13 @@ from pathlib import Path
 
 import numpy as np
 
-from partnerships.enums import AwardingBody, LabelLevel, OrganisationType, ValidationState
+from partnerships.enums import (
+    AwardingBody,
+    LabelLevel,
+    LabelState,
+    OrganisationType,
+    ValidationState,
+)
 
 # Fields of science (Frascati manual), the scientific-domain dimension of Eye@RIS3.
 NATURAL = "Natural sciences"
@@ -177,6 +183,8 @@ class LabelSpec:
     awarding_body: str
     assessed_on: dt.date
     valid_until: dt.date
+    # Staff have checked most demo labels; the rest wait on the validation page as declared.
+    state: str = LabelState.VERIFIED
 
 
 @dataclass(frozen=True)
@@ -464,6 +472,8 @@ def generate_demo(taxonomies, *, organisations, seed, today):
                     ),
                     assessed_on=assessed,
                     valid_until=_plus_years(assessed, LABEL_VALIDITY_YEARS),
+                    # Every fifth by position, so the random draws (and the demo) stay as they were.
+                    state=LabelState.DECLARED if i % 5 == 4 else LabelState.VERIFIED,
                 ),
             )
 

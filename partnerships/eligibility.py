@@ -120,8 +120,8 @@ def eligibility_findings(rules, consortium, *, now, deadline):
                 Finding(
                     "label",
                     _(
-                        "Every organisation needs a current cluster excellence label; "
-                        "without one: %(names)s."
+                        "Every organisation needs a current cluster excellence label "
+                        "verified by Commission staff; without one: %(names)s."
                     )
                     % {"names": _names(unlabelled)},
                 )

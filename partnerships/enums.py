@@ -47,7 +47,27 @@ LABEL_RANK = {LabelLevel.BRONZE: 1, LabelLevel.SILVER: 2, LabelLevel.GOLD: 3}
 
 class AwardingBody(models.TextChoices):
     ESCA = "esca", _("ESCA (European Secretariat for Cluster Analysis)")
-    EUCLES = "eucles", _("EUCLES (European Cluster Excellence Scheme)")
+    EUCLES = "eucles", _("EUCLES (European Clusters Labelling Excellence Structure)")
+
+
+class LabelState(models.TextChoices):
+    """Whether staff have checked a label the managers declared."""
+
+    DECLARED = "declared", _("Declared")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+# Staff verify or reject a declared label once they have seen the certificate; a verified
+# label found to be wrong later can still be withdrawn (to rejected).
+LABEL_TRANSITIONS = {
+    LabelState.DECLARED: {LabelState.VERIFIED, LabelState.REJECTED},
+    LabelState.VERIFIED: {LabelState.REJECTED},
+    LabelState.REJECTED: set(),
+}
+
+# Days before a label runs out on which its managers are reminded to renew it, latest last.
+LABEL_RENEWAL_REMINDER_DAYS = (90, 30)
 
 
 class MemberType(models.TextChoices):
@@ -272,6 +292,9 @@ ORGANISATION_HISTORY = {
     "organisation.ownership_transferred": _("Ownership handed over"),
     "organisation.programme_confirmed": _("Cluster programme confirmed"),
     "label.recorded": _("Label recorded"),
+    "label.verified": _("Label verified by staff"),
+    "label.rejected": _("Label rejected by staff"),
+    "label.renewal_reminded": _("Label renewal reminder sent"),
 }
 
 
@@ -347,3 +370,25 @@ PARTNER_SEARCH_EDITABLE_STATES = frozenset(
     {PartnerSearchState.DRAFT, PartnerSearchState.PUBLISHED, PartnerSearchState.EXPIRED}
 )
 PARTNER_SEARCH_CLOSING_STATES = (PartnerSearchState.FOUND, PartnerSearchState.ABANDONED)
+
+
+class ComplaintState(models.TextChoices):
+    """A lead's complaint about the evaluation procedure, as staff handle it."""
+
+    LODGED = "lodged", _("Lodged")
+    UNDER_REVIEW = "under_review", _("Under review")
+    UPHELD = "upheld", _("Upheld")
+    REJECTED = "rejected", _("Rejected")
+
+
+COMPLAINT_TRANSITIONS = {
+    ComplaintState.LODGED: {
+        ComplaintState.UNDER_REVIEW,
+        ComplaintState.UPHELD,
+        ComplaintState.REJECTED,
+    },
+    ComplaintState.UNDER_REVIEW: {ComplaintState.UPHELD, ComplaintState.REJECTED},
+    ComplaintState.UPHELD: set(),
+    ComplaintState.REJECTED: set(),
+}
+COMPLAINT_CLOSED_STATES = (ComplaintState.UPHELD, ComplaintState.REJECTED)

@@ -4,6 +4,7 @@ import rules
 
 from partnerships.enums import (
     CallState,
+    DecisionState,
     ExpressionState,
     MembershipRole,
     ReviewState,
@@ -128,6 +129,24 @@ rules.add_perm("partnerships.withdraw_expression", can_withdraw_expression)
 rules.add_perm("partnerships.invite_partner", can_invite_partner)
 rules.add_perm("partnerships.respond_to_partnership", can_respond_to_partnership)
 rules.add_perm("partnerships.decide_expression", is_commission_staff)
+
+
+@rules.predicate
+def is_released_decision_of_my_lead(user, decision):
+    return (
+        decision is not None
+        and decision.state == DecisionState.RELEASED
+        and _member_of(user, decision.expression.lead_id)
+    )
+
+
+# The Evaluation Summary Report goes to the lead's managers once the decision is released;
+# they alone may complain about the procedure. Staff handle the complaints.
+rules.add_perm("partnerships.lodge_complaint", is_released_decision_of_my_lead)
+rules.add_perm("partnerships.handle_complaint", is_commission_staff)
+rules.add_perm(
+    "partnerships.view_summary_report", is_released_decision_of_my_lead | is_commission_staff
+)
 for _model in ("callstage", "evaluationcriterion"):
     rules.add_perm(f"partnerships.view_{_model}", rules.always_allow)
 

@@ -67,3 +67,12 @@ def expire_partner_searches():
     from partnerships.services.partner_search import expire_partner_searches as expire
 
     return expire()
+
+
+@shared_task(name="partnerships.remind_label_renewals")
+def remind_label_renewals():
+    """Daily: managers hear 90 and 30 days before a label runs out; a repeated run sends none."""
+    # Imported here: the services import this module for send_email.
+    from partnerships.services.label import send_label_renewal_reminders
+
+    return send_label_renewal_reminders()

@@ -13,6 +13,7 @@ from partnerships.enums import (
     CallType,
     ExpressionState,
     LabelLevel,
+    LabelState,
     MembershipRole,
     OutcomeKind,
     PartnerSearchState,
@@ -218,6 +219,8 @@ class LabelFactory(DjangoModelFactory):
     awarding_body = AwardingBody.EUCLES
     assessed_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=200))
     valid_until = factory.LazyAttribute(lambda label: label.assessed_on + dt.timedelta(days=730))
+    # Most tests want a label that counts; those about staff checks pass state=DECLARED.
+    state = LabelState.VERIFIED
 
 
 class EventFactory(DjangoModelFactory):

@@ -415,8 +415,9 @@ class LabelAdmin(admin.ModelAdmin):
         "assessed_on",
         "valid_until",
         "is_current",
+        "state",
     )
-    list_filter = ("level", "awarding_body", LabelCurrencyFilter, "organisation__country")
+    list_filter = ("level", "state", "awarding_body", LabelCurrencyFilter, "organisation__country")
     list_select_related = ("organisation",)
     search_fields = ("organisation__name", "organisation__acronym")
     autocomplete_fields = ("organisation",)

@@ -36,7 +36,10 @@ class LabelSerializer(serializers.ModelSerializer):
             "valid_until",
             "is_current",
             "source_url",
+            "state",
         ]
+        # Whether staff verified a label is theirs to say, on the validation page.
+        read_only_fields = ["state"]
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

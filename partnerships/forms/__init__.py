@@ -22,6 +22,7 @@ from partnerships.forms.expressions import (
     PartnerInviteForm,
 )
 from partnerships.forms.hotspots import HotspotFilterForm
+from partnerships.forms.labels import LabelCheckForm
 from partnerships.forms.messaging import ConversationStartForm, ReplyForm, ReportForm
 from partnerships.forms.notifications import NotificationPreferencesForm
 from partnerships.forms.organisation import (
@@ -39,6 +40,7 @@ from partnerships.forms.partner_search import (
     InterestForm,
     PartnerSearchForm,
 )
+from partnerships.forms.redress import ComplaintForm, ComplaintHandleForm
 from partnerships.forms.review import (
     AutoAssignForm,
     ConflictDeclarationForm,
@@ -57,6 +59,8 @@ __all__ = [
     "ConsortiumForm",
     "InterestForm",
     "PartnerSearchForm",
+    "ComplaintForm",
+    "ComplaintHandleForm",
     "AccountDeleteForm",
     "AttachmentForm",
     "AutoAssignForm",
@@ -76,6 +80,7 @@ __all__ = [
     "ExpressionStartForm",
     "HotspotFilterForm",
     "InvitationForm",
+    "LabelCheckForm",
     "LabelForm",
     "ManualAssignForm",
     "NotificationPreferencesForm",

@@ -38,6 +38,7 @@ class CallForm(SingleLineFieldsMixin, forms.ModelForm):
             "min_countries",
             "verified_required",
             "label_required",
+            "redress_days",
             "budget",
             "funding_rate",
             *CALL_M2M_FIELDS,
@@ -46,6 +47,15 @@ class CallForm(SingleLineFieldsMixin, forms.ModelForm):
 
     def main_fields(self):
         return [self[name] for name in self.fields if name not in CALL_M2M_FIELDS]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Left empty, the window stays what it was (30 days for a new call).
+        self.fields["redress_days"].required = False
+
+    def clean_redress_days(self):
+        value = self.cleaned_data.get("redress_days")
+        return value if value is not None else self.instance.redress_days
 
     def call_fields(self, *, changed_only=False):
         names = self.changed_data if changed_only else self.Meta.fields

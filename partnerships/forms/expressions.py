@@ -94,9 +94,9 @@ class ExpressionStartForm(SingleLineFieldsMixin, forms.Form):
             self._warn_about_labels(organisations)
 
     def _warn_about_labels(self, organisations):
-        """A label-only call: a lead without a current label could never submit."""
+        """A label-only call: a lead without a current, verified label could never submit."""
         labelled = set(
-            Label.objects.current()
+            Label.objects.counting()
             .filter(organisation__in=organisations)
             .values_list("organisation_id", flat=True)
         )
@@ -106,13 +106,13 @@ class ExpressionStartForm(SingleLineFieldsMixin, forms.Form):
         self.fields["lead"].label_from_instance = lambda organisation: (
             organisation.name
             if organisation.pk in labelled
-            else _("%(name)s (no current label: cannot lead this call)")
+            else _("%(name)s (no current verified label: cannot lead this call)")
             % {"name": organisation.name}
         )
         self.lead_warning = _(
             "This call takes only consortia in which every organisation holds a current "
-            "cluster excellence label. %(names)s holds none: a draft it leads can never be "
-            "submitted."
+            "cluster excellence label verified by Commission staff. %(names)s holds none: a "
+            "draft it leads can never be submitted."
         ) % {"names": ", ".join(unlabelled)}
 
 

@@ -30,6 +30,7 @@ from .partnership import (
     PartnershipOutcome,
     StrategicPartnership,
 )
+from .redress import Complaint
 from .reference import (
     Country,
     Ecosystem,
@@ -53,6 +54,7 @@ from .review import (
 )
 
 __all__ = [
+    "Complaint",
     "AuditEntry",
     "Call",
     "CallReviewer",

@@ -84,6 +84,11 @@ class Call(LocalisedTitle, RulesModel):
     label_required = models.BooleanField(
         _("current cluster excellence label required"), default=False
     )
+    redress_days = models.PositiveSmallIntegerField(
+        _("days to lodge a complaint after a decision"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     budget = models.DecimalField(_("budget (EUR)"), max_digits=14, decimal_places=2, default=0)
     funding_rate = models.DecimalField(
         _("funding rate (%)"),

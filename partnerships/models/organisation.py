@@ -12,6 +12,7 @@ from rules.contrib.models import RulesModel
 from partnerships.enums import (
     AwardingBody,
     LabelLevel,
+    LabelState,
     MembershipRole,
     MemberType,
     OrganisationType,
@@ -295,9 +296,17 @@ class LabelQuerySet(models.QuerySet):
     def current(self, on=None):
         return self.filter(valid_until__gte=on or timezone.localdate())
 
+    def verified(self):
+        return self.filter(state=LabelState.VERIFIED)
+
+    def counting(self, on=None):
+        """The labels that count for eligibility and matchmaking: verified and current."""
+        return self.verified().current(on)
+
 
 class Label(models.Model):
-    """A Cluster Management Excellence label. Whether it is current follows from its date."""
+    """A Cluster Management Excellence label. Whether it is current follows from its date;
+    it counts only once staff have verified it."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="labels")
     level = models.CharField(_("level"), max_length=10, choices=LabelLevel.choices)
@@ -316,6 +325,25 @@ class Label(models.Model):
         blank=True,
     )
     certificate_original_name = models.CharField(max_length=200, blank=True, editable=False)
+    state = models.CharField(
+        _("verification"),
+        max_length=10,
+        choices=LabelState.choices,
+        default=LabelState.DECLARED,
+        db_default=LabelState.DECLARED,
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True, editable=False)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    check_note = models.TextField(_("note of the check"), blank=True, editable=False)
+    # The latest renewal reminder sent (days before expiry), so each goes out once.
+    reminded_days_before = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     objects = LabelQuerySet.as_manager()
 
@@ -331,6 +359,9 @@ class Label(models.Model):
             models.CheckConstraint(
                 condition=models.Q(level__in=LabelLevel.values), name="label_level_valid"
             ),
+            models.CheckConstraint(
+                condition=models.Q(state__in=LabelState.values), name="label_state_valid"
+            ),
         ]
 
     def __str__(self):
@@ -345,3 +376,12 @@ class Label(models.Model):
     @property
     def is_current(self):
         return self.is_current_on(timezone.localdate())
+
+    @property
+    def is_verified(self):
+        return self.state == LabelState.VERIFIED
+
+    @property
+    def counts(self):
+        """Verified and current: what eligibility and matchmaking take into account."""
+        return self.is_verified and self.is_current

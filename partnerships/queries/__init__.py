@@ -26,6 +26,7 @@ from partnerships.queries.organisations import (
     current_label,
     dashboard_organisations,
     home_figures,
+    labels_awaiting_check,
     latest_label,
     likely_duplicates,
     nuts2_regions,
@@ -65,6 +66,10 @@ from partnerships.queries.review import (
     with_review_detail,
     with_review_relations,
 )
+from partnerships.queries.summary_reports import (
+    released_decisions_for_user,
+    summary_report,
+)
 
 __all__ = [
     "interested_organisations_of",
@@ -74,6 +79,8 @@ __all__ = [
     "partner_searches_of_member",
     "possible_answerers",
     "with_detail_relations",
+    "released_decisions_for_user",
+    "summary_report",
     "CALL_LISTING_ORDER",
     "DECLARED_RELATIONS",
     "NAME_NOISE",
@@ -100,6 +107,7 @@ __all__ = [
     "outbox_for_call",
     "partner_invitations_for_user",
     "partnerships_for_user",
+    "labels_awaiting_check",
     "pending_validation",
     "possible_leads",
     "review_pool",

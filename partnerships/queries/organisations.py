@@ -17,6 +17,7 @@ from django.utils import timezone
 from partnerships.enums import (
     LABEL_RANK,
     LabelLevel,
+    LabelState,
     MembershipRole,
     ValidationState,
 )
@@ -168,6 +169,15 @@ def pending_validation():
     return with_listing_relations(
         Organisation.objects.filter(validation_state=ValidationState.PENDING)
     ).order_by("submitted_at", "id")
+
+
+def labels_awaiting_check():
+    """Declared labels staff have not checked yet, the soonest to run out first."""
+    return (
+        Label.objects.filter(state=LabelState.DECLARED)
+        .select_related("organisation", "organisation__country")
+        .order_by("valid_until", "id")
+    )
 
 
 def _name_key(name):

@@ -294,7 +294,7 @@ def consortium_of(expression):
     confirmed = [p.organisation for p in partners if p.state == PartnerState.CONFIRMED]
     ids = [expression.lead_id, *(organisation.pk for organisation in confirmed)]
     labelled = set(
-        Label.objects.current()
+        Label.objects.counting()
         .filter(organisation_id__in=ids)
         .values_list("organisation_id", flat=True)
     )

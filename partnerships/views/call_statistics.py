@@ -44,6 +44,7 @@ class CallStatisticsView(DetailView):
                 "sectors": sectors,
                 "chart_limit": CHART_ROWS,
                 "partnership_count": call.partnerships.count(),
+                "complaints": call_statistics.complaints(call),
                 "sector_rows": chart_rows(sectors[:CHART_ROWS], "submitted"),
                 "sector_max": max((row.submitted for row in sectors), default=0),
             }

@@ -25,6 +25,7 @@ from partnerships.queries import (
     expressions_for_user,
     invitable_organisations,
     possible_leads,
+    released_decisions_for_user,
     with_expression_relations,
 )
 from partnerships.uploads.serving import download_name, private_file_response
@@ -114,6 +115,9 @@ class ExpressionDetailView(ExpressionMixin, View):
                 for partner in expression.partners.all()
                 if user.has_perm("partnerships.respond_to_partnership", partner)
             ],
+            "summary_reports": released_decisions_for_user(user)
+            .filter(expression=expression)
+            .order_by("stage"),
         }
         if context["can_submit"]:
             context["findings"] = services.submission_findings(expression)

@@ -9,10 +9,15 @@ from django.views.generic import ListView
 from rules.contrib.views import PermissionRequiredMixin
 
 from partnerships import services
-from partnerships.forms import ValidationDecisionForm
+from partnerships.forms import LabelCheckForm, ValidationDecisionForm
 from partnerships.models import AuditEntry, Organisation
 from partnerships.prechecks import profile_findings
-from partnerships.queries import likely_duplicates, pending_validation, with_profile_relations
+from partnerships.queries import (
+    labels_awaiting_check,
+    likely_duplicates,
+    pending_validation,
+    with_profile_relations,
+)
 
 
 class ValidationQueueView(PermissionRequiredMixin, ListView):
@@ -24,6 +29,10 @@ class ValidationQueueView(PermissionRequiredMixin, ListView):
     def get_queryset(self):
         return pending_validation()
 
+    def get_context_data(self, **kwargs):
+        # Labels are declared on verified profiles too, which never enter the queue above.
+        return super().get_context_data(labels=labels_awaiting_check()[:100], **kwargs)
+
 
 class ValidationDecisionView(PermissionRequiredMixin, View):
     permission_required = "partnerships.validate_organisation"
@@ -31,15 +40,28 @@ class ValidationDecisionView(PermissionRequiredMixin, View):
 
     def dispatch(self, request, *args, **kwargs):
         self.organisation = get_object_or_404(
-            with_profile_relations(Organisation.objects.all()), pk=kwargs["pk"]
+            with_profile_relations(Organisation.objects.all()), pk=self.organisation_pk(kwargs)
         )
         return super().dispatch(request, *args, **kwargs)
 
-    def render_page(self, form, status=200):
+    def organisation_pk(self, kwargs):
+        return kwargs["pk"]
+
+    def render_page(self, form, status=200, *, label_form=None):
         organisation = self.organisation
+        label_forms = [
+            (
+                label,
+                label_form
+                if label_form is not None and label_form.label.pk == label.pk
+                else LabelCheckForm(label=label),
+            )
+            for label in organisation.labels.all()
+        ]
         context = {
             "organisation": organisation,
             "form": form,
+            "label_forms": label_forms,
             "findings": profile_findings(organisation),
             "duplicates": likely_duplicates(organisation),
             "history": AuditEntry.objects.filter(

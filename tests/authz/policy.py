@@ -210,6 +210,27 @@ POLICY = [
         "POST",
         (LOGIN, 403, 403, 403, 400, 400),
     ),
+    # Only staff check a label; sent empty, the check comes back with its field errors.
+    Rule("partnerships:label-check", "label", UPDATE, "POST", (LOGIN, 403, 403, 403, 400, 400)),
+    # The Evaluation Summary Report is the lead's (the manager's), and staff's; to anyone else
+    # the decision does not exist.
+    Rule("partnerships:summary-report", "decision", READ, "GET", (404, 404, 404, 200, 200, 200)),
+    Rule(
+        "partnerships:summary-report-pdf", "decision", READ, "GET", (404, 404, 404, 200, 200, 200)
+    ),
+    # Only the lead complains about its decision (sent empty: the form with its error); staff
+    # see and answer the complaints.
+    Rule(
+        "partnerships:complaint-lodge", "decision", CREATE, "POST", (404, 404, 404, 400, 403, 403)
+    ),
+    Rule("partnerships:complaint-list", None, LIST, "GET", (LOGIN, 403, 403, 403, 200, 200)),
+    Rule(
+        "partnerships:complaint-handle",
+        "complaint",
+        UPDATE,
+        "POST",
+        (LOGIN, 403, 403, 403, 400, 400),
+    ),
     Rule("partnerships:hotspots", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
     Rule("partnerships:call-list", None, LIST, "GET", (200, 200, 200, 200, 200, 200)),
     Rule("partnerships:call-detail", "call", READ, "GET", (200, 200, 200, 200, 200, 200)),

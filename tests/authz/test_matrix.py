@@ -31,6 +31,8 @@ def target_kwargs(world, target):
         "weight_fit": {"pk": world.weight_fit.pk},
         "partner_search": {"pk": world.partner_search.pk},
         "draft_partner_search": {"pk": world.draft_partner_search.pk},
+        "decision": {"pk": world.decision.pk},
+        "complaint": {"pk": world.complaint.pk},
         "draft_organisation": {"pk": world.draft_organisation.pk},
         "label": {"pk": world.label.pk},
         "logo": {"name": PurePath(world.organisation.logo.name).name},

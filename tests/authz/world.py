@@ -9,12 +9,21 @@ from matchmaking.models import WeightFit
 from partnerships import services
 from partnerships.enums import (
     CallState,
+    DecisionState,
     ExpressionState,
     MembershipRole,
     NotificationKind,
     ValidationState,
 )
-from partnerships.models import ExpressionAttachment, Invitation, Notification, ReviewScore
+from partnerships.models import (
+    Complaint,
+    ConsensusScore,
+    Decision,
+    ExpressionAttachment,
+    Invitation,
+    Notification,
+    ReviewScore,
+)
 from tests.factories import (
     CallFactory,
     CallReviewerFactory,
@@ -81,6 +90,8 @@ class World:
     partner_search: object = None
     draft_partner_search: object = None
     organiser_role: object = None
+    decision: object = None
+    complaint: object = None
 
 
 def owner_of(organisation, user):
@@ -170,6 +181,38 @@ def build_world():
         score=4,
         comment=REVIEW_COMMENT,
     )
+    # A released decision on the reviewed expression: its summary report is the manager's.
+    ConsensusScore.objects.create(
+        expression=review_expression,
+        criterion=review_call.criteria.get(),
+        score=4,
+        comment="The panel finds the plan sound.",
+        by=users["staff"],
+    )
+    decision = Decision.objects.create(
+        expression=review_expression,
+        stage=1,
+        outcome=ExpressionState.REJECTED,
+        state=DecisionState.RELEASED,
+        recorded_by=users["staff"],
+        released_by=users["staff"],
+        released_at=review_call.created_at,
+    )
+    # A complaint on another released decision, so the lead may still lodge one on the first.
+    other_decision = Decision.objects.create(
+        expression=ExpressionFactory(
+            call=CallFactory(title="Authz Decided Call"), lead=organisation, title="Authz Appeal"
+        ),
+        stage=1,
+        outcome=ExpressionState.REJECTED,
+        state=DecisionState.RELEASED,
+        recorded_by=users["staff"],
+        released_by=users["staff"],
+        released_at=review_call.created_at,
+    )
+    complaint = Complaint.objects.create(
+        decision=other_decision, lodged_by=manager, text="The procedure was not followed."
+    )
     partnership = StrategicPartnershipFactory(name="Authz Partnership", coordinator=organisation)
     weight_fit = WeightFit.objects.create(
         current_weights={}, weights={}, figures={}, cutoff=call.created_at
@@ -225,4 +268,6 @@ def build_world():
         partner_search=partner_search,
         draft_partner_search=draft_partner_search,
         organiser_role=organiser_role,
+        decision=decision,
+        complaint=complaint,
     )

@@ -148,10 +148,11 @@ def test_call_detail_warns_a_manager_whose_only_organisation_cannot_lead_a_label
     html = " ".join(response.content.decode().split())
     assert (
         '<p class="message message--warning" role="note">This call takes only consortia in '
-        "which every organisation holds a current cluster excellence label. Unlabelled Cluster "
-        "holds none: a draft it leads can never be submitted.</p>" in html
+        "which every organisation holds a current cluster excellence label verified by "
+        "Commission staff. Unlabelled Cluster holds none: a draft it leads can never be "
+        "submitted.</p>" in html
     )
-    assert "Unlabelled Cluster (no current label: cannot lead this call)</option>" in html
+    assert "Unlabelled Cluster (no current verified label: cannot lead this call)</option>" in html
 
 
 def test_call_detail_does_not_warn_a_labelled_lead(client):

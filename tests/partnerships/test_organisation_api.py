@@ -147,6 +147,7 @@ def test_detail_shows_current_label_and_labels(api_client):
     assert body["current_label"] == "silver"
     assert [label["level"] for label in body["labels"]] == ["silver"]
     assert body["labels"][0]["is_current"] is True
+    assert body["labels"][0]["state"] == "verified"
     assert body["url"] == f"http://testserver/organisations/{organisation.pk}/"
 
 

@@ -18,7 +18,13 @@ from partnerships.demo import (
     Taxonomies,
     generate_demo,
 )
-from partnerships.enums import AwardingBody, LabelLevel, MembershipRole, ValidationState
+from partnerships.enums import (
+    AwardingBody,
+    LabelLevel,
+    LabelState,
+    MembershipRole,
+    ValidationState,
+)
 from partnerships.management.commands.create_demo_users import DEMO_LOGINS, STAFF_GROUP
 from partnerships.management.commands.seed_demo import taxonomies_from_db
 from partnerships.models import (
@@ -174,6 +180,13 @@ def test_generate_demo_sectors_correlate_with_regions(demo):
     assert top_three_share > 0.6
 
 
+def test_generate_demo_labels_are_mostly_verified_and_some_wait_for_a_check(demo):
+    states = Counter(label.state for o in demo.organisations for label in o.labels)
+
+    assert set(states) == {LabelState.VERIFIED, LabelState.DECLARED}
+    assert 0.15 <= states[LabelState.DECLARED] / sum(states.values()) <= 0.25
+
+
 def test_generate_demo_labels_follow_the_2016_shares(demo):
     labels = [label for o in demo.organisations for label in o.labels]
     levels = Counter(label.level for label in labels)
@@ -314,6 +327,9 @@ def test_seed_demo_loads_reference_data_and_writes_the_generated_set():
         )
         assert getattr(Organisation, relation).through.objects.count() > 0
     assert Label.objects.count() == sum(len(o.labels) for o in expected.organisations)
+    assert Counter(Label.objects.values_list("state", flat=True)) == Counter(
+        label.state for o in expected.organisations for label in o.labels
+    )
     assert PlantedPartnership.objects.filter(seed=5).count() == len(expected.partnerships)
     assert AuditEntry.objects.count() == 0
 

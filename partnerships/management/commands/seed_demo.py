@@ -291,7 +291,18 @@ def write_demo(data, *, now):
     links += len(rows)
 
     label_rows = [
-        (pk, label.level, label.awarding_body, label.assessed_on, label.valid_until, "", "", "")
+        (
+            pk,
+            label.level,
+            label.awarding_body,
+            label.assessed_on,
+            label.valid_until,
+            "",
+            "",
+            "",
+            label.state,
+            "",
+        )
         for pk, spec in zip(ids, data.organisations, strict=True)
         for label in spec.labels
     ]
@@ -306,6 +317,8 @@ def write_demo(data, *, now):
             "source_url",
             "certificate",
             "certificate_original_name",
+            "state",
+            "check_note",
         ),
         label_rows,
     )

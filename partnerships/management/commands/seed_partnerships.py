@@ -40,6 +40,7 @@ from partnerships.models import (
     Call,
     ExpressionOfInterest,
     ExpressionPartner,
+    Label,
     Organisation,
     SectoralIndustry,
 )
@@ -191,9 +192,7 @@ def verified_pool(*, prefer_labelled=False):
     ]
     if prefer_labelled:
         today = timezone.localdate()
-        labelled = set(
-            Organisation.objects.filter(labels__valid_until__gte=today).values_list("pk", flat=True)
-        )
+        labelled = set(Label.objects.counting(today).values_list("organisation_id", flat=True))
         pool = [m for m in pool if m.pk in labelled] + [m for m in pool if m.pk not in labelled]
     return pool
 

@@ -32,6 +32,11 @@ from partnerships.services.review.pool import (
     remove_reviewer,
     set_same_country_rule,
 )
+from partnerships.services.review.redress import (
+    handle_complaint,
+    lodge_complaint,
+    redress_deadline,
+)
 from partnerships.services.review.scoring import (
     parse_score,
     save_review,
@@ -40,6 +45,9 @@ from partnerships.services.review.scoring import (
 )
 
 __all__ = [
+    "handle_complaint",
+    "lodge_complaint",
+    "redress_deadline",
     "AssignmentReport",
     "Conflict",
     "SCORE_STEP",

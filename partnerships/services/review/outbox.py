@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -89,6 +90,13 @@ def release_decisions(call, *, stage, by):
             "outcome": ExpressionState(decision.outcome).label,
             "url": absolute(expression.get_absolute_url()),
         }
+        report_url = absolute(reverse("partnerships:summary-report", args=[decision.pk]))
+        # The summary report is the lead's; the partners learn the outcome only.
+        lead_users = set(
+            OrganisationMembership.objects.filter(organisation_id=expression.lead_id).values_list(
+                "user_id", flat=True
+            )
+        )
         subject = single_line(
             _("ClusterPortal: decision on “%(title)s”") % {"title": expression.title}
         )
@@ -98,7 +106,12 @@ def release_decisions(call, *, stage, by):
                 recipient=user,
                 subject=subject,
                 body=render_to_string(
-                    "partnerships/email/review_decision.txt", {**context, "recipient": user}
+                    "partnerships/email/review_decision.txt",
+                    {
+                        **context,
+                        "recipient": user,
+                        "report_url": report_url if user.pk in lead_users else "",
+                    },
                 ),
                 expression=expression,
                 decision=decision,

@@ -22,13 +22,24 @@ from partnerships.views.review.pool import (
     SameCountryRuleView,
     UnassignView,
 )
+from partnerships.views.review.redress import (
+    ComplaintHandleView,
+    ComplaintListView,
+    ComplaintLodgeView,
+)
 from partnerships.views.review.sheets import (
     MyReviewsView,
     ReviewAutosaveView,
     ReviewDetailView,
 )
+from partnerships.views.review.summary import SummaryReportPdfView, SummaryReportView
 
 __all__ = [
+    "ComplaintHandleView",
+    "ComplaintListView",
+    "ComplaintLodgeView",
+    "SummaryReportPdfView",
+    "SummaryReportView",
     "AutoAssignView",
     "CallReviewMixin",
     "ConsensusView",
