@@ -211,7 +211,8 @@ def test_validation_queue_lists_declared_labels_in_constant_queries(
     LabelFactory(organisation=organisation)
     client.force_login(StaffFactory())
 
-    with django_assert_num_queries(4):
+    # With the header's count of unread notifications and messages.
+    with django_assert_num_queries(5):
         response = client.get(reverse("partnerships:validation-queue"))
 
     assert [label.organisation.name for label in response.context["labels"]] == [
