@@ -162,7 +162,9 @@ def shared_test_database_url():
 
 
 def profile_form(organisation, **changes):
+    """The profile's "Members and label" step, which holds the description."""
     data = {
+        "step": "members",
         "name": organisation.name,
         "acronym": organisation.acronym,
         "type": organisation.type,
@@ -443,8 +445,9 @@ def test_portal_recovers_from_a_postgresql_restart_without_restarting(own_postgr
             "-d",
             "portal",
             "-c",
-            "INSERT INTO partnerships_country (code, iso_code, name, eu_member, population) "
-            "VALUES ('DE', 'DE', 'Germany', true, 84000000)",
+            "INSERT INTO partnerships_country "
+            "(code, iso_code, name, name_fr, name_de, eu_member, population) "
+            "VALUES ('DE', 'DE', 'Germany', 'Allemagne', 'Deutschland', true, 84000000)",
         ],
         check=True,
         capture_output=True,

@@ -10,9 +10,12 @@ from events.models import Meeting
 from tests.browser.session import log_in
 from tests.factories import (
     CountryFactory,
+    EmergingIndustryFactory,
     EventFactory,
     MembershipFactory,
+    OrganisationFactory,
     RegistrationFactory,
+    SectoralIndustryFactory,
     SlotFactory,
 )
 
@@ -35,10 +38,19 @@ def test_partner_registers_requests_meeting_and_slot_shows_in_agenda(page, brows
         starts_at=dt.datetime.combine(starts, dt.time(8, 0), tzinfo=dt.UTC),
         ends_at=dt.datetime.combine(starts, dt.time(8, 30), tzinfo=dt.UTC),
     )
-    bob = RegistrationFactory(
-        event=event, user__full_name="Bruno Costa", organisation__name="Cluster Água Brasil"
+    # Both declare blue growth from different sectors: a cross-sectoral pair the engine lists.
+    blue = EmergingIndustryFactory(slug="blue-growth", name="Blue Growth")
+    water = SectoralIndustryFactory(slug="water", name="Water")
+    environment = SectoralIndustryFactory(slug="environment", name="Environmental services")
+    blue.sectoral_industries.set([water, environment])
+    brasil = OrganisationFactory(
+        name="Cluster Água Brasil", sectoral_industries=[water], emerging_industries=[blue]
     )
-    alice = MembershipFactory(user__full_name="Alice Martin", organisation__name="Axelera")
+    axelera = OrganisationFactory(
+        name="Axelera", sectoral_industries=[environment], emerging_industries=[blue]
+    )
+    bob = RegistrationFactory(event=event, user__full_name="Bruno Costa", organisation=brasil)
+    alice = MembershipFactory(user__full_name="Alice Martin", organisation=axelera)
 
     # Alice browses, filters and registers.
     log_in(page, alice.user.email)
