@@ -1,6 +1,6 @@
 """Suggest partners for a consortium: a small set that together covers what the call asks.
 
-Pure core over the arrays of `features.encode`: no Django, no ORM. A shell (queries.py) loads
+Pure core over the arrays of `features.encode`: no Django, no ORM. A shell (queries/) loads
 the pool, picks the rows of the lead, the consortium and the eligible candidates, and turns
 the picks into sentences.
 

@@ -1,7 +1,6 @@
 """What hangs off a meeting: each side's rating, the seats it takes, and who wants to meet whom.
 
-The core models are referred to by name: this module is imported by `events.models` before
-they are defined.
+The core models are referred to by name, so this module imports none of them.
 """
 
 from django.core.validators import MaxValueValidator, MinValueValidator

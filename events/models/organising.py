@@ -1,6 +1,6 @@
 """Who runs an event besides its first organiser, and what they sent to its participants.
 
-Event is referred to by name: this module is imported by `events.models` before it is defined.
+Event is referred to by name, so this module does not import it.
 """
 
 from django.conf import settings

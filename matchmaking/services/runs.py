@@ -1,7 +1,7 @@
 """Runs: a run loads profiles, calls the scoring core and switches the organisations' sets.
 
 Each organisation's set is switched atomically: its rows and its `RecommendationSet` pointer
-are written in one transaction, and readers go through the pointer (see queries.py). The rows
+are written in one transaction, and readers go through the pointer (see queries/). The rows
 themselves are written by `storage`; full runs' chunks share an encoding (`encoded_cache`).
 Tasks are queued by name, so this module never imports the tasks that call it.
 """

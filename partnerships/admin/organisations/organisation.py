@@ -1,11 +1,8 @@
-"""The staff back office. Organisation state, labels and memberships change through services,
-so the admin leaves the same audit trail and re-scoring flags as the portal itself."""
+"""The organisation admin: profile, labels and members inline, validation actions."""
 
-from django import forms
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Exists, OuterRef
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,41 +10,12 @@ from django.utils.translation import ngettext
 
 from clusterportal.admin_actions import adopt_created, apply_to_each
 from partnerships import services
-from partnerships.enums import LabelLevel, MemberType, ValidationState
-from partnerships.models import Label, Organisation, OrganisationMembership, PlantedPartnership
+from partnerships.enums import LabelLevel, ValidationState
+from partnerships.models import Label, Organisation, OrganisationMembership
 from partnerships.services import PROFILE_M2M_FIELDS
-from partnerships.text import SingleLineFieldsMixin
 
-# --- Organisations ------------------------------------------------------------------------
-
-
-class ExistingRowsFrozenForm(SingleLineFieldsMixin, forms.ModelForm):
-    """Rows already saved are shown, not edited: history is changed through services only."""
-
-    frozen_fields = ()
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            for name in self.frozen_fields or self.fields:
-                if name in self.fields:
-                    self.fields[name].disabled = True
-
-
-class LabelInlineForm(ExistingRowsFrozenForm):
-    class Meta:
-        model = Label
-        fields = ("level", "awarding_body", "assessed_on", "valid_until", "source_url")
-
-
-class MembershipInlineForm(ExistingRowsFrozenForm):
-    # Changing the person of an existing membership would hand a profile to someone else
-    # without an audit entry; add a new membership instead.
-    frozen_fields = ("user",)
-
-    class Meta:
-        model = OrganisationMembership
-        fields = ("user", "role")
+from .forms import LabelInlineForm, MembershipInlineForm, OrganisationAdminForm, RejectionForm
+from .memberships import remove_membership
 
 
 class LabelInline(admin.TabularInline):
@@ -65,37 +33,6 @@ class MembershipInline(admin.TabularInline):
     fk_name = "organisation"
     extra = 0
     autocomplete_fields = ("user",)
-
-
-class OrganisationAdminForm(SingleLineFieldsMixin, forms.ModelForm):
-    class Meta:
-        model = Organisation
-        # State and rejection reason move through actions only, never by editing the form.
-        fields = (
-            "name",
-            "acronym",
-            "type",
-            "website",
-            "contact_email",
-            "logo",
-            "country",
-            "region",
-            "city",
-            "year_established",
-            "description",
-            "keywords",
-            "staff_fte",
-            *MemberType.values,
-            "member_employees",
-            *PROFILE_M2M_FIELDS,
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        region, country = cleaned.get("region"), cleaned.get("country")
-        if region and country and region.country_id != country.pk:
-            self.add_error("region", _("The region must lie in the chosen country."))
-        return cleaned
 
 
 class CurrentLabelFilter(admin.SimpleListFilter):
@@ -116,14 +53,6 @@ class CurrentLabelFilter(admin.SimpleListFilter):
         if self.value() in LabelLevel.values:
             return queryset.filter(Exists(current.filter(level=self.value())))
         return queryset
-
-
-class RejectionForm(SingleLineFieldsMixin, forms.Form):
-    reason = forms.CharField(
-        label=_("Reason for the rejection"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        help_text=_("Sent to the organisation's managers; say what they should change."),
-    )
 
 
 @admin.register(Organisation)
@@ -343,129 +272,3 @@ class OrganisationAdmin(admin.ModelAdmin):
                 "select_across": request.POST.get("select_across", "0"),
             },
         )
-
-
-@transaction.atomic
-def remove_membership(membership, *, by):
-    """Staff take a person off a profile; audited like every other membership change."""
-    organisation = membership.organisation
-    user_id = membership.user_id
-    membership.delete()
-    services.log_action(
-        organisation, "organisation.member_removed", actor=by, data={"user": user_id}
-    )
-
-
-@admin.register(OrganisationMembership)
-class OrganisationMembershipAdmin(admin.ModelAdmin):
-    list_display = ("organisation", "user", "role", "created_at")
-    list_filter = ("role",)
-    list_select_related = ("organisation", "user")
-    search_fields = (
-        "organisation__name",
-        "organisation__acronym",
-        "user__email",
-        "user__full_name",
-    )
-    autocomplete_fields = ("organisation", "user")
-    readonly_fields = ("created_at",)
-
-    def get_readonly_fields(self, request, obj=None):
-        # An existing membership can change role, not person or organisation.
-        if obj is not None:
-            return ("organisation", "user", "created_at")
-        return self.readonly_fields
-
-    def save_model(self, request, obj, form, change):
-        membership = services.add_member(
-            obj.organisation, user=obj.user, role=obj.role, by=request.user
-        )
-        adopt_created(obj, membership, "created_at")
-
-    def delete_model(self, request, obj):
-        remove_membership(obj, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for membership in queryset.select_related("organisation"):
-            remove_membership(membership, by=request.user)
-
-
-class LabelCurrencyFilter(admin.SimpleListFilter):
-    title = _("currency")
-    parameter_name = "currency"
-
-    def lookups(self, request, model_admin):
-        return [("current", _("Current")), ("expired", _("Expired"))]
-
-    def queryset(self, request, queryset):
-        today = timezone.localdate()
-        if self.value() == "current":
-            return queryset.filter(valid_until__gte=today)
-        if self.value() == "expired":
-            return queryset.filter(valid_until__lt=today)
-        return queryset
-
-
-@admin.register(Label)
-class LabelAdmin(admin.ModelAdmin):
-    list_display = (
-        "organisation",
-        "level",
-        "awarding_body",
-        "assessed_on",
-        "valid_until",
-        "is_current",
-        "state",
-    )
-    list_filter = ("level", "state", "awarding_body", LabelCurrencyFilter, "organisation__country")
-    list_select_related = ("organisation",)
-    search_fields = ("organisation__name", "organisation__acronym")
-    autocomplete_fields = ("organisation",)
-    date_hierarchy = "valid_until"
-    fields = (
-        "organisation",
-        "level",
-        "awarding_body",
-        "assessed_on",
-        "valid_until",
-        "source_url",
-    )
-
-    @admin.display(boolean=True, description=_("current"))
-    def is_current(self, label):
-        return label.is_current
-
-    # A recorded label is evidence: staff add new ones, they do not rewrite old ones.
-    def has_change_permission(self, request, obj=None):
-        return obj is None and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        label = services.record_label(
-            obj.organisation,
-            level=obj.level,
-            awarding_body=obj.awarding_body,
-            assessed_on=obj.assessed_on,
-            valid_until=obj.valid_until,
-            source_url=obj.source_url,
-            by=request.user,
-        )
-        adopt_created(obj, label)
-
-
-@admin.register(PlantedPartnership)
-class PlantedPartnershipAdmin(admin.ModelAdmin):
-    list_display = ("name", "seed", "theme", "organisation_count")
-    list_filter = ("seed", "theme")
-    list_select_related = ("theme",)
-    search_fields = ("name", "organisations__name")
-    autocomplete_fields = ("organisations",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(organisation_total=Count("organisations"))
-
-    @admin.display(description=_("organisations"), ordering="organisation_total")
-    def organisation_count(self, partnership):
-        return partnership.organisation_total
