@@ -9,7 +9,7 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from partnerships.enums import CallState, ExpressionState, NotificationKind
+from partnerships.enums import CallState, ExpressionState, LabelState, NotificationKind
 from partnerships.models import CallStage, Label, OrganisationMembership
 from partnerships.services.notification_centre import notify
 
@@ -57,11 +57,15 @@ def notify_closing_calls(*, now=None):
 
 
 def notify_expiring_labels(*, today=None):
-    """Tell an organisation's managers that its label ends within 60 days."""
+    """Tell an organisation's managers that its label ends within 60 days.
+
+    Not for a label staff rejected, nor one already renewed by another that runs on.
+    """
     today = today or timezone.localdate()
     told = 0
     labels = (
-        Label.objects.filter(
+        Label.objects.exclude(state=LabelState.REJECTED)
+        .filter(
             valid_until__gte=today,
             valid_until__lte=today + dt.timedelta(days=LABEL_EXPIRING_DAYS),
         )
@@ -71,7 +75,10 @@ def notify_expiring_labels(*, today=None):
     for label in labels.iterator():
         organisation = label.organisation
         # A newer label that runs on makes the ending one no news.
-        if organisation.labels.filter(valid_until__gt=label.valid_until).exists():
+        renewed = organisation.labels.exclude(state=LabelState.REJECTED).filter(
+            valid_until__gt=label.valid_until
+        )
+        if renewed.exists():
             continue
         told += len(
             notify(

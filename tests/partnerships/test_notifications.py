@@ -3,11 +3,13 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from events import services as event_services
 from partnerships import services
 from partnerships.enums import (
     ExpressionState,
+    LabelState,
     NotificationDelivery,
     NotificationKind,
     ValidationState,
@@ -190,6 +192,30 @@ def test_a_label_ending_within_60_days_is_told_once_unless_a_newer_one_runs_on()
     notification = Notification.objects.get()
     assert notification.recipient == manager
     assert notification.url == ending.organisation.get_absolute_url()
+
+
+@pytest.mark.django_db
+def test_a_rejected_label_is_not_told_and_does_not_count_as_a_renewal():
+    today = timezone.localdate()
+    manager = UserFactory()
+    organisation = OrganisationFactory(owner=manager)
+    LabelFactory(organisation=organisation, valid_until=today + dt.timedelta(days=20))
+    LabelFactory(
+        organisation=organisation,
+        valid_until=today + dt.timedelta(days=40),
+        state=LabelState.REJECTED,
+    )
+    LabelFactory(
+        organisation=OrganisationFactory(owner=UserFactory()),
+        valid_until=today + dt.timedelta(days=30),
+        state=LabelState.REJECTED,
+    )
+
+    notify_expiring_labels(today=today)
+
+    assert [(n.recipient, n.data["until"]) for n in Notification.objects.all()] == [
+        (manager, date_format(today + dt.timedelta(days=20), "DATE_FORMAT"))
+    ]
 
 
 @pytest.mark.django_db
